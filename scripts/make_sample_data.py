@@ -17,7 +17,7 @@ import random
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parents[1] / "kgrec" / "data" / "sample"
-N_ITEMS, N_USERS, SEED = 320, 72, 7
+N_ITEMS, N_USERS, SEED = 320, 90, 7
 
 FIRST = """Mara Tomas Ines Kenji Amara Lucas Sofia Dmitri Leila Oskar Nadia Rafael Yuki Elena
 Kwame Ingrid Mateo Hana Samuel Zara Viktor Chloe Arjun Freya Diego Mei Jonas Aisha Pablo Greta
@@ -145,7 +145,7 @@ def main() -> None:
         fav_d = rng.sample(directors, 2)
         fav_m = rng.choice(MOODS)
         fav_p = rng.choice(PLACES)
-        n = rng.randint(18, 48)
+        n = rng.randint(20, 60)
         t0 = 1_546_300_800 + rng.randint(0, 4 * 365) * 86_400
         chosen: set[int] = set()
         for step in range(n):
@@ -160,7 +160,7 @@ def main() -> None:
                 aff += 0.9 * len(set(it["_themes"]) & set(fav_t))
                 aff += 1.3 * (it["_director"] in fav_d) + 0.5 * (it["_mood"] == fav_m)
                 aff += 0.4 * (it["_place"] == fav_p) - 2.5 * (hated in it["_genres"])
-                weights.append(math.exp(1.6 * aff) * pop[j])
+                weights.append(math.exp(2.2 * aff) * pop[j])
             j = rng.choices(range(N_ITEMS), weights=weights)[0]
             chosen.add(j)
             it = items[j]

@@ -1,0 +1,62 @@
+"""One evaluator for every model: full ranking over all items, with known items excluded."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import torch
+
+#: Scores a batch of user positions (into ``users``) against every item: (B,) -> (B, n_items).
+ScoreFn = Callable[[torch.Tensor], torch.Tensor]
+
+
+def ranking_metrics(
+    score_fn: ScoreFn,
+    n_users: int,
+    exclude: Sequence[Sequence[int]],
+    truth: Sequence[Sequence[int]],
+    ks: Sequence[int] = (10, 20),
+    chunk: int = 1024,
+) -> dict[str, float]:
+    """Recall, NDCG, Hit, MRR and Precision at each k, and catalogue coverage at each k.
+
+    ``exclude[u]`` are item positions never ranked for user u (train, and valid when
+    testing); ``truth[u]`` the held-out item positions. Users without truth are skipped.
+    NDCG uses binary relevance, a log2 discount and IDCG over min(|truth|, k). Users are
+    scored ``chunk`` at a time so memory stays bounded.
+    """
+    kmax = max(ks)
+    sums = {f"{m}@{k}": 0.0 for k in ks for m in ("recall", "ndcg", "hit", "mrr", "precision")}
+    shown: dict[int, set[int]] = {k: set() for k in ks}
+    evaluated = 0
+    users = [u for u in range(n_users) if len(truth[u]) > 0]
+    discount = 1.0 / np.log2(np.arange(2, kmax + 2))
+    for start in range(0, len(users), chunk):
+        batch = users[start : start + chunk]
+        scores = score_fn(torch.as_tensor(batch, dtype=torch.long)).float().clone()
+        for row, u in enumerate(batch):
+            if len(exclude[u]):
+                scores[row, torch.as_tensor(list(exclude[u]), dtype=torch.long)] = -math.inf
+        top = torch.topk(scores, min(kmax, scores.size(1)), dim=1).indices.cpu().numpy()
+        for row, u in enumerate(batch):
+            relevant = set(truth[u])
+            hits = np.array([item in relevant for item in top[row]], dtype=float)
+            for k in ks:
+                h = hits[:k]
+                n_hit = h.sum()
+                ideal = discount[: min(len(relevant), k)].sum()
+                first = np.flatnonzero(h)
+                sums[f"recall@{k}"] += n_hit / len(relevant)
+                sums[f"precision@{k}"] += n_hit / k
+                sums[f"hit@{k}"] += float(n_hit > 0)
+                sums[f"ndcg@{k}"] += float((h * discount[: len(h)]).sum() / ideal)
+                sums[f"mrr@{k}"] += 1.0 / (first[0] + 1) if len(first) else 0.0
+                shown[k].update(int(i) for i in top[row, :k])
+            evaluated += 1
+    n_items = score_fn(torch.as_tensor(users[:1], dtype=torch.long)).size(1) if users else 1
+    out = {name: value / max(evaluated, 1) for name, value in sums.items()}
+    out |= {f"coverage@{k}": len(shown[k]) / n_items for k in ks}
+    out["users"] = float(evaluated)
+    return out

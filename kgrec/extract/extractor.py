@@ -1,0 +1,191 @@
+"""Extractor: free text → canonical attribute mentions (spaCy + BERT)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+
+import numpy as np
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kgrec.config import ExtractConfig
+from kgrec.extract.canonical import Canonicalizer
+from kgrec.extract.encoder import TextEncoder
+from kgrec.extract.mention import Mention
+from kgrec.extract.nlp import TITLE_LABEL, add_entity_ruler, load_pipeline
+from kgrec.extract.rules import about_phrases, person_role, polarity, trim_name
+from kgrec.graph.kg import normalise_key
+from kgrec.graph.schema import GraphSchema, load_schema
+
+RULER_SCORE, NER_SCORE, PHRASE_SCORE = 1.0, 0.85, 0.6
+#: NER labels that may stand for a person's name when the wording gives a role.
+_NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "WORK_OF_ART"}
+
+
+class Extractor:
+    """Finds attribute mentions in texts and links them to canonical attribute names.
+
+    Build with :meth:`from_config`. The spaCy pipeline gets an EntityRuler fed by the
+    schema's vocabularies and by ``known_names`` (names already known from metadata,
+    e.g. ``{"Person": [...], "TITLE": [catalogue titles]}``); the BERT encoder is loaded on
+    first use. ``anchors`` are attribute names that already exist (e.g. in a built graph),
+    which new mentions link to in preference to new names.
+    """
+
+    def __init__(
+        self,
+        nlp: Language,
+        schema: GraphSchema,
+        config: ExtractConfig,
+        encoder: TextEncoder | None = None,
+        anchors: Mapping[str, Iterable[str]] | None = None,
+    ) -> None:
+        self.nlp, self.schema, self.config = nlp, schema, config
+        self._encoder = encoder
+        self.canonicalizer = Canonicalizer(schema, self._embed, config.merge_threshold, anchors)
+
+    @classmethod
+    def from_config(
+        cls,
+        config: ExtractConfig | None = None,
+        *,
+        schema: GraphSchema | None = None,
+        known_names: Mapping[str, Iterable[str]] | None = None,
+        anchors: Mapping[str, Iterable[str]] | None = None,
+        encoder: TextEncoder | None = None,
+    ) -> Extractor:
+        """Load the configured spaCy pipeline (default: an installed en_core_web_sm)."""
+        config = config or ExtractConfig()
+        schema = schema or load_schema()
+        nlp = load_pipeline(config.spacy_model)
+        add_entity_ruler(nlp, schema, known_names)
+        return cls(nlp, schema, config, encoder, anchors)
+
+    @property
+    def encoder(self) -> TextEncoder:
+        """The BERT encoder (loaded on first use)."""
+        if self._encoder is None:
+            self._encoder = TextEncoder.from_pretrained(
+                self.config.encoder_model, self.config.device, self.config.encoder_batch_size
+            )
+        return self._encoder
+
+    def _embed(self, texts: Sequence[str]) -> np.ndarray:
+        return self.encoder.encode(texts)
+
+    def extract(self, texts: Sequence[str]) -> list[list[Mention]]:
+        """Mentions per text, with canonical names resolved across all the texts given."""
+        raw = [self._mentions(doc) for doc in self.nlp.pipe(texts, batch_size=self.config.batch_size)]
+        raw = [_link_surnames_in_text(m) for m in self._vote_kinds(raw)]
+        by_kind: dict[str, list[str]] = {}
+        for mentions in raw:
+            for m in mentions:
+                by_kind.setdefault(m.kind, []).append(m.canonical)
+        maps = {kind: self.canonicalizer.canonical_map(kind, names) for kind, names in by_kind.items()}
+        return [
+            [
+                Mention(m.text, m.kind, maps[m.kind][m.canonical], m.start, m.end, m.score,
+                        m.relation, m.polarity)
+                for m in mentions
+                if maps[m.kind][m.canonical]
+            ]
+            for mentions in raw
+        ]
+
+    def _vote_kinds(self, raw: list[list[Mention]]) -> list[list[Mention]]:
+        """Give each NER-found name the kind NER gives it most often across the texts.
+
+        The small English NER model calls an unfamiliar person a place now and then;
+        across a catalogue the majority is right. A lone word that is the surname of a
+        person seen in full is that person.
+        """
+        votes: dict[str, Counter[str]] = {}
+        surnames: set[str] = set()
+        for mentions in raw:
+            for m in mentions:
+                if m.score == NER_SCORE:
+                    votes.setdefault(normalise_key(m.canonical), Counter())[m.kind] += 1
+                if m.kind == "Person" and " " in m.canonical:
+                    surnames.add(normalise_key(m.canonical.split()[-1]))
+        out = []
+        for mentions in raw:
+            fixed = []
+            for m in mentions:
+                key = normalise_key(m.canonical)
+                kind = m.kind
+                if m.score == NER_SCORE:
+                    ranked = votes[key].most_common()
+                    kind = ranked[0][0]
+                    if len(ranked) > 1 and ranked[1][1] == ranked[0][1] and "Person" in votes[key]:
+                        kind = "Person"
+                    if kind != "Person" and " " not in key and key in surnames:
+                        kind = "Person"
+                fixed.append(replace(m, kind=kind) if kind != m.kind else m)
+            out.append(fixed)
+        return out
+
+    def canonicalize(self, names: Sequence[str], kind: str | None = None) -> list[str]:
+        """Canonical forms of attribute names. Without ``kind``, each name's kind is the
+        first whose vocabulary knows it, else Theme for lower-case names and Person otherwise."""
+        kinds = [kind or self._guess_kind(n) for n in names]
+        out: list[str] = []
+        maps = {
+            k: self.canonicalizer.canonical_map(k, [n for n, nk in zip(names, kinds, strict=True) if nk == k])
+            for k in set(kinds)
+        }
+        for name, k in zip(names, kinds, strict=True):
+            out.append(maps[k][name])
+        return out
+
+    def _guess_kind(self, name: str) -> str:
+        for kind, variants in self.canonicalizer.variants.items():
+            if normalise_key(name) in variants:
+                return kind
+        return "Theme" if name.islower() else "Person"
+
+    def _mentions(self, doc: Doc) -> list[Mention]:
+        kinds = set(self.schema.attribute_kinds)
+        out: list[Mention] = []
+        taken: set[int] = set()
+        for ent in doc.ents:
+            if ent.label_ == TITLE_LABEL:
+                taken.update(range(ent.start, ent.end))
+                continue
+            from_ruler = ent.label_ in kinds
+            kind = ent.label_ if from_ruler else self.schema.ner_labels.get(ent.label_)
+            if not from_ruler:
+                ent = trim_name(ent)
+                if not len(ent):
+                    continue
+                # "directed by X" / "X directs" / "starring X": X is a person, whatever NER says
+                if ent.label_ in _NAME_LABELS and "Person" in kinds and person_role(ent):
+                    kind = "Person"
+            if kind is None:
+                continue
+            surface = ent.ent_id_ if from_ruler and ent.ent_id_ else ent.text
+            out.append(self._mention(ent, kind, surface, RULER_SCORE if from_ruler else NER_SCORE))
+            taken.update(range(ent.start, ent.end))
+        if "Theme" in kinds:
+            for phrase in about_phrases(doc[:]):
+                if not taken.intersection(range(phrase.start, phrase.end)):
+                    out.append(self._mention(phrase, "Theme", phrase.text.lower(), PHRASE_SCORE))
+        return sorted(out, key=lambda m: m.start)
+
+    def _mention(self, span: Span, kind: str, surface: str, score: float) -> Mention:
+        relation = person_role(span) if kind == "Person" else None
+        return Mention(span.text, kind, surface, span.start_char, span.end_char, score,
+                       relation, polarity(span))
+
+
+def _link_surnames_in_text(mentions: list[Mention]) -> list[Mention]:
+    """A lone surname refers to the full name given earlier in the same text."""
+    full = {normalise_key(m.canonical.split()[-1]): m.canonical
+            for m in mentions if m.kind == "Person" and " " in m.canonical}
+    return [
+        replace(m, canonical=full[normalise_key(m.canonical)])
+        if m.kind == "Person" and " " not in m.canonical and normalise_key(m.canonical) in full
+        else m
+        for m in mentions
+    ]

@@ -1,0 +1,84 @@
+"""Reading a parsed sentence: a person's role, a mention's polarity, "about X" key phrases."""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+# Words before a name that say which role the name plays.
+_ROLE_CUES = (
+    ("DIRECTED_BY", ("directed by", "director", "film by", "from director")),
+    ("WRITTEN_BY", ("written by", "novel by", "book by", "screenplay by", "based on")),
+    ("STARRING", ("starring", "with", "featuring")),
+)
+_NEGATIVE_LEMMAS = {"hate", "dislike", "avoid", "loathe", "detest", "skip"}
+_ABOUT_HEADS = {"about", "explore", "confront"}
+
+
+def _first_conjunct(tok: Token) -> Token:
+    while tok.dep_ == "conj" and tok.head is not tok:
+        tok = tok.head
+    return tok
+
+
+_LEADING_NOISE = {"starring", "stars", "director", "directed", "with", "featuring", "by", "and"}
+
+
+def trim_name(span: Span) -> Span:
+    """Drop role words NER sometimes swallows ("Starring Kenji Kaminski") and a trailing "'s"."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].lower_ in _LEADING_NOISE or doc[start].pos_ == "DET"):
+        start += 1
+    while end > start and doc[end - 1].tag_ == "POS":
+        end -= 1
+    return span if (start, end) == (span.start, span.end) else Span(doc, start, end, span.label_)
+
+
+def person_role(span: Span) -> str | None:
+    """DIRECTED_BY / STARRING / WRITTEN_BY when the wording says so, else None."""
+    root = _first_conjunct(span.root)
+    head = root.head.lemma_.lower()
+    if root.dep_ == "nsubj" and head == "direct":
+        return "DIRECTED_BY"
+    if root.dep_ == "nsubj" and head == "star":
+        return "STARRING"
+    if root.dep_ == "dobj" and head == "direct":
+        return "STARRING"  # "X directs Y and Z": Y and Z act in it
+    if root.dep_ == "pobj" and root.head.lower_ == "by":
+        verb = root.head.head.lemma_.lower()
+        if verb == "direct":
+            return "DIRECTED_BY"
+        if verb in ("write", "novel", "book", "screenplay"):
+            return "WRITTEN_BY"
+    window = span.doc[max(0, span.start - 3) : span.start].text.lower()
+    for role, cues in _ROLE_CUES:
+        if any(window.endswith(cue) for cue in cues):
+            return role
+    after = span.doc[span.end : span.end + 2].text.lower()
+    if after.startswith("stars") or after.startswith("as "):
+        return "STARRING"
+    return None
+
+
+def polarity(span: Span) -> int:
+    """-1 when the mention sits under a negated or negative verb ("can't stand X"), else +1."""
+    for tok in span.root.ancestors:
+        if tok.lemma_.lower() in _NEGATIVE_LEMMAS:
+            return -1
+        if any(child.dep_ == "neg" for child in tok.children):
+            return -1
+        if tok.pos_ == "VERB" and tok.dep_ in ("ROOT", "conj", "ccomp"):
+            break  # the clause that governs the mention ends here
+    return 1
+
+
+def about_phrases(doc_span: Span) -> list[Span]:
+    """Noun chunks that are what a text is "about" / "explores" / "confronts"."""
+    out = []
+    for chunk in doc_span.noun_chunks:
+        root = _first_conjunct(chunk.root)
+        if root.dep_ in ("pobj", "dobj") and root.head.lemma_.lower() in _ABOUT_HEADS:
+            words = [t for t in chunk if t.pos_ not in ("DET", "PRON", "PUNCT")]
+            if words and words[-1].pos_ in ("NOUN", "PROPN"):
+                out.append(doc_span.doc[words[0].i : words[-1].i + 1])
+    return out

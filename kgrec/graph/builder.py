@@ -1,0 +1,83 @@
+"""Build the user / item / attribute knowledge graph from a data set and its mentions."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kgrec.data.dataset import Dataset
+from kgrec.graph.kg import KnowledgeGraph, node_id
+from kgrec.graph.schema import GraphSchema, load_schema
+
+#: Columns of the mentions table the extraction stage writes (one row per mention).
+MENTION_COLUMNS = ["owner_label", "owner_id", "kind", "canonical", "relation", "polarity", "score"]
+
+
+def build_graph(
+    dataset: Dataset,
+    mentions: pd.DataFrame,
+    interactions: pd.DataFrame | None = None,
+    schema: GraphSchema | None = None,
+) -> KnowledgeGraph:
+    """Nodes for users, items and attributes; edges for interactions, item attributes and
+    users' stated likes and dislikes. ``interactions`` defaults to all of the data set's
+    (pass the train split to build the graph a model is evaluated on)."""
+    schema = schema or load_schema()
+    inter = dataset.interactions if interactions is None else interactions
+    users, items = dataset.users, dataset.items
+
+    user_nodes = pd.DataFrame({
+        "node_id": [node_id("User", u) for u in users["user_id"]],
+        "label": "User", "key": users["user_id"], "name": users["user_id"],
+        "text": users["text"] if "text" in users else "",
+    })
+    titles = items["title"].where(items["title"] != "", items["item_id"]) if "title" in items \
+        else items["item_id"]
+    item_nodes = pd.DataFrame({
+        "node_id": [node_id("Item", i) for i in items["item_id"]],
+        "label": "Item", "key": items["item_id"], "name": titles,
+        "title": titles, "text": items["text"] if "text" in items else "",
+        "year": items["year"] if "year" in items else pd.array([None] * len(items), "Int64"),
+    })
+
+    m = mentions[mentions["canonical"].astype(str).str.len() > 0].copy()
+    m["attr_id"] = [node_id(k, c) for k, c in zip(m["kind"], m["canonical"], strict=True)]
+    # one display name per attribute node: its most frequent canonical spelling
+    attr_nodes = (
+        m.groupby(["attr_id", "kind"])["canonical"]
+        .agg(lambda s: s.value_counts().index[0])
+        .reset_index()
+        .rename(columns={"attr_id": "node_id", "kind": "label", "canonical": "name"})
+    )
+    attr_nodes["key"] = attr_nodes["name"]
+
+    item_m = m[m["owner_label"] == "Item"].copy()
+    default_rel = item_m["kind"].map(schema.item_attribute_relationship)
+    item_m["rel"] = item_m["relation"].where(item_m["relation"].notna(), default_rel)
+    item_m["src"] = [node_id("Item", i) for i in item_m["owner_id"]]
+    item_edges = (item_m.groupby(["src", "rel", "attr_id"])["score"].max().reset_index()
+                  .rename(columns={"attr_id": "dst", "score": "weight"}))
+    # a person named with a role (DIRECTED_BY ...) needs no vaguer INVOLVES edge as well
+    specific = item_edges[item_edges["rel"] != "INVOLVES"][["src", "dst"]]
+    vague = item_edges["rel"].eq("INVOLVES") & pd.MultiIndex.from_frame(
+        item_edges[["src", "dst"]]).isin(pd.MultiIndex.from_frame(specific))
+    item_edges = item_edges[~vague]
+
+    user_m = m[m["owner_label"] == "User"].copy()
+    user_m["rel"] = user_m["polarity"].map(lambda p: "LIKES" if p >= 0 else "DISLIKES")
+    user_m["src"] = [node_id("User", u) for u in user_m["owner_id"]]
+    user_edges = (user_m.groupby(["src", "rel", "attr_id"])["score"].max().reset_index()
+                  .rename(columns={"attr_id": "dst", "score": "weight"}))
+
+    inter_edges = pd.DataFrame({
+        "src": [node_id("User", u) for u in inter["user_id"]],
+        "rel": "INTERACTED",
+        "dst": [node_id("Item", i) for i in inter["item_id"]],
+        "weight": 1.0,
+        "rating": inter["rating"].astype(float) if "rating" in inter else float("nan"),
+        "timestamp": inter["timestamp"].astype("Int64") if "timestamp" in inter
+        else pd.array([None] * len(inter), "Int64"),
+    })
+    nodes = pd.concat([user_nodes, item_nodes, attr_nodes], ignore_index=True)
+    edges = pd.concat([inter_edges, item_edges, user_edges], ignore_index=True)
+    edges["weight"] = edges["weight"].astype(float)
+    return KnowledgeGraph(nodes, edges).validate(schema)
