@@ -62,16 +62,16 @@ def to_tensors(
         edges = edges[edges["rel"] == "INTERACTED"]
     rels = relations or sorted(edges["rel"].unique())
     edges = edges[edges["rel"].isin(rels)]
-    src = torch.as_tensor(index.loc[edges["src"]].to_numpy(), dtype=torch.long)
-    dst = torch.as_tensor(index.loc[edges["dst"]].to_numpy(), dtype=torch.long)
+    src = torch.as_tensor(index.loc[edges["src"]].to_numpy(copy=True), dtype=torch.long)
+    dst = torch.as_tensor(index.loc[edges["dst"]].to_numpy(copy=True), dtype=torch.long)
     rel_pos = {r: k for k, r in enumerate(rels)}
-    etype = torch.as_tensor(edges["rel"].map(rel_pos).to_numpy(), dtype=torch.long)
+    etype = torch.as_tensor(edges["rel"].map(rel_pos).to_numpy(copy=True), dtype=torch.long)
     text = torch.zeros(len(nodes), text_dim)
     has_text = torch.zeros(len(nodes), 1)
     if text_embeddings is not None and len(text_embeddings):
         known = text_embeddings[text_embeddings["node_id"].isin(index.index)]
         if len(known):
-            rows = torch.as_tensor(index.loc[known["node_id"]].to_numpy(), dtype=torch.long)
+            rows = torch.as_tensor(index.loc[known["node_id"]].to_numpy(copy=True), dtype=torch.long)
             text[rows] = torch.as_tensor(np.stack(known["vec"].to_numpy()), dtype=torch.float32)
             has_text[rows] = 1.0
     labels = nodes["label"].to_numpy()

@@ -102,7 +102,7 @@ def train_fusion(
             opt.zero_grad()
             (loss + config.weight_decay * reg).backward()
             opt.step()
-            losses.append(float(loss))
+            losses.append(loss.item())
         row: dict[str, float] = {"epoch": float(epoch), "loss": float(np.mean(losses))}
         valid = None
         if holdout is not None and (epoch % config.eval_every == 0 or epoch == total):

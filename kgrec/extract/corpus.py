@@ -1,0 +1,57 @@
+"""Running the Extractor over a whole data set: item texts, item metadata, users' own words."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kgrec.data.dataset import Dataset
+from kgrec.extract.extractor import Extractor
+
+MENTION_FRAME_COLUMNS = ["owner_label", "owner_id", "source", "text", "kind", "canonical",
+                         "start", "end", "score", "relation", "polarity"]
+
+
+def extract_dataset(dataset: Dataset, extractor: Extractor) -> pd.DataFrame:
+    """One row per mention: owner (Item or User id), where it came from (``text`` or
+    ``metadata``), the mention's fields. Texts of items and users are canonicalised
+    together so a user's "sci-fi" and an item's "science fiction" meet in one node."""
+    items, users = dataset.items, dataset.users
+    owners = [("Item", i, t) for i, t in zip(items["item_id"], items.get("text", ""), strict=False)]
+    owners += [("User", u, t) for u, t in zip(users["user_id"], users["text"], strict=True)]
+    owners = [o for o in owners if isinstance(o[2], str) and o[2].strip()]
+    found = extractor.extract([o[2] for o in owners])
+    rows = [
+        {"owner_label": label, "owner_id": oid, "source": "text", **m.to_dict()}
+        for (label, oid, _), mentions in zip(owners, found, strict=True)
+        for m in mentions
+    ]
+    if "genres" in items.columns:
+        genres = items["genres"].str.split("|").explode().str.strip()
+        genres = genres[genres.notna() & (genres != "")]
+        canonical = extractor.canonicalize(list(genres), kind="Genre")
+        rows += [
+            {"owner_label": "Item", "owner_id": items["item_id"].loc[idx], "source": "metadata",
+             "text": raw, "kind": "Genre", "canonical": canon, "start": -1, "end": -1,
+             "score": 1.0, "relation": None, "polarity": 1}
+            for idx, raw, canon in zip(genres.index, genres, canonical, strict=True)
+        ]
+    frame = pd.DataFrame(rows, columns=MENTION_FRAME_COLUMNS)
+    return frame.astype({"start": "int64", "end": "int64", "polarity": "int64", "score": "float64"})
+
+
+def node_texts(nodes: pd.DataFrame) -> dict[str, str]:
+    """The text each node is embedded from: an item's title and description, a user's own
+    words, an attribute's name."""
+    out: dict[str, str] = {}
+    for row in nodes.itertuples(index=False):
+        label, name = str(row.label), str(row.name)
+        text = getattr(row, "text", None)
+        text = text if isinstance(text, str) else ""
+        if label == "Item":
+            out[row.node_id] = f"{name}. {text}".strip() if text else name
+        elif label == "User":
+            if text.strip():
+                out[row.node_id] = text
+        else:
+            out[row.node_id] = name
+    return out

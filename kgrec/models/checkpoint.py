@@ -1,0 +1,40 @@
+"""Saving and restoring a trained fusion GNN with what is needed to rebuild it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from kgrec.config import ModelConfig
+from kgrec.errors import NotBuiltError
+from kgrec.graph.export import GraphTensors
+from kgrec.models.fusion import FusionGNN
+from kgrec.models.train import build_model
+
+
+def save_checkpoint(path: Path, model: FusionGNN, gt: GraphTensors, config: ModelConfig,
+                    extra: dict[str, Any] | None = None) -> None:
+    """Weights plus the model config, relation order and node order they belong to."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    torch.save({
+        "state_dict": model.state_dict(),
+        "model_config": config.model_dump(mode="json"),
+        "relations": gt.relations,
+        "node_ids": gt.node_ids,
+        "extra": extra or {},
+    }, path)
+
+
+def load_checkpoint(path: Path, gt: GraphTensors) -> tuple[FusionGNN, ModelConfig]:
+    """Rebuild the model for ``gt`` (whose node and relation order must match)."""
+    if not path.exists():
+        raise NotBuiltError(f"no trained model at {path}: run the pipeline's train stage")
+    blob = torch.load(path, map_location="cpu", weights_only=True)
+    config = ModelConfig.model_validate(blob["model_config"])
+    if blob["node_ids"] != gt.node_ids or blob["relations"] != gt.relations:
+        raise NotBuiltError(f"{path} was trained on a different graph: re-run the pipeline")
+    model = build_model(gt, config)
+    model.load_state_dict(blob["state_dict"])
+    return model.eval(), config

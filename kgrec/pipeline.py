@@ -1,0 +1,278 @@
+"""Runs a pipeline's stages in order; a stage whose inputs and settings have not changed
+since it last finished is skipped, so a crashed or interrupted run resumes where it stopped.
+
+Stages and what each leaves in the work directory:
+
+- ``data``      data/{interactions,items,users,train,valid,test}.parquet
+- ``extract``   extract/mentions.parquet
+- ``graph``     graph/{nodes,edges,embeddings}.parquet
+- ``store``     the graph written to the configured store
+- ``train``     model/checkpoint.pt, metrics.json
+- ``recommend`` recommendations.parquet, and RECOMMENDED edges in the store
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import torch
+
+from kgrec import __version__
+from kgrec.api import (
+    CHECKPOINT_FILE,
+    CONFIG_FILE,
+    EMBEDDINGS_FILE,
+    ENCODER_CACHE,
+    GRAPH_DIR,
+    Recommender,
+)
+from kgrec.config import PipelineConfig
+from kgrec.data.dataset import Dataset
+from kgrec.data.loaders import SAMPLE_DIR, load_dataset
+from kgrec.data.split import split_interactions
+from kgrec.evaluation.ranking import ranking_metrics
+from kgrec.extract.corpus import extract_dataset, node_texts
+from kgrec.extract.encoder import TextEncoder
+from kgrec.extract.extractor import Extractor
+from kgrec.extract.nlp import TITLE_LABEL
+from kgrec.graph.builder import build_graph
+from kgrec.graph.export import GraphTensors, to_tensors
+from kgrec.graph.kg import KnowledgeGraph, node_id
+from kgrec.graph.schema import schema_path
+from kgrec.models.baselines import popularity_scores
+from kgrec.models.checkpoint import save_checkpoint
+from kgrec.models.train import Holdout, propagate, score_function, train_fusion
+from kgrec.progress import Progress, Silent
+from kgrec.store import open_store
+from kgrec.store.base import RecommendationRow
+
+STAGES = ("data", "extract", "graph", "store", "train", "recommend")
+MANIFEST = "manifest.json"
+
+
+def _digest(*parts: Any) -> str:
+    text = json.dumps(parts, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _file_stamp(path: Path | None) -> list[Any]:
+    if path is None:
+        return []
+    stat = path.stat() if path.exists() else None
+    return [str(path), stat.st_size if stat else None, stat.st_mtime_ns if stat else None]
+
+
+@dataclass
+class RunSummary:
+    """What a run did: each stage's status, the graph's counts, the evaluation."""
+
+    work_dir: Path
+    stages: dict[str, str] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    metrics: dict[str, Any] = field(default_factory=dict)
+
+
+class Pipeline:
+    """One pipeline over one work directory. ``run()`` does the work; nothing happens in
+    the constructor."""
+
+    def __init__(self, config: PipelineConfig, progress: Progress | None = None) -> None:
+        self.config = config
+        self.work_dir = config.resolved_work_dir()
+        self.progress: Progress = progress or Silent()
+        self._encoder: TextEncoder | None = None
+
+    # --- bookkeeping ----------------------------------------------------------------
+    def _manifest(self) -> dict[str, Any]:
+        path = self.work_dir / MANIFEST
+        return dict(json.loads(path.read_text())) if path.exists() else {}
+
+    def _mark(self, stage: str, fingerprint: str) -> None:
+        manifest = self._manifest()
+        manifest[stage] = {"fingerprint": fingerprint,
+                           "finished_at": datetime.now(UTC).isoformat(timespec="seconds")}
+        tmp = self.work_dir / (MANIFEST + ".tmp")
+        tmp.write_text(json.dumps(manifest, indent=2))
+        tmp.replace(self.work_dir / MANIFEST)  # atomic: a crash never leaves half a manifest
+
+    def fingerprints(self) -> dict[str, str]:
+        """Each stage's fingerprint: a hash of its settings and its inputs' fingerprints."""
+        c = self.config
+        data = _digest(__version__, c.data.model_dump(mode="json"), c.split.model_dump(mode="json"),
+                       *(_file_stamp(p) for p in (c.data.interactions, c.data.items, c.data.users)),
+                       _file_stamp(SAMPLE_DIR / "interactions.csv") if c.data.source == "sample" else [])
+        extract = _digest(data, c.extract.model_dump(mode="json"),
+                          schema_path().read_text(encoding="utf-8"))
+        graph = _digest(extract)
+        store = _digest(graph, c.store)
+        train = _digest(graph, c.model.model_dump(mode="json"))
+        recommend = _digest(train, store, c.recommend.model_dump(mode="json"))
+        return {"data": data, "extract": extract, "graph": graph, "store": store,
+                "train": train, "recommend": recommend}
+
+    def _current(self, stage: str, fingerprint: str) -> bool:
+        return bool(self._manifest().get(stage, {}).get("fingerprint") == fingerprint)
+
+    @property
+    def encoder(self) -> TextEncoder:
+        """The text encoder, loaded once per run, with the work directory's cache."""
+        if self._encoder is None:
+            e = self.config.extract
+            self._encoder = TextEncoder.from_pretrained(e.encoder_model, e.device, e.encoder_batch_size)
+            self._encoder.load_cache(self.work_dir / ENCODER_CACHE)
+        return self._encoder
+
+    # --- running --------------------------------------------------------------------
+    def run(self, force: bool = False) -> RunSummary:
+        """Run every stage that is not current (all of them with ``force``)."""
+        self.work_dir.mkdir(parents=True, exist_ok=True)
+        (self.work_dir / CONFIG_FILE).write_text(self.config.model_dump_json(indent=2))
+        fps = self.fingerprints()
+        summary = RunSummary(self.work_dir)
+        steps: dict[str, Callable[[], None]] = {
+            "data": self._data, "extract": self._extract, "graph": self._graph,
+            "store": self._store, "train": self._train, "recommend": self._recommend,
+        }
+        for stage in STAGES:
+            if not force and self._current(stage, fps[stage]):
+                self.progress.stage(stage, "skip")
+                summary.stages[stage] = "skipped (current)"
+                continue
+            self.progress.stage(stage, "run")
+            steps[stage]()
+            self._mark(stage, fps[stage])
+            summary.stages[stage] = "ran"
+            self.progress.stage(stage, "done")
+        if self._encoder is not None:
+            self._encoder.save_cache(self.work_dir / ENCODER_CACHE)
+        summary.counts = KnowledgeGraph.load(self.work_dir / GRAPH_DIR).counts()
+        summary.metrics = json.loads((self.work_dir / "metrics.json").read_text())
+        return summary
+
+    def _dataset(self) -> Dataset:
+        return Dataset.load(self.work_dir / "data", name=self.config.name)
+
+    def _data(self) -> None:
+        dataset = load_dataset(self.config.data)
+        split = split_interactions(dataset.interactions, self.config.split)
+        folder = self.work_dir / "data"
+        dataset.save(folder)
+        for part in ("train", "valid", "test"):
+            getattr(split, part).to_parquet(folder / f"{part}.parquet", index=False)
+
+    def _extract(self) -> None:
+        dataset = self._dataset()
+        known = {TITLE_LABEL: list(dataset.items["title"])} if "title" in dataset.items else {}
+        extractor = Extractor.from_config(self.config.extract, known_names=known, encoder=self.encoder)
+        texts = len(dataset.items) + len(dataset.users)
+        for _ in self.progress.track([None], texts, f"spaCy + BERT over {texts} texts"):
+            mentions = extract_dataset(dataset, extractor)
+        (self.work_dir / "extract").mkdir(exist_ok=True)
+        mentions.to_parquet(self.work_dir / "extract" / "mentions.parquet", index=False)
+
+    def _graph(self) -> None:
+        dataset = self._dataset()
+        mentions = pd.read_parquet(self.work_dir / "extract" / "mentions.parquet")
+        kg = build_graph(dataset, mentions)
+        kg.save(self.work_dir / GRAPH_DIR)
+        texts = node_texts(kg.nodes)
+        keys = list(texts)
+        vecs = []
+        step = 256
+        for start in self.progress.track(range(0, len(keys), step), len(range(0, len(keys), step)),
+                                          f"embedding {len(keys)} node texts"):
+            vecs.extend(self.encoder.encode([texts[k] for k in keys[start : start + step]]))
+        pd.DataFrame({"node_id": keys, "vec": [v.tolist() for v in vecs]}).to_parquet(
+            self.work_dir / EMBEDDINGS_FILE, index=False)
+
+    def _store(self) -> None:
+        kg = KnowledgeGraph.load(self.work_dir / GRAPH_DIR)
+        store = open_store(self.config.store, self.work_dir)
+        try:
+            store.apply_schema()
+            store.write(kg)
+        finally:
+            store.close()
+
+    def _tensors(self, kg: KnowledgeGraph) -> GraphTensors:
+        emb = pd.read_parquet(self.work_dir / EMBEDDINGS_FILE)
+        return to_tensors(kg, emb, use_attributes=self.config.model.use_attributes,
+                          text_dim=len(emb["vec"].iloc[0]) if len(emb) else 384)
+
+    def _train(self) -> None:
+        dataset = self._dataset()
+        folder = self.work_dir / "data"
+        train, valid, test = (pd.read_parquet(folder / f"{p}.parquet") for p in ("train", "valid", "test"))
+        mentions = pd.read_parquet(self.work_dir / "extract" / "mentions.parquet")
+        train_kg = build_graph(dataset, mentions, train)
+        gt = self._tensors(train_kg)
+        users = {gt.node_ids[int(n)]: k for k, n in enumerate(gt.users)}
+        items = {gt.node_ids[int(n)]: k for k, n in enumerate(gt.items)}
+
+        def pairs(frame: pd.DataFrame) -> np.ndarray:
+            u = [users[node_id("User", x)] for x in frame["user_id"]]
+            i = [items[node_id("Item", x)] for x in frame["item_id"]]
+            return np.asarray([u, i], dtype=np.int64).T.reshape(-1, 2)
+
+        def per_user(p: np.ndarray) -> list[list[int]]:
+            out: list[list[int]] = [[] for _ in users]
+            for u, i in p:
+                out[u].append(int(i))
+            return out
+
+        tr, va, te = pairs(train), pairs(valid), pairs(test)
+        tr_l, va_l, te_l = per_user(tr), per_user(va), per_user(te)
+        cfg = self.config.model
+        bar = iter(self.progress.track(range(cfg.epochs), cfg.epochs, "training (valid split)"))
+        result = train_fusion(gt, tr, cfg, Holdout(tr_l, va_l), progress=lambda *_: next(bar, None))
+        known = [a + b for a, b in zip(tr_l, va_l, strict=True)]
+        with torch.inference_mode():
+            kgrec_fn = score_function(propagate(result.model, gt, torch.device("cpu")), gt)
+        models = {
+            "kgrec": ranking_metrics(kgrec_fn, len(users), known, te_l),
+            "popularity": ranking_metrics(popularity_scores(tr, len(items)), len(users), known, te_l),
+        }
+        metrics: dict[str, Any] = {
+            "dataset": self.config.name, "split": self.config.split.method,
+            "models": models, "best_epoch": result.best_epoch, "history": result.history,
+            "sizes": {"train": len(tr), "valid": len(va), "test": len(te)},
+        }
+        final_model, final_gt = result.model, gt
+        if cfg.refit:
+            full = KnowledgeGraph.load(self.work_dir / GRAPH_DIR)
+            final_gt = self._tensors(full)
+            all_pairs = np.concatenate([tr, va, te])
+            bar = iter(self.progress.track(range(result.best_epoch), result.best_epoch,
+                                           "refit on all interactions"))
+            final_model = train_fusion(final_gt, all_pairs, cfg, epochs=result.best_epoch,
+                                       progress=lambda *_: next(bar, None)).model
+        save_checkpoint(self.work_dir / CHECKPOINT_FILE, final_model, final_gt, cfg,
+                        {"refit": cfg.refit, "best_epoch": result.best_epoch})
+        (self.work_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))
+
+    def _recommend(self) -> None:
+        rec = Recommender.load(self.work_dir)
+        k = self.config.recommend.k
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        rows: list[RecommendationRow] = []
+        for user in self.progress.track(rec.user_ids(), len(rec.user_ids()), "explaining top-k"):
+            for r in rec.recommend(user, k=k, explain=True):
+                rows.append(RecommendationRow(
+                    node_id("User", user), node_id("Item", r.item_id), r.rank, r.score, r.text,
+                    json.dumps([p.to_dict() for p in r.paths], ensure_ascii=False), "kgrec", now))
+        pd.DataFrame([r.__dict__ for r in rows]).to_parquet(
+            self.work_dir / "recommendations.parquet", index=False)
+        if self.config.recommend.write_back:
+            store = open_store(self.config.store, self.work_dir)
+            try:
+                store.write_recommendations(rows)
+            finally:
+                store.close()

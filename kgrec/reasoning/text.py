@@ -1,0 +1,76 @@
+"""One readable sentence from an item's best explanation paths."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from kgrec.reasoning.paths import Path
+
+#: How an attribute reads after "also" / "both", per item–attribute relationship.
+_ATTRIBUTE_PHRASE = {
+    "DIRECTED_BY": "directed by {}",
+    "STARRING": "starring {}",
+    "WRITTEN_BY": "written by {}",
+    "INVOLVES": "featuring {}",
+    "HAS_GENRE": "in the {} genre",
+    "HAS_THEME": "about {}",
+    "SET_IN": "set in {}",
+    "HAS_MOOD": "{} in tone",
+}
+
+
+def attribute_phrase(rel: str, name: str) -> str:
+    """ "directed by Mara Lindqvist", "set in Tokyo", "about grief" ..."""
+    return _ATTRIBUTE_PHRASE.get(rel, "linked to {}").format(name)
+
+
+def _titles(names: Sequence[str], most: int = 2) -> str:
+    quoted = [f"*{n}*" for n in list(dict.fromkeys(names))[:most]]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def _group_key(path: Path) -> tuple[str, ...]:
+    labels = tuple(n.label for n in path.nodes)
+    if len(path.nodes) == 3:
+        return ("said", path.nodes[1].node_id, path.relationships[1])
+    if labels[1] == "Item" and labels[2] not in ("User", "Item"):
+        return ("shared", path.nodes[2].node_id, path.relationships[2])
+    if labels[2] == "User":
+        return ("people", labels[1], path.relationships[0])
+    return ("other", path.nodes[1].node_id, path.nodes[2].node_id)
+
+
+def _clause(kind: str, paths: list[Path], first: bool) -> str:
+    head = paths[0]
+    if kind == "said":
+        names = [p.nodes[1].name for p in paths]
+        verb = "like" if head.relationships[0] == "LIKES" else "mentioned"
+        return f"you said you {verb} {' and '.join(list(dict.fromkeys(names))[:2])}"
+    if kind == "shared":
+        items = [p.nodes[1].name for p in paths]
+        attr = attribute_phrase(head.relationships[2], head.nodes[2].name)
+        lead = "you liked " if first else ""
+        link = "also" if len(set(items)) == 1 else "both"
+        return f"{lead}{_titles(items)}, {link} {attr}"
+    if kind == "people":
+        via = [p.nodes[1].name for p in paths]
+        if head.nodes[1].label == "Item":
+            return f"people who liked {_titles(via)} also liked it"
+        return f"people who also said they like {' and '.join(list(dict.fromkeys(via))[:2])} liked it"
+    return "it is linked to " + " and ".join(f"{p.nodes[1].name} via {p.nodes[2].name}" for p in paths)
+
+
+def explanation_sentence(paths: Sequence[Path], max_reasons: int = 2) -> str:
+    """ "Because you liked *Heat* and *Collateral*, both directed by Michael Mann." from the
+    strongest path groups (paths that share an attribute, or a kind of evidence)."""
+    positive = [p for p in paths if p.score > 0] or list(paths[:1])
+    if not positive:
+        return "No path in the graph links you to this item; it is recommended on overall similarity."
+    groups: dict[tuple[str, ...], list[Path]] = {}
+    for path in positive:
+        groups.setdefault(_group_key(path), []).append(path)
+    ranked = sorted(groups.items(), key=lambda kv: -sum(p.score for p in kv[1]))[:max_reasons]
+    clauses = [_clause(key[0], group, first=k == 0) for k, (key, group) in enumerate(ranked)]
+    if len(clauses) == 2:
+        clauses[1] = "and " + clauses[1]
+    return "Because " + ", ".join(clauses) + "."

@@ -1,0 +1,60 @@
+"""Cypher text shared by the backends. Labels, types and property names come only from the
+checked schema; every value travels as a parameter (``$rows``), never inside the text."""
+
+from __future__ import annotations
+
+import re
+
+from kgrec.graph.schema import GraphSchema
+
+
+def upsert_nodes(schema: GraphSchema, label: str) -> str:
+    """MERGE a batch of ``label`` nodes by node_id and set all their properties."""
+    schema.check_label(label)
+    props = [p for p in schema.node_properties(label) if p != "node_id"]
+    sets = ", ".join(f"n.{p} = r.{p}" for p in props)
+    return (f"UNWIND $rows AS r MERGE (n:{label} {{node_id: r.node_id}}) "
+            f"ON CREATE SET {sets} ON MATCH SET {sets}")
+
+
+def upsert_edges(schema: GraphSchema, rel: str, src: str, dst: str) -> str:
+    """MERGE a batch of ``rel`` edges between existing nodes and set their properties."""
+    schema.check_rel(rel, src, dst)
+    props = list(schema.relationships[rel].properties)
+    sets = ", ".join(f"e.{p} = r.{p}" for p in props) or "e.weight = e.weight"
+    return (f"UNWIND $rows AS r MATCH (a:{src} {{node_id: r.src}}), (b:{dst} {{node_id: r.dst}}) "
+            f"MERGE (a)-[e:{rel}]->(b) ON CREATE SET {sets} ON MATCH SET {sets}")
+
+
+def read_nodes(schema: GraphSchema, label: str) -> str:
+    """Every ``label`` node's properties as columns."""
+    schema.check_label(label)
+    cols = ", ".join(f"n.{p} AS {p}" for p in schema.node_properties(label))
+    return f"MATCH (n:{label}) RETURN {cols}"
+
+
+def read_edges(schema: GraphSchema, rel: str) -> str:
+    """Every ``rel`` edge with its endpoints' ids and its properties."""
+    schema.check_rel(rel)
+    cols = "".join(f", e.{p} AS {p}" for p in schema.relationships[rel].properties)
+    return f"MATCH (a)-[e:{rel}]->(b) RETURN a.node_id AS src, b.node_id AS dst{cols}"
+
+
+DELETE_RECOMMENDATIONS = (
+    "MATCH (u:User)-[e:RECOMMENDED]->(:Item) WHERE u.node_id IN $users DELETE e"
+)
+
+_WRITE_CLAUSE = re.compile(
+    r"\b(CREATE|MERGE|SET|DELETE|DETACH|REMOVE|DROP|ALTER|COPY|INSTALL|LOAD|IMPORT|EXPORT|"
+    r"ATTACH|CHECKPOINT|BEGIN|COMMIT|ROLLBACK|FOREACH)\b",
+    re.IGNORECASE,
+)
+_LITERAL = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.S)
+
+
+def writes(cypher: str) -> bool:
+    """Whether a statement contains a clause that can change the database.
+
+    String literals, quoted names and comments are ignored, so ``RETURN 'CREATE'`` reads.
+    """
+    return bool(_WRITE_CLAUSE.search(_LITERAL.sub(" ", cypher)))

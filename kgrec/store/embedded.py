@@ -1,0 +1,149 @@
+"""The embedded store: a LadybugDB (Kùzu-family) Cypher database in a single file.
+
+Zero set-up: the database lives in the pipeline's work directory. One process may open
+it for writing; ``read_only=True`` opens it for reading (what ``kgrec query`` does).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from kgrec.errors import ReadOnlyQueryError, StoreError
+from kgrec.graph.kg import KnowledgeGraph
+from kgrec.graph.schema import GraphSchema, load_schema
+from kgrec.store import cypher
+from kgrec.store.base import RecommendationRow, batches, frame_rows
+
+try:  # the maintained fork first, the archived original as a fall-back
+    import real_ladybug as _db
+except ImportError:  # pragma: no cover - depends on what is installed
+    import kuzu as _db
+
+
+class EmbeddedStore:
+    """GraphStore over an embedded LadybugDB database file. Open with :meth:`open`."""
+
+    def __init__(self, database: Any, connection: Any, path: Path, schema: GraphSchema,
+                 read_only: bool) -> None:
+        self._db, self._conn, self.path, self.schema, self.read_only = (
+            database, connection, path, schema, read_only)
+
+    @classmethod
+    def open(cls, path: str | Path, *, read_only: bool = False,
+             schema: GraphSchema | None = None) -> EmbeddedStore:
+        """Open (creating when writable) the database file at ``path``."""
+        path = Path(path)
+        if read_only and not path.exists():
+            raise StoreError(f"no embedded graph at {path}: run the pipeline first (kgrec demo)")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            database = _db.Database(str(path), read_only=read_only)
+            connection = _db.Connection(database)
+        except RuntimeError as exc:
+            raise StoreError(f"cannot open the embedded graph {path}: {exc}. Another process "
+                             "may hold it open for writing; close it and try again") from exc
+        return cls(database, connection, path, schema or load_schema(), read_only)
+
+    def __enter__(self) -> EmbeddedStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"EmbeddedStore({str(self.path)!r}, read_only={self.read_only})"
+
+    def _run(self, statement: str, params: Mapping[str, Any] | None = None) -> Any:
+        try:
+            return self._conn.execute(statement, dict(params or {}))
+        except RuntimeError as exc:
+            raise StoreError(f"embedded store: {exc}") from exc
+
+    def apply_schema(self) -> None:
+        """Create node and relationship tables from schema.yaml (idempotent)."""
+        for statement in self.schema.embedded_ddl():
+            self._run(statement)
+
+    def write(self, kg: KnowledgeGraph, batch_size: int = 1000) -> None:
+        """Upsert nodes per label, then edges per (type, source label, target label)."""
+        self.apply_schema()
+        for label, group in kg.nodes.groupby("label"):
+            query = cypher.upsert_nodes(self.schema, str(label))
+            rows = frame_rows(group, list(self.schema.node_properties(str(label))))
+            for chunk in batches(rows, batch_size):
+                self._run(query, {"rows": list(chunk)})
+        label_of = pd.Series(kg.nodes["label"].to_numpy(), index=kg.nodes["node_id"])
+        edges = kg.edges.assign(_s=kg.edges["src"].map(label_of), _d=kg.edges["dst"].map(label_of))
+        for (rel, src, dst), group in edges.groupby(["rel", "_s", "_d"]):
+            query = cypher.upsert_edges(self.schema, str(rel), str(src), str(dst))
+            cols = ["src", "dst", *self.schema.relationships[str(rel)].properties]
+            for chunk in batches(frame_rows(group, cols), batch_size):
+                self._run(query, {"rows": list(chunk)})
+
+    def read(self) -> KnowledgeGraph:
+        """The stored graph, without RECOMMENDED edges."""
+        nodes = [pd.DataFrame(self.query(cypher.read_nodes(self.schema, label)))
+                 for label in self.schema.nodes]
+        node_frames = [n.assign(label=label) for n, label in zip(nodes, self.schema.nodes, strict=True) if len(n)]
+        edge_frames = [
+            pd.DataFrame(rows).assign(rel=rel)
+            for rel in self.schema.relationships if rel != "RECOMMENDED"
+            if (rows := self.query(cypher.read_edges(self.schema, rel)))
+        ]
+        if not node_frames:
+            return KnowledgeGraph.empty()
+        all_nodes = pd.concat(node_frames, ignore_index=True)
+        all_edges = (pd.concat(edge_frames, ignore_index=True) if edge_frames
+                     else KnowledgeGraph.empty().edges)
+        return KnowledgeGraph(all_nodes, all_edges)
+
+    def write_recommendations(self, recs: Sequence[RecommendationRow], batch_size: int = 1000) -> None:
+        """Replace the RECOMMENDED edges of the users in ``recs``."""
+        users = sorted({r.user_node for r in recs})
+        for chunk in batches([{"u": u} for u in users], batch_size):
+            self._run(cypher.DELETE_RECOMMENDATIONS, {"users": [row["u"] for row in chunk]})
+        query = cypher.upsert_edges(self.schema, "RECOMMENDED", "User", "Item")
+        rows = [{"src": r.user_node, "dst": r.item_node, "rank": r.rank, "score": r.score,
+                 "text": r.text, "paths": r.paths, "model": r.model, "created_at": r.created_at}
+                for r in recs]
+        for chunk in batches(rows, batch_size):
+            self._run(query, {"rows": list(chunk)})
+
+    def query(self, cypher_text: str, params: Mapping[str, Any] | None = None,
+              write: bool = False) -> list[dict[str, Any]]:
+        """Run Cypher; refuses write clauses unless ``write=True``."""
+        if not write and cypher.writes(cypher_text):
+            raise ReadOnlyQueryError(
+                "this query would change the graph; pass write=True (CLI: --write) to allow it")
+        if write and self.read_only:
+            raise ReadOnlyQueryError(f"{self.path} is open read-only")
+        result = self._run(cypher_text, params)
+        columns = result.get_column_names()
+        rows = []
+        while result.has_next():
+            rows.append({c: _plain(v) for c, v in zip(columns, result.get_next(), strict=True)})
+        return rows
+
+    def close(self) -> None:
+        """Close the connection and the database file."""
+        for obj in (self._conn, self._db):
+            close = getattr(obj, "close", None)
+            if close is not None:
+                close()
+
+
+def _plain(value: Any) -> Any:
+    """Nodes, relationships and paths as plain dicts without the engine's internal ids."""
+    if isinstance(value, dict):
+        if "_NODES" in value and "_RELS" in value:
+            return {"nodes": [_plain(n) for n in value["_NODES"]],
+                    "relationships": [_plain(r) for r in value["_RELS"]]}
+        return {("label" if k == "_LABEL" else k): _plain(v) for k, v in value.items()
+                if k not in ("_ID", "_SRC", "_DST")}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
