@@ -1,0 +1,73 @@
+"""Tables and text the CLI prints."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.tree import Tree
+
+from kgrec.api import Recommendation
+from kgrec.reasoning.paths import Path
+
+METRIC_COLUMNS = ("ndcg@10", "recall@10", "hit@10", "mrr@10", "ndcg@20", "recall@20", "coverage@10")
+
+
+def metrics_table(metrics: dict[str, Any]) -> Table:
+    """One row per model, one column per headline metric (test split)."""
+    table = Table(title=f"Test split ({metrics.get('split', '?')}), full ranking",
+                  title_justify="left")
+    table.add_column("model")
+    for col in METRIC_COLUMNS:
+        table.add_column(col, justify="right")
+    for name, values in metrics["models"].items():
+        table.add_row(name, *(f"{values.get(col, float('nan')):.4f}" for col in METRIC_COLUMNS))
+    return table
+
+
+def counts_table(counts: dict[str, int]) -> Table:
+    """Node and relationship counts of the graph."""
+    table = Table(title="Knowledge graph", title_justify="left")
+    table.add_column("nodes / relationships")
+    table.add_column("count", justify="right")
+    for name, n in counts.items():
+        table.add_row(name, f"{n:,}")
+    return table
+
+
+def path_text(path: Path) -> str:
+    """ "u01 -INTERACTED- Heat -DIRECTED_BY- Michael Mann -DIRECTED_BY- Collateral" """
+    parts = [f"{path.nodes[0].name}"]
+    for rel, node in zip(path.relationships, path.nodes[1:], strict=True):
+        parts.append(f"-[{rel}]- ({node.label}) {node.name}")
+    return " ".join(parts)
+
+
+def recommendations_table(user: str, recs: list[Recommendation]) -> Table:
+    """Rank, title, score and the explanation sentence."""
+    table = Table(title=f"Top {len(recs)} for {user}", title_justify="left", show_lines=True)
+    table.add_column("#", justify="right")
+    table.add_column("item")
+    table.add_column("score", justify="right")
+    table.add_column("why")
+    for r in recs:
+        table.add_row(str(r.rank), f"{r.title} [dim]({r.item_id})[/]", f"{r.score:.3f}", r.text)
+    return table
+
+
+def explanation_tree(user: str, rec: Recommendation) -> Tree:
+    """The sentence, then each path with the score it carries."""
+    rank = "already seen" if rec.rank == 0 else f"rank {rec.rank}"
+    tree = Tree(f"[bold]{rec.title}[/] ({rec.item_id}) for {user}: score {rec.score:.3f}, {rank}")
+    tree.add(rec.text)
+    paths = tree.add("paths (score each carries)")
+    for p in rec.paths:
+        paths.add(f"{p.score:+.4f}  {path_text(p)}")
+    return tree
+
+
+def print_json(console: Console, value: Any) -> None:
+    """JSON only, to stdout."""
+    console.print_json(json.dumps(value, ensure_ascii=False, default=str))

@@ -1,0 +1,124 @@
+"""The GraphStore contract: one suite every backend must pass, with identical assertions.
+
+Use it for your own backend by subclassing in a pytest module::
+
+    class TestMyStore(StoreContract):
+        @pytest.fixture
+        def store(self, tmp_path):
+            s = MyStore.open(...)
+            yield s
+            s.close()
+
+The ``store`` fixture must yield an empty, writable store.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from kgrec.errors import ReadOnlyQueryError
+from kgrec.graph.kg import KnowledgeGraph, node_id
+from kgrec.store.base import GraphStore, RecommendationRow
+
+TRICKY = ["O'Brien \"The Q\"", "Zoë – 東京", "x}) DETACH DELETE n //", "back\\slash", "[REC]",
+          '{"json": [1]}']
+
+
+def contract_graph(n_items: int = 7) -> KnowledgeGraph:
+    """A small graph with every awkward thing a name can hold."""
+    users = [f"u{k}" for k in range(3)]
+    items = [f"i{k}" for k in range(n_items)]
+    nodes = [{"node_id": node_id("User", u), "label": "User", "key": u, "name": u, "text": None}
+             for u in users]
+    nodes += [{"node_id": node_id("Item", i), "label": "Item", "key": i,
+               "name": TRICKY[k % len(TRICKY)] + f" {k}", "title": TRICKY[k % len(TRICKY)],
+               "text": "A film.", "year": 2000 + k} for k, i in enumerate(items)]
+    nodes += [{"node_id": node_id("Genre", g), "label": "Genre", "key": g, "name": g}
+              for g in ("film noir", "comedy")]
+    edges = [{"src": node_id("User", u), "rel": "INTERACTED", "dst": node_id("Item", i),
+              "weight": 1.0, "rating": 4.5, "timestamp": 1_600_000_000 + k}
+             for k, (u, i) in enumerate((u, i) for u in users for i in items[:4])]
+    edges += [{"src": node_id("Item", i), "rel": "HAS_GENRE",
+               "dst": node_id("Genre", "film noir" if k % 2 else "comedy"), "weight": 0.9}
+              for k, i in enumerate(items)]
+    frame = pd.DataFrame(nodes)
+    frame["year"] = frame["year"].astype("Int64")
+    edge_frame = pd.DataFrame(edges)
+    edge_frame["timestamp"] = edge_frame["timestamp"].astype("Int64")
+    return KnowledgeGraph(frame, edge_frame).validate()
+
+
+def _count(store: GraphStore, pattern: str) -> int:
+    return int(store.query(f"MATCH {pattern} RETURN count(*) AS n")[0]["n"])
+
+
+class StoreContract:
+    """Tests every GraphStore must pass. Subclasses provide a ``store`` fixture."""
+
+    def test_schema_applies_twice(self, store: GraphStore) -> None:
+        store.apply_schema()
+        store.apply_schema()
+        assert _count(store, "(n:User)") == 0
+
+    def test_round_trip(self, store: GraphStore) -> None:
+        kg = contract_graph()
+        store.write(kg)
+        back = store.read()
+        key = ["node_id", "label", "key", "name"]
+        assert (back.nodes[key].sort_values("node_id").reset_index(drop=True)
+                .equals(kg.nodes[key].sort_values("node_id").reset_index(drop=True)))
+        pairs = lambda e: sorted(zip(e["src"], e["rel"], e["dst"], strict=True))  # noqa: E731
+        assert pairs(back.edges) == pairs(kg.edges)
+
+    def test_rewrite_is_idempotent(self, store: GraphStore) -> None:
+        kg = contract_graph()
+        store.write(kg)
+        first = (_count(store, "(n)"), _count(store, "()-[e]->()"))
+        store.write(kg)
+        assert (_count(store, "(n)"), _count(store, "()-[e]->()")) == first
+        assert first == (len(kg.nodes), len(kg.edges))
+
+    @pytest.mark.parametrize("batch_size", [1, 2, 3, 1000])
+    def test_batch_boundaries(self, store: GraphStore, batch_size: int) -> None:
+        kg = contract_graph(n_items=7)
+        store.write(kg, batch_size=batch_size)
+        assert _count(store, "(n:Item)") == 7
+        assert _count(store, "()-[e:INTERACTED]->()") == 12
+
+    def test_names_stored_literally(self, store: GraphStore) -> None:
+        store.write(contract_graph())
+        titles = {r["t"] for r in store.query("MATCH (n:Item) RETURN n.title AS t")}
+        assert titles == set(TRICKY)
+        hit = store.query("MATCH (n:Item) WHERE n.title = $t RETURN n.key AS k", {"t": TRICKY[2]})
+        assert sorted(r["k"] for r in hit) == ["i2"]
+
+    def test_recommendations_written_and_replaced(self, store: GraphStore) -> None:
+        store.write(contract_graph())
+        paths = json.dumps([{"nodes": [], "relationships": [], "score": 0.5}])
+        recs = [RecommendationRow(node_id("User", "u0"), node_id("Item", f"i{k}"), r, 1.0 / r,
+                                  f"Because {TRICKY[0]}", paths, "test", "2026-01-01T00:00:00")
+                for r, k in enumerate((5, 6), start=1)]
+        store.write_recommendations(recs)
+        store.write_recommendations(recs[:1])
+        rows = store.query(
+            "MATCH (u:User)-[r:RECOMMENDED]->(i:Item) RETURN u.key AS u, i.key AS i, "
+            "r.rank AS rank, r.text AS text, r.paths AS paths ORDER BY rank")
+        assert rows == [{"u": "u0", "i": "i5", "rank": 1, "text": f"Because {TRICKY[0]}",
+                         "paths": paths}]
+        assert store.read().edges["rel"].ne("RECOMMENDED").all()
+
+    def test_query_is_read_only_by_default(self, store: GraphStore) -> None:
+        store.write(contract_graph())
+        with pytest.raises(ReadOnlyQueryError):
+            store.query("MATCH (n:Item) DETACH DELETE n")
+        with pytest.raises(ReadOnlyQueryError):
+            store.query("MATCH (n:Item) SET n.name = 'x'")
+        assert _count(store, "(n:Item)") == 7
+        store.query("MATCH (n:Genre {key: $k}) SET n.name = $v", {"k": "comedy", "v": "Comedy"},
+                    write=True)
+        assert store.query("MATCH (n:Genre {key: 'comedy'}) RETURN n.name AS n") == [{"n": "Comedy"}]
+        # words inside strings are not clauses
+        assert store.query("RETURN 'CREATE (x)' AS s") == [{"s": "CREATE (x)"}]

@@ -1,0 +1,38 @@
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kgrec.errors import ConfigError, ReadOnlyQueryError, StoreError
+from kgrec.store import EmbeddedStore, open_store
+from kgrec.testing.store_contract import StoreContract, contract_graph
+
+
+class TestEmbeddedStore(StoreContract):
+    @pytest.fixture
+    def store(self, tmp_path: Path) -> Iterator[EmbeddedStore]:
+        s = EmbeddedStore.open(tmp_path / "g.lbug")
+        yield s
+        s.close()
+
+
+def test_read_only_open_refuses_writes(tmp_path: Path) -> None:
+    with EmbeddedStore.open(tmp_path / "g.lbug") as s:
+        s.write(contract_graph())
+    with EmbeddedStore.open(tmp_path / "g.lbug", read_only=True) as s:
+        assert s.query("MATCH (n:Item) RETURN count(n) AS n") == [{"n": 7}]
+        with pytest.raises(ReadOnlyQueryError):
+            s.query("MATCH (n:Item) SET n.name = 'x'", write=True)
+
+
+def test_read_only_open_of_missing_db_says_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="run the pipeline first"):
+        EmbeddedStore.open(tmp_path / "none.lbug", read_only=True)
+
+
+def test_open_store_by_uri(tmp_path: Path) -> None:
+    s = open_store(f"embedded://{tmp_path / 'x.lbug'}", tmp_path)
+    s.close()
+    assert (tmp_path / "x.lbug").exists()
+    with pytest.raises(ConfigError):
+        open_store("mysql://nope", tmp_path)
