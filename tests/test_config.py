@@ -1,0 +1,40 @@
+from pathlib import Path
+
+import pytest
+
+from kgrec.config import PipelineConfig, load_config
+from kgrec.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_sample_pipeline_file_is_the_default_config() -> None:
+    # `kgrec demo` runs PipelineConfig(); pipelines/sample.toml must say the same thing.
+    assert load_config(ROOT / "pipelines/sample.toml") == PipelineConfig()
+
+
+def test_relative_paths_resolve_against_the_file(tmp_path: Path) -> None:
+    (tmp_path / "p.toml").write_text(
+        'name = "x"\nwork_dir = "out"\n[data]\nsource = "csv"\n'
+        'interactions = "d/i.csv"\nitems = "d/items.csv"\n')
+    cfg = load_config(tmp_path / "p.toml")
+    assert cfg.resolved_work_dir() == tmp_path / "out"
+    assert cfg.data.items == tmp_path / "d/items.csv"
+
+
+def test_errors_name_the_file_and_the_field(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[model]\ndimm = 3\n")
+    with pytest.raises(ConfigError, match=r"bad.toml.*model.dimm"):
+        load_config(bad)
+    bad.write_text('[data]\nsource = "csv"\n')
+    with pytest.raises(ConfigError, match="needs both"):
+        load_config(bad)
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_config(tmp_path / "missing.toml")
+
+
+def test_config_is_frozen() -> None:
+    cfg = PipelineConfig()
+    with pytest.raises(Exception):  # noqa: B017 - pydantic's frozen error
+        cfg.model.dim = 3  # type: ignore[misc]

@@ -1,0 +1,102 @@
+"""The sample pipeline end to end: pipeline, Python API, CLI and the embedded store."""
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kgrec import Recommender
+from kgrec.cli.app import app
+from kgrec.config import PipelineConfig
+from kgrec.errors import NotBuiltError, UnknownIdError
+from kgrec.pipeline import Pipeline, RunSummary
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def rec(sample_run: RunSummary) -> Recommender:
+    return Recommender.load(sample_run.work_dir)
+
+
+def test_gnn_beats_popularity_on_held_out_test(sample_run: RunSummary) -> None:
+    models = sample_run.metrics["models"]
+    assert models["kgrec"]["ndcg@10"] > 1.5 * models["popularity"]["ndcg@10"]
+    assert models["kgrec"]["recall@10"] > models["popularity"]["recall@10"]
+    assert sample_run.counts["(:Person)"] > 50 and sample_run.counts["[:DIRECTED_BY]"] > 100
+
+
+def test_second_run_skips_every_stage(sample_run: RunSummary) -> None:
+    again = Pipeline(PipelineConfig()).run()
+    assert set(again.stages.values()) == {"skipped (current)"}
+    assert again.counts == sample_run.counts
+
+
+def test_recommend_explains_every_item(rec: Recommender) -> None:
+    user = rec.user_ids()[0]
+    recs = rec.recommend(user, k=10)
+    assert [r.rank for r in recs] == list(range(1, 11))
+    assert [r.score for r in recs] == sorted((r.score for r in recs), reverse=True)
+    seen = set(rec.kg.edges.query("rel == 'INTERACTED' and src == @n", local_dict={"n": f"User:{user}"})["dst"])
+    for r in recs:
+        assert f"Item:{r.item_id}" not in seen
+        assert r.text.startswith("Because ") and "Item:" not in r.text and "User:" not in r.text
+        assert len(r.paths) >= 1
+        assert r.paths[0].nodes[0].node_id == f"User:{user}"
+        assert r.paths[0].nodes[-1].node_id == f"Item:{r.item_id}"
+
+
+def test_explain_any_item_and_unknown_ids(rec: Recommender) -> None:
+    user, item = rec.user_ids()[1], rec.item_ids()[-1]
+    e = rec.explain(user, item)
+    assert e.item_id == item and e.rank >= 0 and e.paths
+    with pytest.raises(UnknownIdError, match="unknown user id"):
+        rec.recommend("nobody")
+
+
+def test_recommend_for_text_uses_the_words(rec: Recommender) -> None:
+    recs = rec.recommend_for_text("I want dark science fiction set in Tokyo", k=5)
+    assert len(recs) == 5
+    said = [p for r in recs for p in r.paths if p.relationships[0] == "LIKES"]
+    assert said, "paths should start from what the sentence asked for"
+    assert {p.nodes[1].name for p in said} & {"science fiction", "dark", "Tokyo"}
+
+
+def test_load_before_run_says_how_to_run(tmp_path: Path) -> None:
+    with pytest.raises(NotBuiltError, match="kgrec demo"):
+        Recommender.load(tmp_path)
+
+
+def test_cli_recommend_json(sample_run: RunSummary) -> None:
+    res = runner.invoke(app, ["recommend", "--user", "u03", "-k", "5", "--json"])
+    assert res.exit_code == 0, res.output
+    recs = json.loads(res.stdout)
+    assert len(recs) == 5
+    assert all(r["text"] and len(r["paths"]) >= 1 for r in recs)
+
+
+def test_cli_explain_json(sample_run: RunSummary) -> None:
+    res = runner.invoke(app, ["explain", "--user", "u03", "--item", "m010", "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["item_id"] == "m010"
+
+
+def test_cli_query_reads_written_back_recommendations(sample_run: RunSummary) -> None:
+    res = runner.invoke(app, ["query", "MATCH (:User)-[r:RECOMMENDED]->(:Item) RETURN count(r) AS n",
+                              "--json"])
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.stdout)
+    assert rows == [{"n": 90 * 10}]
+    res = runner.invoke(app, ["query", "MATCH (u:User {key: $u})-[r:RECOMMENDED]->(i:Item) "
+                              "RETURN i.name AS title, r.rank AS rank, r.text AS why ORDER BY rank",
+                              "--params", '{"u": "u01"}', "--json"])
+    rows = json.loads(res.stdout)
+    assert [r["rank"] for r in rows] == list(range(1, 11)) and rows[0]["why"].startswith("Because")
+
+
+def test_cli_query_refuses_writes_without_flag(sample_run: RunSummary) -> None:
+    res = runner.invoke(app, ["query", "MATCH (n:Item) DETACH DELETE n"])
+    assert res.exit_code != 0
+    res = runner.invoke(app, ["query", "MATCH (n:Item) RETURN count(n) AS n", "--json"])
+    assert json.loads(res.stdout) == [{"n": 320}]

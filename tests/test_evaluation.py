@@ -1,0 +1,26 @@
+import math
+
+import pytest
+import torch
+
+from kgrec.evaluation import ranking_metrics
+
+
+def test_hand_computed_case() -> None:
+    # one user, 5 items; scores rank items 4,3,2,1,0; item 4 is excluded (seen in train)
+    scores = torch.tensor([[0.0, 1.0, 2.0, 3.0, 4.0]])
+    m = ranking_metrics(lambda b: scores[b], 1, [[4]], [[3, 0]], ks=(2,))
+    # ranking after exclusion: 3, 2, 1, 0 -> top-2 = [3, 2]; one hit at rank 1
+    assert m["recall@2"] == pytest.approx(0.5)
+    assert m["precision@2"] == pytest.approx(0.5)
+    assert m["hit@2"] == 1.0
+    assert m["mrr@2"] == 1.0
+    assert m["ndcg@2"] == pytest.approx(1.0 / (1.0 + 1.0 / math.log2(3)))
+    assert m["coverage@2"] == pytest.approx(2 / 5)
+
+
+def test_users_without_truth_are_skipped_and_misses_score_zero() -> None:
+    scores = torch.tensor([[3.0, 2.0, 1.0], [3.0, 2.0, 1.0]])
+    m = ranking_metrics(lambda b: scores[b], 2, [[], []], [[], [2]], ks=(1,), chunk=1)
+    assert m["users"] == 1.0
+    assert m["ndcg@1"] == 0.0 and m["mrr@1"] == 0.0

@@ -1,0 +1,61 @@
+import numpy as np
+
+from kgrec.extract import Extractor, TextEncoder
+
+
+def _found(extractor: Extractor, text: str) -> dict[str, tuple[str, str | None, int]]:
+    [mentions] = extractor.extract([text])
+    for m in mentions:
+        assert text[m.start : m.end] == m.text  # offsets point into the text
+        assert 0.0 < m.score <= 1.0
+    return {m.canonical: (m.kind, m.relation, m.polarity) for m in mentions}
+
+
+def test_item_description(extractor: Extractor) -> None:
+    got = _found(extractor, "A dark sci-fi thriller directed by Mara Lindqvist, set in Tokyo. "
+                            "Starring Tom Okafor, it explores memory and grief.")
+    assert got["science fiction"][0] == "Genre"
+    assert got["thriller"][0] == "Genre"
+    assert got["Mara Lindqvist"] == ("Person", "DIRECTED_BY", 1)
+    assert got["Tom Okafor"][:2] == ("Person", "STARRING")
+    assert got["Tokyo"][0] == "Place"
+    assert got["memory"][0] == got["grief"][0] == "Theme"
+    assert got["dark"][0] == "Mood"
+
+
+def test_users_own_words_carry_polarity(extractor: Extractor) -> None:
+    got = _found(extractor, "I love films set in Paris about friendship, but I can't stand westerns.")
+    assert got["Paris"] == ("Place", None, 1)
+    assert got["friendship"][2] == 1
+    assert got["western"] == ("Genre", None, -1)
+    assert _found(extractor, "I hate horror.")["horror"][2] == -1
+
+
+def test_canonicalisation_merges_variants(extractor: Extractor) -> None:
+    assert extractor.canonicalize(["sci-fi", "Sci-Fi", "science fiction", "scifi"], kind="Genre") == [
+        "science fiction"] * 4
+    [mentions] = extractor.extract(["Directed by Christopher Nolan. Nolan's camera never rests."])
+    assert {m.canonical for m in mentions if m.kind == "Person"} == {"Christopher Nolan"}
+    # different people never merge, however alike their names embed
+    names = extractor.canonicalize(["Mara Lindqvist", "Mara Lindgren"], kind="Person")
+    assert names == ["Mara Lindqvist", "Mara Lindgren"]
+
+
+def test_titles_are_not_taken_for_attributes() -> None:
+    ex = Extractor.from_config(known_names={"TITLE": ["Paris Texas Nights"]})
+    [mentions] = ex.extract(["Fans of Paris Texas Nights will love it."])
+    assert all(m.text != "Paris" for m in mentions)
+
+
+def test_encoder_embeds_and_caches(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    enc = TextEncoder.from_pretrained()
+    vecs = enc.encode(["science fiction", "sci-fi", "romance"])
+    assert vecs.shape == (3, 384)
+    np.testing.assert_allclose(np.linalg.norm(vecs, axis=1), 1.0, rtol=1e-5)
+    assert vecs[0] @ vecs[1] > vecs[0] @ vecs[2]
+    enc.save_cache(tmp_path / "c.parquet")
+    fresh = TextEncoder.from_pretrained()
+    fresh.load_cache(tmp_path / "c.parquet")
+    again = fresh.encode(["sci-fi", "romance"])
+    assert fresh.encoded_count == 0  # all from the cache
+    np.testing.assert_allclose(again, vecs[1:], atol=1e-6)
