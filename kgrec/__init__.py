@@ -10,13 +10,13 @@ Quick start::
 
 __version__ = "0.1.0"
 
-from kgrec.api import Recommendation, Recommender  # noqa: E402
-from kgrec.config import PipelineConfig, load_config  # noqa: E402
-from kgrec.errors import KGRecError  # noqa: E402
-from kgrec.extract import Extractor, Mention  # noqa: E402
-from kgrec.graph import KnowledgeGraph  # noqa: E402
-from kgrec.pipeline import Pipeline  # noqa: E402
-from kgrec.reasoning import Path, PathNode  # noqa: E402
+from kgrec.api import Recommendation, Recommender
+from kgrec.config import PipelineConfig, load_config
+from kgrec.errors import KGRecError
+from kgrec.extract import Extractor, Mention
+from kgrec.graph import KnowledgeGraph
+from kgrec.pipeline import Pipeline
+from kgrec.reasoning import Path, PathNode
 
 __all__ = [
     "Extractor",

@@ -44,7 +44,9 @@ class SplitConfig(_Frozen):
     method: Literal["random", "temporal"] = Field(
         "random", description="'random': per-user shuffle; 'temporal': each user's latest last."
     )
-    valid_frac: float = Field(0.1, ge=0.0, lt=0.5, description="Share of each user's items in valid.")
+    valid_frac: float = Field(
+        0.1, ge=0.0, lt=0.5, description="Share of each user's items in valid."
+    )
     test_frac: float = Field(0.1, ge=0.0, lt=0.5, description="Share of each user's items in test.")
     seed: int = Field(42, description="Seed of the random split.")
 
@@ -90,7 +92,9 @@ class ModelConfig(_Frozen):
         description="After evaluation, retrain on all interactions for the best epoch count.",
     )
     seed: int = Field(0, description="Seed of initialisation and sampling.")
-    device: str | None = Field(None, description="'cpu', 'cuda', 'auto'; None follows KGREC_DEVICE.")
+    device: str | None = Field(
+        None, description="'cpu', 'cuda', 'auto'; None follows KGREC_DEVICE."
+    )
 
 
 class RecommendConfig(_Frozen):
@@ -109,7 +113,7 @@ class PipelineConfig(_Frozen):
     )
     store: str = Field(
         "embedded",
-        description="'embedded' (a LadybugDB database in the work dir) or a neo4j:// / bolt:// URI.",
+        description="'embedded' (LadybugDB in the work dir) or a neo4j:// or bolt:// URI.",
     )
     data: DataConfig = DataConfig()
     split: SplitConfig = SplitConfig()

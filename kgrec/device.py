@@ -21,7 +21,7 @@ def resolve_device(requested: str | None = None) -> torch.device:
     if choice.startswith("cuda") and not torch.cuda.is_available():
         raise ConfigError(
             f"device {choice!r} was asked for but CUDA is not available; "
-            "set device = \"cpu\" (or \"auto\") in the pipeline's [model] table or KGREC_DEVICE"
+            'set device = "cpu" (or "auto") in the pipeline\'s [model] table or KGREC_DEVICE'
         )
     try:
         return torch.device(choice)

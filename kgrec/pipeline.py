@@ -97,8 +97,10 @@ class Pipeline:
 
     def _mark(self, stage: str, fingerprint: str) -> None:
         manifest = self._manifest()
-        manifest[stage] = {"fingerprint": fingerprint,
-                           "finished_at": datetime.now(UTC).isoformat(timespec="seconds")}
+        manifest[stage] = {
+            "fingerprint": fingerprint,
+            "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
         tmp = self.work_dir / (MANIFEST + ".tmp")
         tmp.write_text(json.dumps(manifest, indent=2))
         tmp.replace(self.work_dir / MANIFEST)  # atomic: a crash never leaves half a manifest
@@ -106,17 +108,28 @@ class Pipeline:
     def fingerprints(self) -> dict[str, str]:
         """Each stage's fingerprint: a hash of its settings and its inputs' fingerprints."""
         c = self.config
-        data = _digest(__version__, c.data.model_dump(mode="json"), c.split.model_dump(mode="json"),
-                       *(_file_stamp(p) for p in (c.data.interactions, c.data.items, c.data.users)),
-                       _file_stamp(SAMPLE_DIR / "interactions.csv") if c.data.source == "sample" else [])
-        extract = _digest(data, c.extract.model_dump(mode="json"),
-                          schema_path().read_text(encoding="utf-8"))
+        data = _digest(
+            __version__,
+            c.data.model_dump(mode="json"),
+            c.split.model_dump(mode="json"),
+            *(_file_stamp(p) for p in (c.data.interactions, c.data.items, c.data.users)),
+            _file_stamp(SAMPLE_DIR / "interactions.csv") if c.data.source == "sample" else [],
+        )
+        extract = _digest(
+            data, c.extract.model_dump(mode="json"), schema_path().read_text(encoding="utf-8")
+        )
         graph = _digest(extract)
         store = _digest(graph, c.store)
         train = _digest(graph, c.model.model_dump(mode="json"))
         recommend = _digest(train, store, c.recommend.model_dump(mode="json"))
-        return {"data": data, "extract": extract, "graph": graph, "store": store,
-                "train": train, "recommend": recommend}
+        return {
+            "data": data,
+            "extract": extract,
+            "graph": graph,
+            "store": store,
+            "train": train,
+            "recommend": recommend,
+        }
 
     def _current(self, stage: str, fingerprint: str) -> bool:
         return bool(self._manifest().get(stage, {}).get("fingerprint") == fingerprint)
@@ -126,7 +139,9 @@ class Pipeline:
         """The text encoder, loaded once per run, with the work directory's cache."""
         if self._encoder is None:
             e = self.config.extract
-            self._encoder = TextEncoder.from_pretrained(e.encoder_model, e.device, e.encoder_batch_size)
+            self._encoder = TextEncoder.from_pretrained(
+                e.encoder_model, e.device, e.encoder_batch_size
+            )
             self._encoder.load_cache(self.work_dir / ENCODER_CACHE)
         return self._encoder
 
@@ -138,8 +153,12 @@ class Pipeline:
         fps = self.fingerprints()
         summary = RunSummary(self.work_dir)
         steps: dict[str, Callable[[], None]] = {
-            "data": self._data, "extract": self._extract, "graph": self._graph,
-            "store": self._store, "train": self._train, "recommend": self._recommend,
+            "data": self._data,
+            "extract": self._extract,
+            "graph": self._graph,
+            "store": self._store,
+            "train": self._train,
+            "recommend": self._recommend,
         }
         for stage in STAGES:
             if not force and self._current(stage, fps[stage]):
@@ -171,7 +190,9 @@ class Pipeline:
     def _extract(self) -> None:
         dataset = self._dataset()
         known = {TITLE_LABEL: list(dataset.items["title"])} if "title" in dataset.items else {}
-        extractor = Extractor.from_config(self.config.extract, known_names=known, encoder=self.encoder)
+        extractor = Extractor.from_config(
+            self.config.extract, known_names=known, encoder=self.encoder
+        )
         texts = len(dataset.items) + len(dataset.users)
         for _ in self.progress.track([None], texts, f"spaCy + BERT over {texts} texts"):
             mentions = extract_dataset(dataset, extractor)
@@ -187,11 +208,15 @@ class Pipeline:
         keys = list(texts)
         vecs = []
         step = 256
-        for start in self.progress.track(range(0, len(keys), step), len(range(0, len(keys), step)),
-                                          f"embedding {len(keys)} node texts"):
+        for start in self.progress.track(
+            range(0, len(keys), step),
+            len(range(0, len(keys), step)),
+            f"embedding {len(keys)} node texts",
+        ):
             vecs.extend(self.encoder.encode([texts[k] for k in keys[start : start + step]]))
         pd.DataFrame({"node_id": keys, "vec": [v.tolist() for v in vecs]}).to_parquet(
-            self.work_dir / EMBEDDINGS_FILE, index=False)
+            self.work_dir / EMBEDDINGS_FILE, index=False
+        )
 
     def _store(self) -> None:
         kg = KnowledgeGraph.load(self.work_dir / GRAPH_DIR)
@@ -204,13 +229,19 @@ class Pipeline:
 
     def _tensors(self, kg: KnowledgeGraph) -> GraphTensors:
         emb = pd.read_parquet(self.work_dir / EMBEDDINGS_FILE)
-        return to_tensors(kg, emb, use_attributes=self.config.model.use_attributes,
-                          text_dim=len(emb["vec"].iloc[0]) if len(emb) else 384)
+        return to_tensors(
+            kg,
+            emb,
+            use_attributes=self.config.model.use_attributes,
+            text_dim=len(emb["vec"].iloc[0]) if len(emb) else 384,
+        )
 
     def _train(self) -> None:
         dataset = self._dataset()
         folder = self.work_dir / "data"
-        train, valid, test = (pd.read_parquet(folder / f"{p}.parquet") for p in ("train", "valid", "test"))
+        train, valid, test = (
+            pd.read_parquet(folder / f"{p}.parquet") for p in ("train", "valid", "test")
+        )
         mentions = pd.read_parquet(self.work_dir / "extract" / "mentions.parquet")
         train_kg = build_graph(dataset, mentions, train)
         gt = self._tensors(train_kg)
@@ -238,11 +269,16 @@ class Pipeline:
             kgrec_fn = score_function(propagate(result.model, gt, torch.device("cpu")), gt)
         models = {
             "kgrec": ranking_metrics(kgrec_fn, len(users), known, te_l),
-            "popularity": ranking_metrics(popularity_scores(tr, len(items)), len(users), known, te_l),
+            "popularity": ranking_metrics(
+                popularity_scores(tr, len(items)), len(users), known, te_l
+            ),
         }
         metrics: dict[str, Any] = {
-            "dataset": self.config.name, "split": self.config.split.method,
-            "models": models, "best_epoch": result.best_epoch, "history": result.history,
+            "dataset": self.config.name,
+            "split": self.config.split.method,
+            "models": models,
+            "best_epoch": result.best_epoch,
+            "history": result.history,
             "sizes": {"train": len(tr), "valid": len(va), "test": len(te)},
         }
         final_model, final_gt = result.model, gt
@@ -250,12 +286,25 @@ class Pipeline:
             full = KnowledgeGraph.load(self.work_dir / GRAPH_DIR)
             final_gt = self._tensors(full)
             all_pairs = np.concatenate([tr, va, te])
-            bar = iter(self.progress.track(range(result.best_epoch), result.best_epoch,
-                                           "refit on all interactions"))
-            final_model = train_fusion(final_gt, all_pairs, cfg, epochs=result.best_epoch,
-                                       progress=lambda *_: next(bar, None)).model
-        save_checkpoint(self.work_dir / CHECKPOINT_FILE, final_model, final_gt, cfg,
-                        {"refit": cfg.refit, "best_epoch": result.best_epoch})
+            bar = iter(
+                self.progress.track(
+                    range(result.best_epoch), result.best_epoch, "refit on all interactions"
+                )
+            )
+            final_model = train_fusion(
+                final_gt,
+                all_pairs,
+                cfg,
+                epochs=result.best_epoch,
+                progress=lambda *_: next(bar, None),
+            ).model
+        save_checkpoint(
+            self.work_dir / CHECKPOINT_FILE,
+            final_model,
+            final_gt,
+            cfg,
+            {"refit": cfg.refit, "best_epoch": result.best_epoch},
+        )
         (self.work_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))
 
     def _recommend(self) -> None:
@@ -265,11 +314,21 @@ class Pipeline:
         rows: list[RecommendationRow] = []
         for user in self.progress.track(rec.user_ids(), len(rec.user_ids()), "explaining top-k"):
             for r in rec.recommend(user, k=k, explain=True):
-                rows.append(RecommendationRow(
-                    node_id("User", user), node_id("Item", r.item_id), r.rank, r.score, r.text,
-                    json.dumps([p.to_dict() for p in r.paths], ensure_ascii=False), "kgrec", now))
+                rows.append(
+                    RecommendationRow(
+                        node_id("User", user),
+                        node_id("Item", r.item_id),
+                        r.rank,
+                        r.score,
+                        r.text,
+                        json.dumps([p.to_dict() for p in r.paths], ensure_ascii=False),
+                        "kgrec",
+                        now,
+                    )
+                )
         pd.DataFrame([r.__dict__ for r in rows]).to_parquet(
-            self.work_dir / "recommendations.parquet", index=False)
+            self.work_dir / "recommendations.parquet", index=False
+        )
         if self.config.recommend.write_back:
             store = open_store(self.config.store, self.work_dir)
             try:

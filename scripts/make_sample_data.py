@@ -19,16 +19,122 @@ from pathlib import Path
 OUT = Path(__file__).resolve().parents[1] / "kgrec" / "data" / "sample"
 N_ITEMS, N_USERS, SEED = 320, 90, 7
 
-FIRST = """Mara Tomas Ines Kenji Amara Lucas Sofia Dmitri Leila Oskar Nadia Rafael Yuki Elena
-Kwame Ingrid Mateo Hana Samuel Zara Viktor Chloe Arjun Freya Diego Mei Jonas Aisha Pablo Greta
-Ibrahim Clara Hugo Noor Felix Lucia Emil Ayumi Marco Selma""".split()
-LAST = """Lindqvist Okafor Moreau Tanaka Castellano Novak Brennan Haddad Kowalski Santos Varga
-Eriksson Mensah Rossi Nakamura Delacroix Osei Petrov Alvarez Fischer Sato Bianchi Lund Abara
-Kaminski Ferreira Dubois Halvorsen Quinn Mendoza Ivanova Reyes Takeda Olsen Marchetti Adeyemi
-Laurent Hoffmann Sorensen Vidal""".split()
-PLACES = """Tokyo Paris Berlin Lagos Mumbai Istanbul Cairo Seoul Reykjavik Marseille Havana
-Nairobi Lisbon Shanghai Chicago Moscow Sydney Dublin Vienna Barcelona Montreal Stockholm Prague
-Naples Bogota""".split() + ["New York", "Los Angeles", "Buenos Aires", "Mexico City", "Hong Kong"]
+FIRST = [
+    "Mara",
+    "Tomas",
+    "Ines",
+    "Kenji",
+    "Amara",
+    "Lucas",
+    "Sofia",
+    "Dmitri",
+    "Leila",
+    "Oskar",
+    "Nadia",
+    "Rafael",
+    "Yuki",
+    "Elena",
+    "Kwame",
+    "Ingrid",
+    "Mateo",
+    "Hana",
+    "Samuel",
+    "Zara",
+    "Viktor",
+    "Chloe",
+    "Arjun",
+    "Freya",
+    "Diego",
+    "Mei",
+    "Jonas",
+    "Aisha",
+    "Pablo",
+    "Greta",
+    "Ibrahim",
+    "Clara",
+    "Hugo",
+    "Noor",
+    "Felix",
+    "Lucia",
+    "Emil",
+    "Ayumi",
+    "Marco",
+    "Selma",
+]
+LAST = [
+    "Lindqvist",
+    "Okafor",
+    "Moreau",
+    "Tanaka",
+    "Castellano",
+    "Novak",
+    "Brennan",
+    "Haddad",
+    "Kowalski",
+    "Santos",
+    "Varga",
+    "Eriksson",
+    "Mensah",
+    "Rossi",
+    "Nakamura",
+    "Delacroix",
+    "Osei",
+    "Petrov",
+    "Alvarez",
+    "Fischer",
+    "Sato",
+    "Bianchi",
+    "Lund",
+    "Abara",
+    "Kaminski",
+    "Ferreira",
+    "Dubois",
+    "Halvorsen",
+    "Quinn",
+    "Mendoza",
+    "Ivanova",
+    "Reyes",
+    "Takeda",
+    "Olsen",
+    "Marchetti",
+    "Adeyemi",
+    "Laurent",
+    "Hoffmann",
+    "Sorensen",
+    "Vidal",
+]
+PLACES = [
+    "Tokyo",
+    "Paris",
+    "Berlin",
+    "Lagos",
+    "Mumbai",
+    "Istanbul",
+    "Cairo",
+    "Seoul",
+    "Reykjavik",
+    "Marseille",
+    "Havana",
+    "Nairobi",
+    "Lisbon",
+    "Shanghai",
+    "Chicago",
+    "Moscow",
+    "Sydney",
+    "Dublin",
+    "Vienna",
+    "Barcelona",
+    "Montreal",
+    "Stockholm",
+    "Prague",
+    "Naples",
+    "Bogota",
+    "New York",
+    "Los Angeles",
+    "Buenos Aires",
+    "Mexico City",
+    "Hong Kong",
+]
 # genre -> surface forms used in text (canonical form first) and the metadata label
 GENRES = {
     "science fiction": (["science fiction", "sci-fi", "science-fiction"], "Sci-Fi"),
@@ -46,19 +152,98 @@ GENRES = {
     "mystery": (["mystery", "whodunit"], "Mystery"),
     "film noir": (["film noir", "neo-noir", "noir"], "Film-Noir"),
 }
-THEMES = ["memory", "revenge", "friendship", "family", "grief", "identity", "survival",
-          "betrayal", "redemption", "coming of age", "freedom", "loneliness", "justice",
-          "artificial intelligence", "time travel", "music", "space exploration", "corruption"]
+THEMES = [
+    "memory",
+    "revenge",
+    "friendship",
+    "family",
+    "grief",
+    "identity",
+    "survival",
+    "betrayal",
+    "redemption",
+    "coming of age",
+    "freedom",
+    "loneliness",
+    "justice",
+    "artificial intelligence",
+    "time travel",
+    "music",
+    "space exploration",
+    "corruption",
+]
 MOODS = ["dark", "atmospheric", "uplifting", "funny", "tense", "haunting", "whimsical", "epic"]
-ROLES = ["a retired detective", "a young pianist", "an exiled engineer", "two estranged sisters",
-         "a night-shift nurse", "a disgraced journalist", "a teenage runaway", "an ageing boxer",
-         "a lighthouse keeper", "a grieving father", "a rookie cop", "a stranded astronaut",
-         "a con artist", "a small-town teacher", "a reclusive inventor", "a street musician"]
+ROLES = [
+    "a retired detective",
+    "a young pianist",
+    "an exiled engineer",
+    "two estranged sisters",
+    "a night-shift nurse",
+    "a disgraced journalist",
+    "a teenage runaway",
+    "an ageing boxer",
+    "a lighthouse keeper",
+    "a grieving father",
+    "a rookie cop",
+    "a stranded astronaut",
+    "a con artist",
+    "a small-town teacher",
+    "a reclusive inventor",
+    "a street musician",
+]
 NOUNS = ["film", "story", "tale", "picture", "feature"]
-ADJ = """Silent Crimson Hollow Last Broken Golden Distant Burning Quiet Electric Velvet Frozen
-Hidden Wild Paper Glass Iron Northern Forgotten Midnight Lonely Bright Sleeping Second""".split()
-NOUN = """Harbor Signal Garden River Machine Winter Empire Orchard Mirror Tide Station Archive
-Echo Lantern Horizon Frontier Chorus Voyage Kingdom Promise Shadow Bridge Comet Engine""".split()
+ADJ = [
+    "Silent",
+    "Crimson",
+    "Hollow",
+    "Last",
+    "Broken",
+    "Golden",
+    "Distant",
+    "Burning",
+    "Quiet",
+    "Electric",
+    "Velvet",
+    "Frozen",
+    "Hidden",
+    "Wild",
+    "Paper",
+    "Glass",
+    "Iron",
+    "Northern",
+    "Forgotten",
+    "Midnight",
+    "Lonely",
+    "Bright",
+    "Sleeping",
+    "Second",
+]
+NOUN = [
+    "Harbor",
+    "Signal",
+    "Garden",
+    "River",
+    "Machine",
+    "Winter",
+    "Empire",
+    "Orchard",
+    "Mirror",
+    "Tide",
+    "Station",
+    "Archive",
+    "Echo",
+    "Lantern",
+    "Horizon",
+    "Frontier",
+    "Chorus",
+    "Voyage",
+    "Kingdom",
+    "Promise",
+    "Shadow",
+    "Bridge",
+    "Comet",
+    "Engine",
+]
 
 TEMPLATES = [
     "A {mood} {genre} {noun} directed by {director}, set in {place}. {actor} stars as {role} "
@@ -97,9 +282,13 @@ def main() -> None:
     items = []
     for i in range(N_ITEMS):
         while True:
-            title = rng.choice([f"The {rng.choice(ADJ)} {rng.choice(NOUN)}",
-                                f"{rng.choice(NOUN)} of the {rng.choice(ADJ)} {rng.choice(NOUN)}",
-                                f"{rng.choice(ADJ)} {rng.choice(NOUN)}"])
+            title = rng.choice(
+                [
+                    f"The {rng.choice(ADJ)} {rng.choice(NOUN)}",
+                    f"{rng.choice(NOUN)} of the {rng.choice(ADJ)} {rng.choice(NOUN)}",
+                    f"{rng.choice(ADJ)} {rng.choice(NOUN)}",
+                ]
+            )
             if title not in titles:
                 titles.add(title)
                 break
@@ -116,22 +305,39 @@ def main() -> None:
                 th[1] = THEMES[(d_idx + 1) % len(THEMES)]
         a1, a2 = rng.sample(actors, 2)
         fields = {
-            "mood": rng.choice(MOODS), "genre": rng.choice(GENRES[g[0]][0]),
-            "noun": rng.choice(NOUNS), "director": director, "surname": director.split()[-1],
-            "place": rng.choice(PLACES), "actor": a1, "actor2": a2, "role": rng.choice(ROLES),
-            "theme": th[0], "theme2": th[1],
+            "mood": rng.choice(MOODS),
+            "genre": rng.choice(GENRES[g[0]][0]),
+            "noun": rng.choice(NOUNS),
+            "director": director,
+            "surname": director.split()[-1],
+            "place": rng.choice(PLACES),
+            "actor": a1,
+            "actor2": a2,
+            "role": rng.choice(ROLES),
+            "theme": th[0],
+            "theme2": th[1],
         }
         text = rng.choice(TEMPLATES).format(**fields)
         if text.startswith("A ") and fields["mood"][0] in "aeiou":
             text = "An " + text[2:]
-        text = text.replace("a uplifting", "an uplifting").replace("a atmospheric", "an atmospheric")
+        text = text.replace("a uplifting", "an uplifting").replace(
+            "a atmospheric", "an atmospheric"
+        )
         text = text.replace("a epic", "an epic")
-        items.append({
-            "item_id": f"m{i + 1:03d}", "title": title, "year": rng.randint(1968, 2024),
-            "genres": "|".join(GENRES[x][1] for x in g), "text": text,
-            "_genres": g, "_themes": th, "_director": director, "_mood": fields["mood"],
-            "_place": fields["place"],
-        })
+        items.append(
+            {
+                "item_id": f"m{i + 1:03d}",
+                "title": title,
+                "year": rng.randint(1968, 2024),
+                "genres": "|".join(GENRES[x][1] for x in g),
+                "text": text,
+                "_genres": g,
+                "_themes": th,
+                "_director": director,
+                "_mood": fields["mood"],
+                "_place": fields["place"],
+            }
+        )
     pop = [1.0 / (rank + 1) ** 0.5 for rank in range(N_ITEMS)]
     rng.shuffle(pop)
 
@@ -167,12 +373,20 @@ def main() -> None:
             aff = len(set(it["_genres"]) & set(fav_g)) + (it["_director"] in fav_d)
             rating = min(5.0, max(0.5, round((2.8 + 0.6 * aff + rng.gauss(0, 0.7)) * 2) / 2))
             t0 += rng.randint(1, 20) * 86_400 + rng.randint(0, 86_399)
-            interactions.append({"user_id": uid, "item_id": it["item_id"], "rating": rating,
-                                 "timestamp": t0})
+            interactions.append(
+                {"user_id": uid, "item_id": it["item_id"], "rating": rating, "timestamp": t0}
+            )
         text = ""
         if u % 5 < 2:  # 40% of users wrote something in their own words
-            fields = {"mood": fav_m, "genre": GENRES[fav_g[0]][0][-1], "genre2": fav_g[1],
-                      "director": fav_d[0], "theme": fav_t[0], "place": fav_p, "hated": hated}
+            fields = {
+                "mood": fav_m,
+                "genre": GENRES[fav_g[0]][0][-1],
+                "genre2": fav_g[1],
+                "director": fav_d[0],
+                "theme": fav_t[0],
+                "place": fav_p,
+                "hated": hated,
+            }
             text = rng.choice(USER_TEMPLATES).format(**fields)
         users.append({"user_id": uid, "text": text})
 
@@ -190,7 +404,9 @@ def main() -> None:
         w = csv.DictWriter(fh, fieldnames=["user_id", "item_id", "rating", "timestamp"])
         w.writeheader()
         w.writerows(interactions)
-    print(f"wrote {len(items)} items, {len(users)} users, {len(interactions)} interactions to {OUT}")
+    print(
+        f"wrote {len(items)} items, {len(users)} users, {len(interactions)} interactions to {OUT}"
+    )
 
 
 if __name__ == "__main__":

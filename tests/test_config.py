@@ -16,7 +16,8 @@ def test_sample_pipeline_file_is_the_default_config() -> None:
 def test_relative_paths_resolve_against_the_file(tmp_path: Path) -> None:
     (tmp_path / "p.toml").write_text(
         'name = "x"\nwork_dir = "out"\n[data]\nsource = "csv"\n'
-        'interactions = "d/i.csv"\nitems = "d/items.csv"\n')
+        'interactions = "d/i.csv"\nitems = "d/items.csv"\n'
+    )
     cfg = load_config(tmp_path / "p.toml")
     assert cfg.resolved_work_dir() == tmp_path / "out"
     assert cfg.data.items == tmp_path / "d/items.csv"

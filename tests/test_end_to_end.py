@@ -38,7 +38,11 @@ def test_recommend_explains_every_item(rec: Recommender) -> None:
     recs = rec.recommend(user, k=10)
     assert [r.rank for r in recs] == list(range(1, 11))
     assert [r.score for r in recs] == sorted((r.score for r in recs), reverse=True)
-    seen = set(rec.kg.edges.query("rel == 'INTERACTED' and src == @n", local_dict={"n": f"User:{user}"})["dst"])
+    seen = set(
+        rec.kg.edges.query("rel == 'INTERACTED' and src == @n", local_dict={"n": f"User:{user}"})[
+            "dst"
+        ]
+    )
     for r in recs:
         assert f"Item:{r.item_id}" not in seen
         assert r.text.startswith("Because ") and "Item:" not in r.text and "User:" not in r.text
@@ -83,14 +87,23 @@ def test_cli_explain_json(sample_run: RunSummary) -> None:
 
 
 def test_cli_query_reads_written_back_recommendations(sample_run: RunSummary) -> None:
-    res = runner.invoke(app, ["query", "MATCH (:User)-[r:RECOMMENDED]->(:Item) RETURN count(r) AS n",
-                              "--json"])
+    res = runner.invoke(
+        app, ["query", "MATCH (:User)-[r:RECOMMENDED]->(:Item) RETURN count(r) AS n", "--json"]
+    )
     assert res.exit_code == 0, res.output
     rows = json.loads(res.stdout)
     assert rows == [{"n": 90 * 10}]
-    res = runner.invoke(app, ["query", "MATCH (u:User {key: $u})-[r:RECOMMENDED]->(i:Item) "
-                              "RETURN i.name AS title, r.rank AS rank, r.text AS why ORDER BY rank",
-                              "--params", '{"u": "u01"}', "--json"])
+    res = runner.invoke(
+        app,
+        [
+            "query",
+            "MATCH (u:User {key: $u})-[r:RECOMMENDED]->(i:Item) "
+            "RETURN i.name AS title, r.rank AS rank, r.text AS why ORDER BY rank",
+            "--params",
+            '{"u": "u01"}',
+            "--json",
+        ],
+    )
     rows = json.loads(res.stdout)
     assert [r["rank"] for r in rows] == list(range(1, 11)) and rows[0]["why"].startswith("Because")
 

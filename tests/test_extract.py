@@ -12,8 +12,11 @@ def _found(extractor: Extractor, text: str) -> dict[str, tuple[str, str | None, 
 
 
 def test_item_description(extractor: Extractor) -> None:
-    got = _found(extractor, "A dark sci-fi thriller directed by Mara Lindqvist, set in Tokyo. "
-                            "Starring Tom Okafor, it explores memory and grief.")
+    got = _found(
+        extractor,
+        "A dark sci-fi thriller directed by Mara Lindqvist, set in Tokyo. "
+        "Starring Tom Okafor, it explores memory and grief.",
+    )
     assert got["science fiction"][0] == "Genre"
     assert got["thriller"][0] == "Genre"
     assert got["Mara Lindqvist"] == ("Person", "DIRECTED_BY", 1)
@@ -24,7 +27,9 @@ def test_item_description(extractor: Extractor) -> None:
 
 
 def test_users_own_words_carry_polarity(extractor: Extractor) -> None:
-    got = _found(extractor, "I love films set in Paris about friendship, but I can't stand westerns.")
+    got = _found(
+        extractor, "I love films set in Paris about friendship, but I can't stand westerns."
+    )
     assert got["Paris"] == ("Place", None, 1)
     assert got["friendship"][2] == 1
     assert got["western"] == ("Genre", None, -1)
@@ -32,8 +37,10 @@ def test_users_own_words_carry_polarity(extractor: Extractor) -> None:
 
 
 def test_canonicalisation_merges_variants(extractor: Extractor) -> None:
-    assert extractor.canonicalize(["sci-fi", "Sci-Fi", "science fiction", "scifi"], kind="Genre") == [
-        "science fiction"] * 4
+    assert (
+        extractor.canonicalize(["sci-fi", "Sci-Fi", "science fiction", "scifi"], kind="Genre")
+        == ["science fiction"] * 4
+    )
     [mentions] = extractor.extract(["Directed by Christopher Nolan. Nolan's camera never rests."])
     assert {m.canonical for m in mentions if m.kind == "Person"} == {"Christopher Nolan"}
     # different people never merge, however alike their names embed

@@ -1,3 +1,5 @@
+import itertools
+
 import numpy as np
 import pandas as pd
 import torch
@@ -14,7 +16,9 @@ from kgrec.testing.store_contract import contract_graph
 def _graph() -> tuple[KnowledgeGraph, pd.DataFrame]:
     kg = contract_graph()
     rng = np.random.default_rng(0)
-    emb = pd.DataFrame({"node_id": kg.nodes["node_id"], "vec": list(rng.normal(size=(len(kg.nodes), 8)))})
+    emb = pd.DataFrame(
+        {"node_id": kg.nodes["node_id"], "vec": list(rng.normal(size=(len(kg.nodes), 8)))}
+    )
     return kg, emb
 
 
@@ -44,7 +48,9 @@ def test_score_decomposes_exactly_over_neighbour_pairs() -> None:
 def test_path_scores_are_the_terms_they_claim() -> None:
     kg, emb = _graph()
     gt = to_tensors(kg, emb, text_dim=8)
-    result = train_fusion(gt, np.array([[0, 0], [0, 1], [1, 2], [2, 3]]), ModelConfig(dim=6, epochs=3))
+    result = train_fusion(
+        gt, np.array([[0, 0], [0, 1], [1, 2], [2, 3]]), ModelConfig(dim=6, epochs=3)
+    )
     with torch.no_grad():
         prop = propagate(result.model, gt, torch.device("cpu"))
     scorer = PathScorer(gt, prop, 2)
@@ -55,7 +61,7 @@ def test_path_scores_are_the_terms_they_claim() -> None:
     for path in exp.paths:
         ids = [n.node_id for n in path.nodes]
         assert ids[0] == gt.node_ids[user] and ids[-1] == gt.node_ids[item]
-        for a, b in zip(ids, ids[1:], strict=False):
+        for a, b in itertools.pairwise(ids):
             assert (a, b) in edges or (b, a) in edges  # every hop is a stored edge
     # user 0 liked i0..i3; i5 shares a genre with i1 and i3: paths u0-i1-Genre-i5 exist
     assert any(p.relationships == ("INTERACTED", "HAS_GENRE", "HAS_GENRE") for p in exp.paths)

@@ -37,7 +37,11 @@ def test_unknown_labels_and_pairs_are_refused() -> None:
 
 def test_inconsistent_schema_is_refused() -> None:
     with pytest.raises(SchemaError, match="undeclared label"):
-        parse_schema({"nodes": {"User": {}, "Item": {}},
-                      "relationships": {"R": {"from": ["User"], "to": ["Ghost"]}}})
+        parse_schema(
+            {
+                "nodes": {"User": {}, "Item": {}},
+                "relationships": {"R": {"from": ["User"], "to": ["Ghost"]}},
+            }
+        )
     with pytest.raises(SchemaError, match="type"):
         parse_schema({"nodes": {"User": {"properties": {"x": "BLOB"}}, "Item": {}}})

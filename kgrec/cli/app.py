@@ -12,8 +12,11 @@ from rich.console import Console
 
 from kgrec.config import PipelineConfig, kgrec_home, load_config
 
-app = typer.Typer(help="Knowledge-graph recommendations from text, with explanations.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="Knowledge-graph recommendations from text, with explanations.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 out = Console()
 err = Console(stderr=True)
 
@@ -61,9 +64,11 @@ def demo(
     rec = Recommender.load(summary.work_dir)
     for user in rec.user_ids()[:users]:
         out.print(recommendations_table(user, rec.recommend(user, k=k)))
-    out.print(f"[dim]Work directory: {summary.work_dir}. Next: kgrec recommend --user "
-              f"{rec.user_ids()[0]}; kgrec query \"MATCH (u:User)-[r:RECOMMENDED]->(i:Item) "
-              "RETURN u.key, i.name, r.rank LIMIT 5\"[/]")
+    out.print(
+        f"[dim]Work directory: {summary.work_dir}. Next: kgrec recommend --user "
+        f'{rec.user_ids()[0]}; kgrec query "MATCH (u:User)-[r:RECOMMENDED]->(i:Item) '
+        'RETURN u.key, i.name, r.rank LIMIT 5"[/]'
+    )
 
 
 @app.command()
@@ -77,15 +82,23 @@ def run(
 
     summary = _run(load_config(pipeline), force, as_json)
     if as_json:
-        print_json(out, {"work_dir": str(summary.work_dir), "stages": summary.stages,
-                         "counts": summary.counts, "metrics": {
-                             k: v for k, v in summary.metrics.items() if k != "history"}})
+        print_json(
+            out,
+            {
+                "work_dir": str(summary.work_dir),
+                "stages": summary.stages,
+                "counts": summary.counts,
+                "metrics": {k: v for k, v in summary.metrics.items() if k != "history"},
+            },
+        )
 
 
 @app.command()
 def recommend(
     user: Annotated[str | None, typer.Option("--user", "-u", help="A user id.")] = None,
-    text: Annotated[str | None, typer.Option(help="Recommend for a sentence instead of a user.")] = None,
+    text: Annotated[
+        str | None, typer.Option(help="Recommend for a sentence instead of a user.")
+    ] = None,
     k: Annotated[int, typer.Option("-k", help="How many.")] = 10,
     work_dir: WorkDirOpt = None,
     pipeline: PipelineOpt = None,
@@ -96,7 +109,7 @@ def recommend(
     from kgrec.cli.render import print_json, recommendations_table
 
     if (user is None) == (text is None):
-        raise typer.BadParameter("give exactly one of --user ID or --text \"...\"")
+        raise typer.BadParameter('give exactly one of --user ID or --text "..."')
     rec = Recommender.load(_work_dir(work_dir, pipeline))
     recs = rec.recommend(user, k=k) if user is not None else rec.recommend_for_text(text or "", k=k)
     if as_json:
@@ -128,7 +141,9 @@ def explain(
 def query(
     cypher: Annotated[str, typer.Argument(help="A Cypher query.")],
     params: Annotated[str | None, typer.Option(help="Parameters as a JSON object.")] = None,
-    write: Annotated[bool, typer.Option("--write", help="Allow the query to change the graph.")] = False,
+    write: Annotated[
+        bool, typer.Option("--write", help="Allow the query to change the graph.")
+    ] = False,
     work_dir: WorkDirOpt = None,
     pipeline: PipelineOpt = None,
     as_json: JsonOpt = False,
@@ -141,8 +156,11 @@ def query(
 
     wd = _work_dir(work_dir, pipeline)
     cfg_file = wd / "pipeline.json"
-    uri = (PipelineConfig.model_validate_json(cfg_file.read_text()).store
-           if cfg_file.exists() else "embedded")
+    uri = (
+        PipelineConfig.model_validate_json(cfg_file.read_text()).store
+        if cfg_file.exists()
+        else "embedded"
+    )
     store = open_store(uri, wd, read_only=not write)
     try:
         rows = store.query(cypher, json.loads(params) if params else None, write=write)
@@ -155,8 +173,14 @@ def query(
     for col in rows[0] if rows else []:
         table.add_column(col)
     for row in rows:
-        table.add_row(*(json.dumps(v, ensure_ascii=False, default=str) if isinstance(v, dict | list)
-                        else str(v) for v in row.values()))
+        table.add_row(
+            *(
+                json.dumps(v, ensure_ascii=False, default=str)
+                if isinstance(v, dict | list)
+                else str(v)
+                for v in row.values()
+            )
+        )
     out.print(table)
     out.print(f"[dim]{len(rows)} row(s)[/]")
 

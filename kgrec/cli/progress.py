@@ -28,8 +28,12 @@ class RichProgress:
 
     def track(self, items: Iterable[T], total: int, description: str) -> Iterator[T]:
         """A progress bar over ``items``."""
-        columns = (TextColumn("  {task.description}"), BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn())
+        columns = (
+            TextColumn("  {task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+        )
         with Progress(*columns, console=self.console, transient=False) as bar:
             task = bar.add_task(description, total=total)
             for item in items:

@@ -17,8 +17,9 @@ METRIC_COLUMNS = ("ndcg@10", "recall@10", "hit@10", "mrr@10", "ndcg@20", "recall
 
 def metrics_table(metrics: dict[str, Any]) -> Table:
     """One row per model, one column per headline metric (test split)."""
-    table = Table(title=f"Test split ({metrics.get('split', '?')}), full ranking",
-                  title_justify="left")
+    table = Table(
+        title=f"Test split ({metrics.get('split', '?')}), full ranking", title_justify="left"
+    )
     table.add_column("model")
     for col in METRIC_COLUMNS:
         table.add_column(col, justify="right")

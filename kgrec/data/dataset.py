@@ -44,8 +44,9 @@ class Dataset:
 def _fail(msg: str, source: str, frame: pd.DataFrame, mask: pd.Series, column: str) -> DataError:
     first = int(mask.to_numpy().nonzero()[0][0])
     # Row numbers as a person sees them in the file: 1-based, after the header line.
-    return DataError(msg, file=source, row=first + 2 if source.endswith(".csv") else first + 1,
-                     column=column)
+    return DataError(
+        msg, file=source, row=first + 2 if source.endswith(".csv") else first + 1, column=column
+    )
 
 
 def _ids(frame: pd.DataFrame, column: str, source: str) -> pd.Series:
@@ -112,7 +113,10 @@ def validate_dataset(
     if unknown.any():
         raise _fail(
             f"item_id {inter.loc[unknown, 'item_id'].iloc[0]!r} is not in the items file",
-            src_i, inter, unknown, "item_id",
+            src_i,
+            inter,
+            unknown,
+            "item_id",
         )
     inter = inter.drop_duplicates(["user_id", "item_id"], keep="last").reset_index(drop=True)
 

@@ -18,8 +18,14 @@ def read_table(path: Path) -> pd.DataFrame:
     suffix = path.suffix.lower()
     try:
         if suffix in (".csv", ".tsv"):
-            return pd.read_csv(path, sep="\t" if suffix == ".tsv" else ",", dtype=str,
-                               keep_default_na=False, na_values=[""], encoding="utf-8")
+            return pd.read_csv(
+                path,
+                sep="\t" if suffix == ".tsv" else ",",
+                dtype=str,
+                keep_default_na=False,
+                na_values=[""],
+                encoding="utf-8",
+            )
         if suffix == ".parquet":
             return pd.read_parquet(path)
         if suffix in (".jsonl", ".json"):
@@ -28,8 +34,9 @@ def read_table(path: Path) -> pd.DataFrame:
         raise DataError("file does not exist", file=str(path)) from exc
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise DataError(f"cannot parse: {exc}", file=str(path)) from exc
-    raise DataError(f"unsupported file type {suffix!r}: use .csv, .tsv, .parquet or .jsonl",
-                    file=str(path))
+    raise DataError(
+        f"unsupported file type {suffix!r}: use .csv, .tsv, .parquet or .jsonl", file=str(path)
+    )
 
 
 def load_files(
@@ -47,7 +54,9 @@ def load_files(
 def load_sample() -> Dataset:
     """The bundled film catalogue (see kgrec/data/sample/README.md)."""
     return load_files(
-        SAMPLE_DIR / "interactions.csv", SAMPLE_DIR / "items.csv", SAMPLE_DIR / "users.csv",
+        SAMPLE_DIR / "interactions.csv",
+        SAMPLE_DIR / "items.csv",
+        SAMPLE_DIR / "users.csv",
         name="sample",
     )
 

@@ -41,6 +41,6 @@ def split_interactions(interactions: pd.DataFrame, config: SplitConfig) -> Split
         n_test = max(1, round(n * config.test_frac)) if config.test_frac > 0 else 0
         n_valid = max(1, round(n * config.valid_frac)) if config.valid_frac > 0 else 0
         rows = positions.loc[idx].sort_values().index.to_numpy()
-        part[rows[n - n_test:]] = 2
-        part[rows[n - n_test - n_valid:n - n_test]] = 1
+        part[rows[n - n_test :]] = 2
+        part[rows[n - n_test - n_valid : n - n_test]] = 1
     return Split(frame[part == 0], frame[part == 1], frame[part == 2])

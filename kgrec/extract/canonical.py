@@ -89,7 +89,9 @@ class Canonicalizer:
 
     def _merge_by_embedding(self, kind: str, names: list[str], result: dict[str, str]) -> None:
         assert self.embed is not None
-        heads = list(dict.fromkeys([*self.schema.vocabularies.get(kind, {}), *self.anchors.get(kind, [])]))
+        heads = list(
+            dict.fromkeys([*self.schema.vocabularies.get(kind, {}), *self.anchors.get(kind, [])])
+        )
         vectors = self.embed(heads + names)
         head_vecs = list(vectors[: len(heads)])
         for name, vec in zip(names, vectors[len(heads) :], strict=True):

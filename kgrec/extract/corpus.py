@@ -7,8 +7,19 @@ import pandas as pd
 from kgrec.data.dataset import Dataset
 from kgrec.extract.extractor import Extractor
 
-MENTION_FRAME_COLUMNS = ["owner_label", "owner_id", "source", "text", "kind", "canonical",
-                         "start", "end", "score", "relation", "polarity"]
+MENTION_FRAME_COLUMNS = [
+    "owner_label",
+    "owner_id",
+    "source",
+    "text",
+    "kind",
+    "canonical",
+    "start",
+    "end",
+    "score",
+    "relation",
+    "polarity",
+]
 
 
 def extract_dataset(dataset: Dataset, extractor: Extractor) -> pd.DataFrame:
@@ -30,9 +41,19 @@ def extract_dataset(dataset: Dataset, extractor: Extractor) -> pd.DataFrame:
         genres = genres[genres.notna() & (genres != "")]
         canonical = extractor.canonicalize(list(genres), kind="Genre")
         rows += [
-            {"owner_label": "Item", "owner_id": items["item_id"].loc[idx], "source": "metadata",
-             "text": raw, "kind": "Genre", "canonical": canon, "start": -1, "end": -1,
-             "score": 1.0, "relation": None, "polarity": 1}
+            {
+                "owner_label": "Item",
+                "owner_id": items["item_id"].loc[idx],
+                "source": "metadata",
+                "text": raw,
+                "kind": "Genre",
+                "canonical": canon,
+                "start": -1,
+                "end": -1,
+                "score": 1.0,
+                "relation": None,
+                "polarity": 1,
+            }
             for idx, raw, canon in zip(genres.index, genres, canonical, strict=True)
         ]
     frame = pd.DataFrame(rows, columns=MENTION_FRAME_COLUMNS)

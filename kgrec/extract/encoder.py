@@ -45,7 +45,12 @@ class TextEncoder:
     """
 
     def __init__(self, tokenizer: Any, model: Any, device: torch.device, batch_size: int) -> None:
-        self.tokenizer, self.model, self.device, self.batch_size = tokenizer, model, device, batch_size
+        self.tokenizer, self.model, self.device, self.batch_size = (
+            tokenizer,
+            model,
+            device,
+            batch_size,
+        )
         self.cache: dict[str, np.ndarray] = {}
         self.encoded_count = 0  # texts actually run through the model (not served by cache)
 
@@ -79,7 +84,9 @@ class TextEncoder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Embed texts; returns a float32 array of shape (len(texts), dim)."""
         keys = [text_key(t) for t in texts]
-        todo = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in self.cache}.items())
+        todo = sorted(
+            {k: t for k, t in zip(keys, texts, strict=True) if k not in self.cache}.items()
+        )
         for start in range(0, len(todo), self.batch_size):
             chunk = todo[start : start + self.batch_size]
             vecs = self._forward([t for _, t in chunk])
@@ -92,8 +99,9 @@ class TextEncoder:
 
     @torch.inference_mode()
     def _forward(self, texts: list[str]) -> np.ndarray:
-        batch = self.tokenizer(texts, padding=True, truncation=True, max_length=256,
-                               return_tensors="pt").to(self.device)
+        batch = self.tokenizer(
+            texts, padding=True, truncation=True, max_length=256, return_tensors="pt"
+        ).to(self.device)
         hidden = self.model(**batch).last_hidden_state.float()
         mask = batch["attention_mask"].unsqueeze(-1).float()
         pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
@@ -102,7 +110,9 @@ class TextEncoder:
     def save_cache(self, path: Path) -> None:
         """Persist the cache as Parquet (key, vector)."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        frame = pd.DataFrame({"key": list(self.cache), "vec": [v.tolist() for v in self.cache.values()]})
+        frame = pd.DataFrame(
+            {"key": list(self.cache), "vec": [v.tolist() for v in self.cache.values()]}
+        )
         frame.to_parquet(path, index=False)
 
     def load_cache(self, path: Path) -> None:

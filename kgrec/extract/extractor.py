@@ -77,17 +77,29 @@ class Extractor:
 
     def extract(self, texts: Sequence[str]) -> list[list[Mention]]:
         """Mentions per text, with canonical names resolved across all the texts given."""
-        raw = [self._mentions(doc) for doc in self.nlp.pipe(texts, batch_size=self.config.batch_size)]
+        raw = [
+            self._mentions(doc) for doc in self.nlp.pipe(texts, batch_size=self.config.batch_size)
+        ]
         raw = [_link_surnames_in_text(m) for m in self._vote_kinds(raw)]
         by_kind: dict[str, list[str]] = {}
         for mentions in raw:
             for m in mentions:
                 by_kind.setdefault(m.kind, []).append(m.canonical)
-        maps = {kind: self.canonicalizer.canonical_map(kind, names) for kind, names in by_kind.items()}
+        maps = {
+            kind: self.canonicalizer.canonical_map(kind, names) for kind, names in by_kind.items()
+        }
         return [
             [
-                Mention(m.text, m.kind, maps[m.kind][m.canonical], m.start, m.end, m.score,
-                        m.relation, m.polarity)
+                Mention(
+                    m.text,
+                    m.kind,
+                    maps[m.kind][m.canonical],
+                    m.start,
+                    m.end,
+                    m.score,
+                    m.relation,
+                    m.polarity,
+                )
                 for m in mentions
                 if maps[m.kind][m.canonical]
             ]
@@ -132,7 +144,9 @@ class Extractor:
         kinds = [kind or self._guess_kind(n) for n in names]
         out: list[str] = []
         maps = {
-            k: self.canonicalizer.canonical_map(k, [n for n, nk in zip(names, kinds, strict=True) if nk == k])
+            k: self.canonicalizer.canonical_map(
+                k, [n for n, nk in zip(names, kinds, strict=True) if nk == k]
+            )
             for k in set(kinds)
         }
         for name, k in zip(names, kinds, strict=True):
@@ -175,14 +189,25 @@ class Extractor:
 
     def _mention(self, span: Span, kind: str, surface: str, score: float) -> Mention:
         relation = person_role(span) if kind == "Person" else None
-        return Mention(span.text, kind, surface, span.start_char, span.end_char, score,
-                       relation, polarity(span))
+        return Mention(
+            span.text,
+            kind,
+            surface,
+            span.start_char,
+            span.end_char,
+            score,
+            relation,
+            polarity(span),
+        )
 
 
 def _link_surnames_in_text(mentions: list[Mention]) -> list[Mention]:
     """A lone surname refers to the full name given earlier in the same text."""
-    full = {normalise_key(m.canonical.split()[-1]): m.canonical
-            for m in mentions if m.kind == "Person" and " " in m.canonical}
+    full = {
+        normalise_key(m.canonical.split()[-1]): m.canonical
+        for m in mentions
+        if m.kind == "Person" and " " in m.canonical
+    }
     return [
         replace(m, canonical=full[normalise_key(m.canonical)])
         if m.kind == "Person" and " " not in m.canonical and normalise_key(m.canonical) in full

@@ -25,19 +25,31 @@ def build_graph(
     inter = dataset.interactions if interactions is None else interactions
     users, items = dataset.users, dataset.items
 
-    user_nodes = pd.DataFrame({
-        "node_id": [node_id("User", u) for u in users["user_id"]],
-        "label": "User", "key": users["user_id"], "name": users["user_id"],
-        "text": users["text"] if "text" in users else "",
-    })
-    titles = items["title"].where(items["title"] != "", items["item_id"]) if "title" in items \
+    user_nodes = pd.DataFrame(
+        {
+            "node_id": [node_id("User", u) for u in users["user_id"]],
+            "label": "User",
+            "key": users["user_id"],
+            "name": users["user_id"],
+            "text": users.get("text", ""),
+        }
+    )
+    titles = (
+        items["title"].where(items["title"] != "", items["item_id"])
+        if "title" in items
         else items["item_id"]
-    item_nodes = pd.DataFrame({
-        "node_id": [node_id("Item", i) for i in items["item_id"]],
-        "label": "Item", "key": items["item_id"], "name": titles,
-        "title": titles, "text": items["text"] if "text" in items else "",
-        "year": items["year"] if "year" in items else pd.array([None] * len(items), "Int64"),
-    })
+    )
+    item_nodes = pd.DataFrame(
+        {
+            "node_id": [node_id("Item", i) for i in items["item_id"]],
+            "label": "Item",
+            "key": items["item_id"],
+            "name": titles,
+            "title": titles,
+            "text": items.get("text", ""),
+            "year": items["year"] if "year" in items else pd.array([None] * len(items), "Int64"),
+        }
+    )
 
     m = mentions[mentions["canonical"].astype(str).str.len() > 0].copy()
     m["attr_id"] = [node_id(k, c) for k, c in zip(m["kind"], m["canonical"], strict=True)]
@@ -54,29 +66,41 @@ def build_graph(
     default_rel = item_m["kind"].map(schema.item_attribute_relationship)
     item_m["rel"] = item_m["relation"].where(item_m["relation"].notna(), default_rel)
     item_m["src"] = [node_id("Item", i) for i in item_m["owner_id"]]
-    item_edges = (item_m.groupby(["src", "rel", "attr_id"])["score"].max().reset_index()
-                  .rename(columns={"attr_id": "dst", "score": "weight"}))
+    item_edges = (
+        item_m.groupby(["src", "rel", "attr_id"])["score"]
+        .max()
+        .reset_index()
+        .rename(columns={"attr_id": "dst", "score": "weight"})
+    )
     # a person named with a role (DIRECTED_BY ...) needs no vaguer INVOLVES edge as well
     specific = item_edges[item_edges["rel"] != "INVOLVES"][["src", "dst"]]
     vague = item_edges["rel"].eq("INVOLVES") & pd.MultiIndex.from_frame(
-        item_edges[["src", "dst"]]).isin(pd.MultiIndex.from_frame(specific))
+        item_edges[["src", "dst"]]
+    ).isin(pd.MultiIndex.from_frame(specific))
     item_edges = item_edges[~vague]
 
     user_m = m[m["owner_label"] == "User"].copy()
     user_m["rel"] = user_m["polarity"].map(lambda p: "LIKES" if p >= 0 else "DISLIKES")
     user_m["src"] = [node_id("User", u) for u in user_m["owner_id"]]
-    user_edges = (user_m.groupby(["src", "rel", "attr_id"])["score"].max().reset_index()
-                  .rename(columns={"attr_id": "dst", "score": "weight"}))
+    user_edges = (
+        user_m.groupby(["src", "rel", "attr_id"])["score"]
+        .max()
+        .reset_index()
+        .rename(columns={"attr_id": "dst", "score": "weight"})
+    )
 
-    inter_edges = pd.DataFrame({
-        "src": [node_id("User", u) for u in inter["user_id"]],
-        "rel": "INTERACTED",
-        "dst": [node_id("Item", i) for i in inter["item_id"]],
-        "weight": 1.0,
-        "rating": inter["rating"].astype(float) if "rating" in inter else float("nan"),
-        "timestamp": inter["timestamp"].astype("Int64") if "timestamp" in inter
-        else pd.array([None] * len(inter), "Int64"),
-    })
+    inter_edges = pd.DataFrame(
+        {
+            "src": [node_id("User", u) for u in inter["user_id"]],
+            "rel": "INTERACTED",
+            "dst": [node_id("Item", i) for i in inter["item_id"]],
+            "weight": 1.0,
+            "rating": inter["rating"].astype(float) if "rating" in inter else float("nan"),
+            "timestamp": inter["timestamp"].astype("Int64")
+            if "timestamp" in inter
+            else pd.array([None] * len(inter), "Int64"),
+        }
+    )
     nodes = pd.concat([user_nodes, item_nodes, attr_nodes], ignore_index=True)
     edges = pd.concat([inter_edges, item_edges, user_edges], ignore_index=True)
     edges["weight"] = edges["weight"].astype(float)

@@ -71,7 +71,9 @@ def to_tensors(
     if text_embeddings is not None and len(text_embeddings):
         known = text_embeddings[text_embeddings["node_id"].isin(index.index)]
         if len(known):
-            rows = torch.as_tensor(index.loc[known["node_id"]].to_numpy(copy=True), dtype=torch.long)
+            rows = torch.as_tensor(
+                index.loc[known["node_id"]].to_numpy(copy=True), dtype=torch.long
+            )
             text[rows] = torch.as_tensor(np.stack(known["vec"].to_numpy()), dtype=torch.float32)
             has_text[rows] = 1.0
     labels = nodes["label"].to_numpy()
@@ -104,7 +106,9 @@ def to_hetero_data(kg: KnowledgeGraph) -> HeteroData:
         dst = local[str(dl)].loc[group["dst"]].to_numpy()
         store = data[str(sl), str(rel), str(dl)]
         store.edge_index = torch.as_tensor(np.stack([src, dst]), dtype=torch.long)
-        store.edge_weight = torch.as_tensor(group["weight"].to_numpy(dtype=float, copy=True), dtype=torch.float)
+        store.edge_weight = torch.as_tensor(
+            group["weight"].to_numpy(dtype=float, copy=True), dtype=torch.float
+        )
     return data
 
 
@@ -114,6 +118,10 @@ def to_networkx(kg: KnowledgeGraph) -> nx.MultiDiGraph:
     for row in kg.nodes.to_dict("records"):
         graph.add_node(row["node_id"], **{k: v for k, v in row.items() if k != "node_id"})
     for row in kg.edges.to_dict("records"):
-        graph.add_edge(row["src"], row["dst"], key=row["rel"],
-                       **{k: v for k, v in row.items() if k not in ("src", "dst")})
+        graph.add_edge(
+            row["src"],
+            row["dst"],
+            key=row["rel"],
+            **{k: v for k, v in row.items() if k not in ("src", "dst")},
+        )
     return graph

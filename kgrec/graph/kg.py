@@ -32,7 +32,7 @@ def node_id(label: str, key: str) -> str:
 
 @dataclass
 class KnowledgeGraph:
-    """Nodes ``(node_id, label, key, name, props…)`` and edges ``(src, rel, dst, weight, props…)``."""
+    """Nodes ``(node_id, label, key, name, …)`` and edges ``(src, rel, dst, weight, …)``."""
 
     nodes: pd.DataFrame
     edges: pd.DataFrame
@@ -57,7 +57,9 @@ class KnowledgeGraph:
             schema.check_label(str(label))
         dup = self.nodes["node_id"].duplicated()
         if dup.any():
-            raise SchemaError(f"duplicate node ids, e.g. {self.nodes.loc[dup, 'node_id'].iloc[0]!r}")
+            raise SchemaError(
+                f"duplicate node ids, e.g. {self.nodes.loc[dup, 'node_id'].iloc[0]!r}"
+            )
         label_of = pd.Series(self.nodes["label"].to_numpy(), index=self.nodes["node_id"])
         src_label = self.edges["src"].map(label_of)
         dst_label = self.edges["dst"].map(label_of)
@@ -72,7 +74,9 @@ class KnowledgeGraph:
 
     def counts(self) -> dict[str, int]:
         """Node counts per label and edge counts per type, for reports."""
-        out = {f"(:{k})": int(v) for k, v in self.nodes["label"].value_counts().sort_index().items()}
+        out = {
+            f"(:{k})": int(v) for k, v in self.nodes["label"].value_counts().sort_index().items()
+        }
         out |= {f"[:{k}]": int(v) for k, v in self.edges["rel"].value_counts().sort_index().items()}
         return out
 

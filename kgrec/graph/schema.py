@@ -70,7 +70,9 @@ class GraphSchema:
             raise SchemaError(f"node label {label!r} is not declared in {schema_path()}")
         return label
 
-    def check_rel(self, rel: str, src_label: str | None = None, dst_label: str | None = None) -> str:
+    def check_rel(
+        self, rel: str, src_label: str | None = None, dst_label: str | None = None
+    ) -> str:
         """Return ``rel`` if declared (and allowed between the labels given), else raise."""
         spec = self.relationships.get(rel)
         if spec is None:

@@ -14,17 +14,25 @@ from kgrec.models.fusion import FusionGNN
 from kgrec.models.train import build_model
 
 
-def save_checkpoint(path: Path, model: FusionGNN, gt: GraphTensors, config: ModelConfig,
-                    extra: dict[str, Any] | None = None) -> None:
+def save_checkpoint(
+    path: Path,
+    model: FusionGNN,
+    gt: GraphTensors,
+    config: ModelConfig,
+    extra: dict[str, Any] | None = None,
+) -> None:
     """Weights plus the model config, relation order and node order they belong to."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    torch.save({
-        "state_dict": model.state_dict(),
-        "model_config": config.model_dump(mode="json"),
-        "relations": gt.relations,
-        "node_ids": gt.node_ids,
-        "extra": extra or {},
-    }, path)
+    torch.save(
+        {
+            "state_dict": model.state_dict(),
+            "model_config": config.model_dump(mode="json"),
+            "relations": gt.relations,
+            "node_ids": gt.node_ids,
+            "extra": extra or {},
+        },
+        path,
+    )
 
 
 def load_checkpoint(path: Path, gt: GraphTensors) -> tuple[FusionGNN, ModelConfig]:

@@ -58,8 +58,13 @@ class FusionGNN(nn.Module):
     """See the module docstring for the model and its maths."""
 
     def __init__(
-        self, num_nodes: int, num_relations: int, text_dim: int, dim: int = 64,
-        layers: int = 2, use_text: bool = True,
+        self,
+        num_nodes: int,
+        num_relations: int,
+        text_dim: int,
+        dim: int = 64,
+        layers: int = 2,
+        use_text: bool = True,
     ) -> None:
         super().__init__()
         self.num_layers = layers
@@ -80,7 +85,9 @@ class FusionGNN(nn.Module):
         """beta_r, one positive weight per relation type (1.0 at initialisation)."""
         return nn.functional.softplus(self.rel_logit) / _SOFTPLUS0
 
-    def edge_norm(self, edge_index: torch.Tensor, edge_type: torch.Tensor, num_nodes: int) -> torch.Tensor:
+    def edge_norm(
+        self, edge_index: torch.Tensor, edge_type: torch.Tensor, num_nodes: int
+    ) -> torch.Tensor:
         """n_uv for every edge: relation weight over sqrt of both weighted degrees."""
         w = self.relation_weights()[edge_type]
         deg = scatter(w, edge_index[0], dim=0, dim_size=num_nodes, reduce="sum")
@@ -88,7 +95,10 @@ class FusionGNN(nn.Module):
         return inv[edge_index[0]] * w * inv[edge_index[1]]
 
     def propagate(
-        self, edge_index: torch.Tensor, edge_type: torch.Tensor, text: torch.Tensor,
+        self,
+        edge_index: torch.Tensor,
+        edge_type: torch.Tensor,
+        text: torch.Tensor,
         has_text: torch.Tensor,
     ) -> Propagated:
         """Run L layers; return final embeddings, what each node sends, and the edge norms."""

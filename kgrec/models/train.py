@@ -39,14 +39,19 @@ class TrainResult:
 
 def build_model(gt: GraphTensors, config: ModelConfig) -> FusionGNN:
     """A fresh FusionGNN sized for ``gt``."""
-    return FusionGNN(gt.num_nodes, len(gt.relations), gt.text.size(1), config.dim,
-                     config.layers, config.use_text)
+    return FusionGNN(
+        gt.num_nodes, len(gt.relations), gt.text.size(1), config.dim, config.layers, config.use_text
+    )
 
 
 def propagate(model: FusionGNN, gt: GraphTensors, device: torch.device) -> Propagated:
     """One propagation of ``model`` over ``gt`` on ``device``."""
-    return model.propagate(gt.edge_index.to(device), gt.edge_type.to(device),
-                           gt.text.to(device), gt.has_text.to(device))
+    return model.propagate(
+        gt.edge_index.to(device),
+        gt.edge_type.to(device),
+        gt.text.to(device),
+        gt.has_text.to(device),
+    )
 
 
 def score_function(prop: Propagated, gt: GraphTensors) -> ScoreFn:
@@ -94,11 +99,18 @@ def train_fusion(
             clash = torch.isin(users * n_items + neg, known)
             neg[clash] = torch.randint(0, n_items, (int(clash.sum()),))  # one re-draw is enough
             prop = propagate(model, gt, device)
-            u_ix, p_ix, n_ix = user_nodes[users.to(device)], item_nodes[pos.to(device)], item_nodes[neg.to(device)]
+            u_ix, p_ix, n_ix = (
+                user_nodes[users.to(device)],
+                item_nodes[pos.to(device)],
+                item_nodes[neg.to(device)],
+            )
             eu, ep, en = prop.final[u_ix], prop.final[p_ix], prop.final[n_ix]
             loss = -nn.functional.logsigmoid((eu * ep).sum(1) - (eu * en).sum(1)).mean()
-            reg = (prop.ego[u_ix].pow(2).sum() + prop.ego[p_ix].pow(2).sum()
-                   + prop.ego[n_ix].pow(2).sum()) / (2 * len(batch))
+            reg = (
+                prop.ego[u_ix].pow(2).sum()
+                + prop.ego[p_ix].pow(2).sum()
+                + prop.ego[n_ix].pow(2).sum()
+            ) / (2 * len(batch))
             opt.zero_grad()
             (loss + config.weight_decay * reg).backward()
             opt.step()
@@ -109,7 +121,9 @@ def train_fusion(
             model.eval()
             with torch.inference_mode():
                 fn = score_function(propagate(model, gt, device), gt)
-                valid = ranking_metrics(fn, len(gt.users), holdout.exclude, holdout.truth, ks=(10,))["ndcg@10"]
+                valid = ranking_metrics(
+                    fn, len(gt.users), holdout.exclude, holdout.truth, ks=(10,)
+                )["ndcg@10"]
             row["valid_ndcg@10"] = valid
             if valid > best:
                 best, best_epoch, since_best = valid, epoch, 0
@@ -124,4 +138,6 @@ def train_fusion(
     if best_state is not None:
         model.load_state_dict(best_state)
     model.eval()
-    return TrainResult(model=model.cpu(), best_epoch=best_epoch if holdout else total, history=history)
+    return TrainResult(
+        model=model.cpu(), best_epoch=best_epoch if holdout else total, history=history
+    )

@@ -97,16 +97,22 @@ class PathScorer:
     def neighbourhood(self, index: int) -> Neighbourhood:
         """A graph node's own neighbourhood."""
         lo, hi = int(self.offsets[index]), int(self.offsets[index + 1])
-        return Neighbourhood(self.node(index), self.prop.ego[index].detach(),
-                             self.dst[lo:hi], self.norm[lo:hi], self.rel[lo:hi])
+        return Neighbourhood(
+            self.node(index),
+            self.prop.ego[index].detach(),
+            self.dst[lo:hi],
+            self.norm[lo:hi],
+            self.rel[lo:hi],
+        )
 
     def _rel_between(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
         pos = torch.searchsorted(self.keys, a * self.gt.num_nodes + b)
         return self.rel[pos.clamp(max=len(self.rel) - 1)]
 
     @torch.inference_mode()
-    def explain(self, user: Neighbourhood, item: int, top: int = 5,
-                user_final: torch.Tensor | None = None) -> Explanation:
+    def explain(
+        self, user: Neighbourhood, item: int, top: int = 5, user_final: torch.Tensor | None = None
+    ) -> Explanation:
         """Score ``item`` for ``user`` and return its ``top`` paths by carried score."""
         g, a = self.prop.sent.detach(), self.alpha
         self_idx = self.index.get(user.node.node_id, -1)
@@ -125,14 +131,19 @@ class PathScorer:
         candidates: list[tuple[float, tuple[int, ...], tuple[int, ...]]] = []
         for r, c in same.nonzero().tolist():
             v = int(nu[r])
-            carried = float(pair[r, c] + a * wu[r] * (g[v] @ self.prop.ego[item])
-                            + a * wi[c] * (user.ego @ g[v]))
+            carried = float(
+                pair[r, c]
+                + a * wu[r] * (g[v] @ self.prop.ego[item])
+                + a * wi[c] * (user.ego @ g[v])
+            )
             candidates.append((carried, (v,), (int(ru[r]), int(ri[c]))))
         rows, cols = linked.nonzero(as_tuple=True)
         if len(rows):
             mid = self._rel_between(nu[rows], ni[cols]).tolist()
             for r, c, m in zip(rows.tolist(), cols.tolist(), mid, strict=True):
-                candidates.append((float(pair[r, c]), (int(nu[r]), int(ni[c])), (int(ru[r]), m, int(ri[c]))))
+                candidates.append(
+                    (float(pair[r, c]), (int(nu[r]), int(ni[c])), (int(ru[r]), m, int(ri[c])))
+                )
         total = sum(c[0] for c in candidates)
         candidates.sort(key=lambda c: -c[0])
         paths = [
@@ -149,8 +160,10 @@ class PathScorer:
 def paths_from_json(rows: list[dict[str, Any]]) -> list[Path]:
     """Inverse of ``[p.to_dict() for p in paths]``."""
     return [
-        Path(tuple(PathNode(n["label"], n["name"], n["node_id"]) for n in r["nodes"]),
-             tuple(r["relationships"]), float(r["score"]))
+        Path(
+            tuple(PathNode(n["label"], n["name"], n["node_id"]) for n in r["nodes"]),
+            tuple(r["relationships"]),
+            float(r["score"]),
+        )
         for r in rows
     ]
-

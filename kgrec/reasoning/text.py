@@ -56,8 +56,12 @@ def _clause(kind: str, paths: list[Path], first: bool) -> str:
         via = [p.nodes[1].name for p in paths]
         if head.nodes[1].label == "Item":
             return f"people who liked {_titles(via)} also liked it"
-        return f"people who also said they like {' and '.join(list(dict.fromkeys(via))[:2])} liked it"
-    return "it is linked to " + " and ".join(f"{p.nodes[1].name} via {p.nodes[2].name}" for p in paths)
+        return (
+            f"people who also said they like {' and '.join(list(dict.fromkeys(via))[:2])} liked it"
+        )
+    return "it is linked to " + " and ".join(
+        f"{p.nodes[1].name} via {p.nodes[2].name}" for p in paths
+    )
 
 
 def explanation_sentence(paths: Sequence[Path], max_reasons: int = 2) -> str:
@@ -65,7 +69,9 @@ def explanation_sentence(paths: Sequence[Path], max_reasons: int = 2) -> str:
     strongest path groups (paths that share an attribute, or a kind of evidence)."""
     positive = [p for p in paths if p.score > 0] or list(paths[:1])
     if not positive:
-        return "No path in the graph links you to this item; it is recommended on overall similarity."
+        return (
+            "No path in the graph links you to this item; it is recommended on overall similarity."
+        )
     groups: dict[tuple[str, ...], list[Path]] = {}
     for path in positive:
         groups.setdefault(_group_key(path), []).append(path)

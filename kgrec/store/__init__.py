@@ -25,5 +25,6 @@ def open_store(uri: str, work_dir: Path, *, read_only: bool = False) -> GraphSto
         return EmbeddedStore.open(Path(uri.removeprefix("embedded://")), read_only=read_only)
     if uri.split("://", 1)[0] in ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"):
         raise ConfigError(
-            f"store {uri!r}: the Neo4j backend is not built yet (issue #3); use store = \"embedded\"")
-    raise ConfigError(f"unknown store {uri!r}: use \"embedded\" or a neo4j:// / bolt:// URI")
+            f'store {uri!r}: the Neo4j backend is not built yet (issue #3); use store = "embedded"'
+        )
+    raise ConfigError(f'unknown store {uri!r}: use "embedded" or a neo4j:// / bolt:// URI')

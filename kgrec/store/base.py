@@ -40,11 +40,14 @@ class GraphStore(Protocol):
     def read(self) -> KnowledgeGraph:
         """Read the whole graph back (RECOMMENDED edges excluded)."""
 
-    def write_recommendations(self, recs: Sequence[RecommendationRow], batch_size: int = 1000) -> None:
+    def write_recommendations(
+        self, recs: Sequence[RecommendationRow], batch_size: int = 1000
+    ) -> None:
         """Replace the RECOMMENDED edges of the users in ``recs`` with ``recs``."""
 
-    def query(self, cypher: str, params: Mapping[str, Any] | None = None,
-              write: bool = False) -> list[dict[str, Any]]:
+    def query(
+        self, cypher: str, params: Mapping[str, Any] | None = None, write: bool = False
+    ) -> list[dict[str, Any]]:
         """Run Cypher; read-only unless ``write`` is true. Rows keyed by column name."""
 
     def close(self) -> None:

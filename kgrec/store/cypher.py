@@ -13,8 +13,10 @@ def upsert_nodes(schema: GraphSchema, label: str) -> str:
     schema.check_label(label)
     props = [p for p in schema.node_properties(label) if p != "node_id"]
     sets = ", ".join(f"n.{p} = r.{p}" for p in props)
-    return (f"UNWIND $rows AS r MERGE (n:{label} {{node_id: r.node_id}}) "
-            f"ON CREATE SET {sets} ON MATCH SET {sets}")
+    return (
+        f"UNWIND $rows AS r MERGE (n:{label} {{node_id: r.node_id}}) "
+        f"ON CREATE SET {sets} ON MATCH SET {sets}"
+    )
 
 
 def upsert_edges(schema: GraphSchema, rel: str, src: str, dst: str) -> str:
@@ -22,8 +24,10 @@ def upsert_edges(schema: GraphSchema, rel: str, src: str, dst: str) -> str:
     schema.check_rel(rel, src, dst)
     props = list(schema.relationships[rel].properties)
     sets = ", ".join(f"e.{p} = r.{p}" for p in props) or "e.weight = e.weight"
-    return (f"UNWIND $rows AS r MATCH (a:{src} {{node_id: r.src}}), (b:{dst} {{node_id: r.dst}}) "
-            f"MERGE (a)-[e:{rel}]->(b) ON CREATE SET {sets} ON MATCH SET {sets}")
+    return (
+        f"UNWIND $rows AS r MATCH (a:{src} {{node_id: r.src}}), (b:{dst} {{node_id: r.dst}}) "
+        f"MERGE (a)-[e:{rel}]->(b) ON CREATE SET {sets} ON MATCH SET {sets}"
+    )
 
 
 def read_nodes(schema: GraphSchema, label: str) -> str:

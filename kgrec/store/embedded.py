@@ -27,14 +27,21 @@ except ImportError:  # pragma: no cover - depends on what is installed
 class EmbeddedStore:
     """GraphStore over an embedded LadybugDB database file. Open with :meth:`open`."""
 
-    def __init__(self, database: Any, connection: Any, path: Path, schema: GraphSchema,
-                 read_only: bool) -> None:
+    def __init__(
+        self, database: Any, connection: Any, path: Path, schema: GraphSchema, read_only: bool
+    ) -> None:
         self._db, self._conn, self.path, self.schema, self.read_only = (
-            database, connection, path, schema, read_only)
+            database,
+            connection,
+            path,
+            schema,
+            read_only,
+        )
 
     @classmethod
-    def open(cls, path: str | Path, *, read_only: bool = False,
-             schema: GraphSchema | None = None) -> EmbeddedStore:
+    def open(
+        cls, path: str | Path, *, read_only: bool = False, schema: GraphSchema | None = None
+    ) -> EmbeddedStore:
         """Open (creating when writable) the database file at ``path``."""
         path = Path(path)
         if read_only and not path.exists():
@@ -44,8 +51,10 @@ class EmbeddedStore:
             database = _db.Database(str(path), read_only=read_only)
             connection = _db.Connection(database)
         except RuntimeError as exc:
-            raise StoreError(f"cannot open the embedded graph {path}: {exc}. Another process "
-                             "may hold it open for writing; close it and try again") from exc
+            raise StoreError(
+                f"cannot open the embedded graph {path}: {exc}. Another process "
+                "may hold it open for writing; close it and try again"
+            ) from exc
         return cls(database, connection, path, schema or load_schema(), read_only)
 
     def __enter__(self) -> EmbeddedStore:
@@ -86,39 +95,63 @@ class EmbeddedStore:
 
     def read(self) -> KnowledgeGraph:
         """The stored graph, without RECOMMENDED edges."""
-        nodes = [pd.DataFrame(self.query(cypher.read_nodes(self.schema, label)))
-                 for label in self.schema.nodes]
-        node_frames = [n.assign(label=label) for n, label in zip(nodes, self.schema.nodes, strict=True) if len(n)]
+        nodes = [
+            pd.DataFrame(self.query(cypher.read_nodes(self.schema, label)))
+            for label in self.schema.nodes
+        ]
+        node_frames = [
+            n.assign(label=label)
+            for n, label in zip(nodes, self.schema.nodes, strict=True)
+            if len(n)
+        ]
         edge_frames = [
             pd.DataFrame(rows).assign(rel=rel)
-            for rel in self.schema.relationships if rel != "RECOMMENDED"
+            for rel in self.schema.relationships
+            if rel != "RECOMMENDED"
             if (rows := self.query(cypher.read_edges(self.schema, rel)))
         ]
         if not node_frames:
             return KnowledgeGraph.empty()
         all_nodes = pd.concat(node_frames, ignore_index=True)
-        all_edges = (pd.concat(edge_frames, ignore_index=True) if edge_frames
-                     else KnowledgeGraph.empty().edges)
+        all_edges = (
+            pd.concat(edge_frames, ignore_index=True)
+            if edge_frames
+            else KnowledgeGraph.empty().edges
+        )
         return KnowledgeGraph(all_nodes, all_edges)
 
-    def write_recommendations(self, recs: Sequence[RecommendationRow], batch_size: int = 1000) -> None:
+    def write_recommendations(
+        self, recs: Sequence[RecommendationRow], batch_size: int = 1000
+    ) -> None:
         """Replace the RECOMMENDED edges of the users in ``recs``."""
         users = sorted({r.user_node for r in recs})
         for chunk in batches([{"u": u} for u in users], batch_size):
             self._run(cypher.DELETE_RECOMMENDATIONS, {"users": [row["u"] for row in chunk]})
         query = cypher.upsert_edges(self.schema, "RECOMMENDED", "User", "Item")
-        rows = [{"src": r.user_node, "dst": r.item_node, "rank": r.rank, "score": r.score,
-                 "text": r.text, "paths": r.paths, "model": r.model, "created_at": r.created_at}
-                for r in recs]
+        rows = [
+            {
+                "src": r.user_node,
+                "dst": r.item_node,
+                "rank": r.rank,
+                "score": r.score,
+                "text": r.text,
+                "paths": r.paths,
+                "model": r.model,
+                "created_at": r.created_at,
+            }
+            for r in recs
+        ]
         for chunk in batches(rows, batch_size):
             self._run(query, {"rows": list(chunk)})
 
-    def query(self, cypher_text: str, params: Mapping[str, Any] | None = None,
-              write: bool = False) -> list[dict[str, Any]]:
+    def query(
+        self, cypher_text: str, params: Mapping[str, Any] | None = None, write: bool = False
+    ) -> list[dict[str, Any]]:
         """Run Cypher; refuses write clauses unless ``write=True``."""
         if not write and cypher.writes(cypher_text):
             raise ReadOnlyQueryError(
-                "this query would change the graph; pass write=True (CLI: --write) to allow it")
+                "this query would change the graph; pass write=True (CLI: --write) to allow it"
+            )
         if write and self.read_only:
             raise ReadOnlyQueryError(f"{self.path} is open read-only")
         result = self._run(cypher_text, params)
@@ -140,10 +173,15 @@ def _plain(value: Any) -> Any:
     """Nodes, relationships and paths as plain dicts without the engine's internal ids."""
     if isinstance(value, dict):
         if "_NODES" in value and "_RELS" in value:
-            return {"nodes": [_plain(n) for n in value["_NODES"]],
-                    "relationships": [_plain(r) for r in value["_RELS"]]}
-        return {("label" if k == "_LABEL" else k): _plain(v) for k, v in value.items()
-                if k not in ("_ID", "_SRC", "_DST")}
+            return {
+                "nodes": [_plain(n) for n in value["_NODES"]],
+                "relationships": [_plain(r) for r in value["_RELS"]],
+            }
+        return {
+            ("label" if k == "_LABEL" else k): _plain(v)
+            for k, v in value.items()
+            if k not in ("_ID", "_SRC", "_DST")
+        }
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value

@@ -23,27 +23,60 @@ from kgrec.errors import ReadOnlyQueryError
 from kgrec.graph.kg import KnowledgeGraph, node_id
 from kgrec.store.base import GraphStore, RecommendationRow
 
-TRICKY = ["O'Brien \"The Q\"", "Zoë – 東京", "x}) DETACH DELETE n //", "back\\slash", "[REC]",
-          '{"json": [1]}']
+TRICKY = [
+    'O\'Brien "The Q"',
+    "Zoë – 東京",
+    "x}) DETACH DELETE n //",
+    "back\\slash",
+    "[REC]",
+    '{"json": [1]}',
+]
 
 
 def contract_graph(n_items: int = 7) -> KnowledgeGraph:
     """A small graph with every awkward thing a name can hold."""
     users = [f"u{k}" for k in range(3)]
     items = [f"i{k}" for k in range(n_items)]
-    nodes = [{"node_id": node_id("User", u), "label": "User", "key": u, "name": u, "text": None}
-             for u in users]
-    nodes += [{"node_id": node_id("Item", i), "label": "Item", "key": i,
-               "name": TRICKY[k % len(TRICKY)] + f" {k}", "title": TRICKY[k % len(TRICKY)],
-               "text": "A film.", "year": 2000 + k} for k, i in enumerate(items)]
-    nodes += [{"node_id": node_id("Genre", g), "label": "Genre", "key": g, "name": g}
-              for g in ("film noir", "comedy")]
-    edges = [{"src": node_id("User", u), "rel": "INTERACTED", "dst": node_id("Item", i),
-              "weight": 1.0, "rating": 4.5, "timestamp": 1_600_000_000 + k}
-             for k, (u, i) in enumerate((u, i) for u in users for i in items[:4])]
-    edges += [{"src": node_id("Item", i), "rel": "HAS_GENRE",
-               "dst": node_id("Genre", "film noir" if k % 2 else "comedy"), "weight": 0.9}
-              for k, i in enumerate(items)]
+    nodes = [
+        {"node_id": node_id("User", u), "label": "User", "key": u, "name": u, "text": None}
+        for u in users
+    ]
+    nodes += [
+        {
+            "node_id": node_id("Item", i),
+            "label": "Item",
+            "key": i,
+            "name": TRICKY[k % len(TRICKY)] + f" {k}",
+            "title": TRICKY[k % len(TRICKY)],
+            "text": "A film.",
+            "year": 2000 + k,
+        }
+        for k, i in enumerate(items)
+    ]
+    nodes += [
+        {"node_id": node_id("Genre", g), "label": "Genre", "key": g, "name": g}
+        for g in ("film noir", "comedy")
+    ]
+    edges = [
+        {
+            "src": node_id("User", u),
+            "rel": "INTERACTED",
+            "dst": node_id("Item", i),
+            "weight": 1.0,
+            "rating": 4.5,
+            "timestamp": 1_600_000_000 + k,
+        }
+        for k, (u, i) in enumerate((u, i) for u in users for i in items[:4])
+    ]
+    edges += [
+        {
+            "src": node_id("Item", i),
+            "rel": "HAS_GENRE",
+            "dst": node_id("Genre", "film noir" if k % 2 else "comedy"),
+            "weight": 0.9,
+        }
+        for k, i in enumerate(items)
+    ]
     frame = pd.DataFrame(nodes)
     frame["year"] = frame["year"].astype("Int64")
     edge_frame = pd.DataFrame(edges)
@@ -68,8 +101,12 @@ class StoreContract:
         store.write(kg)
         back = store.read()
         key = ["node_id", "label", "key", "name"]
-        assert (back.nodes[key].sort_values("node_id").reset_index(drop=True)
-                .equals(kg.nodes[key].sort_values("node_id").reset_index(drop=True)))
+        assert (
+            back.nodes[key]
+            .sort_values("node_id")
+            .reset_index(drop=True)
+            .equals(kg.nodes[key].sort_values("node_id").reset_index(drop=True))
+        )
         pairs = lambda e: sorted(zip(e["src"], e["rel"], e["dst"], strict=True))  # noqa: E731
         assert pairs(back.edges) == pairs(kg.edges)
 
@@ -98,16 +135,28 @@ class StoreContract:
     def test_recommendations_written_and_replaced(self, store: GraphStore) -> None:
         store.write(contract_graph())
         paths = json.dumps([{"nodes": [], "relationships": [], "score": 0.5}])
-        recs = [RecommendationRow(node_id("User", "u0"), node_id("Item", f"i{k}"), r, 1.0 / r,
-                                  f"Because {TRICKY[0]}", paths, "test", "2026-01-01T00:00:00")
-                for r, k in enumerate((5, 6), start=1)]
+        recs = [
+            RecommendationRow(
+                node_id("User", "u0"),
+                node_id("Item", f"i{k}"),
+                r,
+                1.0 / r,
+                f"Because {TRICKY[0]}",
+                paths,
+                "test",
+                "2026-01-01T00:00:00",
+            )
+            for r, k in enumerate((5, 6), start=1)
+        ]
         store.write_recommendations(recs)
         store.write_recommendations(recs[:1])
         rows = store.query(
             "MATCH (u:User)-[r:RECOMMENDED]->(i:Item) RETURN u.key AS u, i.key AS i, "
-            "r.rank AS rank, r.text AS text, r.paths AS paths ORDER BY rank")
-        assert rows == [{"u": "u0", "i": "i5", "rank": 1, "text": f"Because {TRICKY[0]}",
-                         "paths": paths}]
+            "r.rank AS rank, r.text AS text, r.paths AS paths ORDER BY rank"
+        )
+        assert rows == [
+            {"u": "u0", "i": "i5", "rank": 1, "text": f"Because {TRICKY[0]}", "paths": paths}
+        ]
         assert store.read().edges["rel"].ne("RECOMMENDED").all()
 
     def test_query_is_read_only_by_default(self, store: GraphStore) -> None:
@@ -117,8 +166,11 @@ class StoreContract:
         with pytest.raises(ReadOnlyQueryError):
             store.query("MATCH (n:Item) SET n.name = 'x'")
         assert _count(store, "(n:Item)") == 7
-        store.query("MATCH (n:Genre {key: $k}) SET n.name = $v", {"k": "comedy", "v": "Comedy"},
-                    write=True)
-        assert store.query("MATCH (n:Genre {key: 'comedy'}) RETURN n.name AS n") == [{"n": "Comedy"}]
+        store.query(
+            "MATCH (n:Genre {key: $k}) SET n.name = $v", {"k": "comedy", "v": "Comedy"}, write=True
+        )
+        assert store.query("MATCH (n:Genre {key: 'comedy'}) RETURN n.name AS n") == [
+            {"n": "Comedy"}
+        ]
         # words inside strings are not clauses
         assert store.query("RETURN 'CREATE (x)' AS s") == [{"s": "CREATE (x)"}]
