@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -56,6 +56,15 @@ from kgrec.store.base import RecommendationRow
 
 STAGES = ("data", "extract", "graph", "store", "train", "recommend")
 MANIFEST = "manifest.json"
+
+
+def _advance(bar: Iterator[int]) -> Callable[[int, float, float | None], None]:
+    """A training progress callback that steps a progress bar."""
+
+    def step(*_: object) -> None:
+        next(bar, None)
+
+    return step
 
 
 def _digest(*parts: Any) -> str:
@@ -206,7 +215,7 @@ class Pipeline:
         kg.save(self.work_dir / GRAPH_DIR)
         texts = node_texts(kg.nodes)
         keys = list(texts)
-        vecs = []
+        vecs: list[np.ndarray] = []
         step = 256
         for start in self.progress.track(
             range(0, len(keys), step),
@@ -263,7 +272,7 @@ class Pipeline:
         tr_l, va_l, te_l = per_user(tr), per_user(va), per_user(te)
         cfg = self.config.model
         bar = iter(self.progress.track(range(cfg.epochs), cfg.epochs, "training (valid split)"))
-        result = train_fusion(gt, tr, cfg, Holdout(tr_l, va_l), progress=lambda *_: next(bar, None))
+        result = train_fusion(gt, tr, cfg, Holdout(tr_l, va_l), progress=_advance(bar))
         known = [a + b for a, b in zip(tr_l, va_l, strict=True)]
         with torch.inference_mode():
             kgrec_fn = score_function(propagate(result.model, gt, torch.device("cpu")), gt)
@@ -296,7 +305,7 @@ class Pipeline:
                 all_pairs,
                 cfg,
                 epochs=result.best_epoch,
-                progress=lambda *_: next(bar, None),
+                progress=_advance(bar),
             ).model
         save_checkpoint(
             self.work_dir / CHECKPOINT_FILE,

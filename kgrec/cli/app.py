@@ -187,8 +187,12 @@ def query(
 
 def main() -> None:
     """Entry point: run the app, turning kgrec's errors into a message and exit code 2."""
+    import warnings
+
     from kgrec.errors import KGRecError
 
+    # third-party deprecation chatter (torch.jit in PyG's imports) is not for kgrec's users
+    warnings.filterwarnings("ignore", category=FutureWarning)
     try:
         app()
     except KGRecError as exc:

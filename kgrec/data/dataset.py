@@ -35,8 +35,13 @@ class Dataset:
     @classmethod
     def load(cls, folder: Path, name: str = "dataset") -> Dataset:
         """Read frames written by :meth:`save`."""
+        inter, items, users = (
+            pd.read_parquet(folder / f"{p}.parquet") for p in ("interactions", "items", "users")
+        )
         return cls(
-            *(pd.read_parquet(folder / f"{p}.parquet") for p in ("interactions", "items", "users")),
+            inter,
+            items,
+            users,
             name=name,
         )
 

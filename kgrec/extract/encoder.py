@@ -60,6 +60,9 @@ class TextEncoder:
     ) -> TextEncoder:
         """Load tokenizer and model from a local folder or an installed model id, offline."""
         from transformers import AutoModel, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
 
         path = resolve_model_path(name)
         try:

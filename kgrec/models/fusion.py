@@ -92,7 +92,8 @@ class FusionGNN(nn.Module):
         w = self.relation_weights()[edge_type]
         deg = scatter(w, edge_index[0], dim=0, dim_size=num_nodes, reduce="sum")
         inv = deg.clamp(min=1e-12).pow(-0.5)
-        return inv[edge_index[0]] * w * inv[edge_index[1]]
+        norm: torch.Tensor = inv[edge_index[0]] * w * inv[edge_index[1]]
+        return norm
 
     def propagate(
         self,

@@ -112,7 +112,7 @@ def train_fusion(
                 + prop.ego[n_ix].pow(2).sum()
             ) / (2 * len(batch))
             opt.zero_grad()
-            (loss + config.weight_decay * reg).backward()
+            (loss + config.weight_decay * reg).backward()  # type: ignore[no-untyped-call]
             opt.step()
             losses.append(loss.item())
         row: dict[str, float] = {"epoch": float(epoch), "loss": float(np.mean(losses))}

@@ -21,7 +21,7 @@ from kgrec.store.base import RecommendationRow, batches, frame_rows
 try:  # the maintained fork first, the archived original as a fall-back
     import real_ladybug as _db
 except ImportError:  # pragma: no cover - depends on what is installed
-    import kuzu as _db
+    import kuzu as _db  # type: ignore[no-redef]
 
 
 class EmbeddedStore:

@@ -37,7 +37,7 @@ def contract_graph(n_items: int = 7) -> KnowledgeGraph:
     """A small graph with every awkward thing a name can hold."""
     users = [f"u{k}" for k in range(3)]
     items = [f"i{k}" for k in range(n_items)]
-    nodes = [
+    nodes: list[dict[str, object]] = [
         {"node_id": node_id("User", u), "label": "User", "key": u, "name": u, "text": None}
         for u in users
     ]
@@ -84,6 +84,10 @@ def contract_graph(n_items: int = 7) -> KnowledgeGraph:
     return KnowledgeGraph(frame, edge_frame).validate()
 
 
+def _triples(edges: pd.DataFrame) -> list[tuple[str, str, str]]:
+    return sorted(zip(edges["src"], edges["rel"], edges["dst"], strict=True))
+
+
 def _count(store: GraphStore, pattern: str) -> int:
     return int(store.query(f"MATCH {pattern} RETURN count(*) AS n")[0]["n"])
 
@@ -107,8 +111,7 @@ class StoreContract:
             .reset_index(drop=True)
             .equals(kg.nodes[key].sort_values("node_id").reset_index(drop=True))
         )
-        pairs = lambda e: sorted(zip(e["src"], e["rel"], e["dst"], strict=True))  # noqa: E731
-        assert pairs(back.edges) == pairs(kg.edges)
+        assert _triples(back.edges) == _triples(kg.edges)
 
     def test_rewrite_is_idempotent(self, store: GraphStore) -> None:
         kg = contract_graph()
