@@ -64,11 +64,12 @@ def demo(
     rec = Recommender.load(summary.work_dir)
     for user in rec.user_ids()[:users]:
         out.print(recommendations_table(user, rec.recommend(user, k=k)))
-    out.print(
-        f"[dim]Work directory: {summary.work_dir}. Next: kgrec recommend --user "
+    hint = (
+        f"Work directory: {summary.work_dir}. Next: kgrec recommend --user "
         f'{rec.user_ids()[0]}; kgrec query "MATCH (u:User)-[r:RECOMMENDED]->(i:Item) '
-        'RETURN u.key, i.name, r.rank LIMIT 5"[/]'
+        'RETURN u.key, i.name, r.rank LIMIT 5"'
     )
+    out.print(hint, markup=False, style="dim")
 
 
 @app.command()

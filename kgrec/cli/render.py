@@ -12,7 +12,7 @@ from rich.tree import Tree
 from kgrec.api import Recommendation
 from kgrec.reasoning.paths import Path
 
-METRIC_COLUMNS = ("ndcg@10", "recall@10", "hit@10", "mrr@10", "ndcg@20", "recall@20", "coverage@10")
+METRIC_COLUMNS = ("ndcg@10", "recall@10", "hit@10", "ndcg@20", "recall@20")
 
 
 def metrics_table(metrics: dict[str, Any]) -> Table:
