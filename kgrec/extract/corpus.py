@@ -65,14 +65,14 @@ def node_texts(nodes: pd.DataFrame) -> dict[str, str]:
     words, an attribute's name."""
     out: dict[str, str] = {}
     for row in nodes.itertuples(index=False):
-        label, name = str(row.label), str(row.name)
+        nid, label, name = str(row.node_id), str(row.label), str(row.name)
         text = getattr(row, "text", None)
         text = text if isinstance(text, str) else ""
         if label == "Item":
-            out[row.node_id] = f"{name}. {text}".strip() if text else name
+            out[nid] = f"{name}. {text}".strip() if text else name
         elif label == "User":
             if text.strip():
-                out[row.node_id] = text
+                out[nid] = text
         else:
-            out[row.node_id] = name
+            out[nid] = name
     return out

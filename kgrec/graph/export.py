@@ -74,7 +74,7 @@ def to_tensors(
             rows = torch.as_tensor(
                 index.loc[known["node_id"]].to_numpy(copy=True), dtype=torch.long
             )
-            text[rows] = torch.as_tensor(np.stack(known["vec"].to_numpy()), dtype=torch.float32)
+            text[rows] = torch.as_tensor(np.stack(list(known["vec"])), dtype=torch.float32)
             has_text[rows] = 1.0
     labels = nodes["label"].to_numpy()
     return GraphTensors(
@@ -116,12 +116,12 @@ def to_networkx(kg: KnowledgeGraph) -> nx.MultiDiGraph:
     """A networkx MultiDiGraph with node and edge attributes (edge key = relationship type)."""
     graph = nx.MultiDiGraph()
     for row in kg.nodes.to_dict("records"):
-        graph.add_node(row["node_id"], **{k: v for k, v in row.items() if k != "node_id"})
+        graph.add_node(row["node_id"], **{str(k): v for k, v in row.items() if k != "node_id"})
     for row in kg.edges.to_dict("records"):
         graph.add_edge(
             row["src"],
             row["dst"],
             key=row["rel"],
-            **{k: v for k, v in row.items() if k not in ("src", "dst")},
+            **{str(k): v for k, v in row.items() if k not in ("src", "dst")},
         )
     return graph
