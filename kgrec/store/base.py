@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
@@ -11,6 +12,8 @@ import numpy as np
 import pandas as pd
 
 from kgrec.graph.kg import KnowledgeGraph
+from kgrec.graph.schema import GraphSchema
+from kgrec.store import cypher
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,88 @@ def frame_rows(frame: pd.DataFrame, columns: Sequence[str]) -> list[dict[str, An
         row = {c: clean_value(record.get(c)) for c in columns}
         out.append(row)
     return out
+
+
+class CypherStore(ABC):
+    """What every Cypher-speaking backend shares: batched upserts, read-back, write-back.
+
+    A backend provides :meth:`_run` (one parameterised statement), :meth:`apply_schema`,
+    :meth:`query` and :meth:`close`; everything else is written once, here.
+    """
+
+    schema: GraphSchema
+
+    @abstractmethod
+    def _run(self, statement: str, params: Mapping[str, Any] | None = None) -> Any:
+        """Execute one write statement with parameters."""
+
+    @abstractmethod
+    def apply_schema(self) -> None:
+        """Create tables / constraints from graph_schema (idempotent)."""
+
+    @abstractmethod
+    def query(
+        self, cypher_text: str, params: Mapping[str, Any] | None = None, write: bool = False
+    ) -> list[dict[str, Any]]:
+        """Run Cypher; read-only unless ``write``."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the connection or files."""
+
+    def write(self, kg: KnowledgeGraph, batch_size: int = 1000) -> None:
+        """Upsert nodes per label, then edges per (type, source label, target label)."""
+        self.apply_schema()
+        for label, group in kg.nodes.groupby("label"):
+            query = cypher.upsert_nodes(self.schema, str(label))
+            rows = frame_rows(group, list(self.schema.node_properties(str(label))))
+            for chunk in batches(rows, batch_size):
+                self._run(query, {"rows": list(chunk)})
+        label_of = pd.Series(kg.nodes["label"].to_numpy(), index=kg.nodes["node_id"])
+        edges = kg.edges.assign(_s=kg.edges["src"].map(label_of), _d=kg.edges["dst"].map(label_of))
+        for (rel, src, dst), group in edges.groupby(["rel", "_s", "_d"]):
+            query = cypher.upsert_edges(self.schema, str(rel), str(src), str(dst))
+            cols = ["src", "dst", *self.schema.relationships[str(rel)].properties]
+            for chunk in batches(frame_rows(group, cols), batch_size):
+                self._run(query, {"rows": list(chunk)})
+
+    def read(self) -> KnowledgeGraph:
+        """The stored graph, without RECOMMENDED edges."""
+        return cypher.read_graph(self.schema, self.query)
+
+    def write_recommendations(
+        self, recs: Sequence[RecommendationRow], batch_size: int = 1000
+    ) -> None:
+        """Replace the RECOMMENDED edges of the users in ``recs`` with ``recs``."""
+        users = sorted({r.user_node for r in recs})
+        for chunk in batches([{"u": u} for u in users], batch_size):
+            self._run(cypher.DELETE_RECOMMENDATIONS, {"users": [row["u"] for row in chunk]})
+        query = cypher.upsert_edges(self.schema, "RECOMMENDED", "User", "Item")
+        for chunk in batches(recommendation_params(recs), batch_size):
+            self._run(query, {"rows": list(chunk)})
+
+    def __enter__(self) -> CypherStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def recommendation_params(recs: Sequence[RecommendationRow]) -> list[dict[str, Any]]:
+    """Rows for the RECOMMENDED upsert statement."""
+    return [
+        {
+            "src": r.user_node,
+            "dst": r.item_node,
+            "rank": r.rank,
+            "score": r.score,
+            "text": r.text,
+            "paths": r.paths,
+            "model": r.model,
+            "created_at": r.created_at,
+        }
+        for r in recs
+    ]
 
 
 def batches(rows: Sequence[dict[str, Any]], size: int) -> Iterator[Sequence[dict[str, Any]]]:

@@ -4,8 +4,16 @@ checked schema; every value travels as a parameter (``$rows``), never inside the
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
+from typing import Any
 
+import pandas as pd
+
+from kgrec.graph.kg import KnowledgeGraph
 from kgrec.graph.schema import GraphSchema
+
+#: A store's query method: (cypher, params) -> rows.
+QueryFn = Callable[[str, Mapping[str, Any] | None], list[dict[str, Any]]]
 
 
 def upsert_nodes(schema: GraphSchema, label: str) -> str:
@@ -62,3 +70,24 @@ def writes(cypher: str) -> bool:
     String literals, quoted names and comments are ignored, so ``RETURN 'CREATE'`` reads.
     """
     return bool(_WRITE_CLAUSE.search(_LITERAL.sub(" ", cypher)))
+
+
+def read_graph(schema: GraphSchema, query: QueryFn) -> KnowledgeGraph:
+    """Read every node and every non-RECOMMENDED edge through ``query``."""
+    node_frames = [
+        pd.DataFrame(rows).assign(label=label)
+        for label in schema.nodes
+        if (rows := query(read_nodes(schema, label), None))
+    ]
+    edge_frames = [
+        pd.DataFrame(rows).assign(rel=rel)
+        for rel in schema.relationships
+        if rel != "RECOMMENDED"
+        if (rows := query(read_edges(schema, rel), None))
+    ]
+    if not node_frames:
+        return KnowledgeGraph.empty()
+    edges = (
+        pd.concat(edge_frames, ignore_index=True) if edge_frames else KnowledgeGraph.empty().edges
+    )
+    return KnowledgeGraph(pd.concat(node_frames, ignore_index=True), edges)

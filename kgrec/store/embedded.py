@@ -6,17 +6,14 @@ it for writing; ``read_only=True`` opens it for reading (what ``kgrec query`` do
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from kgrec.errors import ReadOnlyQueryError, StoreError
-from kgrec.graph.kg import KnowledgeGraph
 from kgrec.graph.schema import GraphSchema, load_schema
 from kgrec.store import cypher
-from kgrec.store.base import RecommendationRow, batches, frame_rows
+from kgrec.store.base import CypherStore
 
 try:  # the maintained fork first, the archived original as a fall-back
     import real_ladybug as _db
@@ -24,7 +21,7 @@ except ImportError:  # pragma: no cover - depends on what is installed
     import kuzu as _db  # type: ignore[no-redef]
 
 
-class EmbeddedStore:
+class EmbeddedStore(CypherStore):
     """GraphStore over an embedded LadybugDB database file. Open with :meth:`open`."""
 
     def __init__(
@@ -57,12 +54,6 @@ class EmbeddedStore:
             ) from exc
         return cls(database, connection, path, schema or load_schema(), read_only)
 
-    def __enter__(self) -> EmbeddedStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
     def __repr__(self) -> str:
         return f"EmbeddedStore({str(self.path)!r}, read_only={self.read_only})"
 
@@ -76,73 +67,6 @@ class EmbeddedStore:
         """Create node and relationship tables from schema.yaml (idempotent)."""
         for statement in self.schema.embedded_ddl():
             self._run(statement)
-
-    def write(self, kg: KnowledgeGraph, batch_size: int = 1000) -> None:
-        """Upsert nodes per label, then edges per (type, source label, target label)."""
-        self.apply_schema()
-        for label, group in kg.nodes.groupby("label"):
-            query = cypher.upsert_nodes(self.schema, str(label))
-            rows = frame_rows(group, list(self.schema.node_properties(str(label))))
-            for chunk in batches(rows, batch_size):
-                self._run(query, {"rows": list(chunk)})
-        label_of = pd.Series(kg.nodes["label"].to_numpy(), index=kg.nodes["node_id"])
-        edges = kg.edges.assign(_s=kg.edges["src"].map(label_of), _d=kg.edges["dst"].map(label_of))
-        for (rel, src, dst), group in edges.groupby(["rel", "_s", "_d"]):
-            query = cypher.upsert_edges(self.schema, str(rel), str(src), str(dst))
-            cols = ["src", "dst", *self.schema.relationships[str(rel)].properties]
-            for chunk in batches(frame_rows(group, cols), batch_size):
-                self._run(query, {"rows": list(chunk)})
-
-    def read(self) -> KnowledgeGraph:
-        """The stored graph, without RECOMMENDED edges."""
-        nodes = [
-            pd.DataFrame(self.query(cypher.read_nodes(self.schema, label)))
-            for label in self.schema.nodes
-        ]
-        node_frames = [
-            n.assign(label=label)
-            for n, label in zip(nodes, self.schema.nodes, strict=True)
-            if len(n)
-        ]
-        edge_frames = [
-            pd.DataFrame(rows).assign(rel=rel)
-            for rel in self.schema.relationships
-            if rel != "RECOMMENDED"
-            if (rows := self.query(cypher.read_edges(self.schema, rel)))
-        ]
-        if not node_frames:
-            return KnowledgeGraph.empty()
-        all_nodes = pd.concat(node_frames, ignore_index=True)
-        all_edges = (
-            pd.concat(edge_frames, ignore_index=True)
-            if edge_frames
-            else KnowledgeGraph.empty().edges
-        )
-        return KnowledgeGraph(all_nodes, all_edges)
-
-    def write_recommendations(
-        self, recs: Sequence[RecommendationRow], batch_size: int = 1000
-    ) -> None:
-        """Replace the RECOMMENDED edges of the users in ``recs``."""
-        users = sorted({r.user_node for r in recs})
-        for chunk in batches([{"u": u} for u in users], batch_size):
-            self._run(cypher.DELETE_RECOMMENDATIONS, {"users": [row["u"] for row in chunk]})
-        query = cypher.upsert_edges(self.schema, "RECOMMENDED", "User", "Item")
-        rows = [
-            {
-                "src": r.user_node,
-                "dst": r.item_node,
-                "rank": r.rank,
-                "score": r.score,
-                "text": r.text,
-                "paths": r.paths,
-                "model": r.model,
-                "created_at": r.created_at,
-            }
-            for r in recs
-        ]
-        for chunk in batches(rows, batch_size):
-            self._run(query, {"rows": list(chunk)})
 
     def query(
         self, cypher_text: str, params: Mapping[str, Any] | None = None, write: bool = False
