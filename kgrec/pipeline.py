@@ -331,6 +331,7 @@ class Pipeline:
                         r.score,
                         r.text,
                         json.dumps([p.to_dict() for p in r.paths], ensure_ascii=False),
+                        tuple("|".join(n.node_id for n in p.nodes) for p in r.paths),
                         "kgrec",
                         now,
                     )

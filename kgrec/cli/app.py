@@ -51,6 +51,10 @@ def _run(config: PipelineConfig, force: bool, as_json: bool) -> Any:
 @app.command()
 def demo(
     work_dir: WorkDirOpt = None,
+    store: Annotated[
+        str,
+        typer.Option(help="'embedded', 'neo4j' ($NEO4J_URI) or a neo4j:// / bolt:// URI."),
+    ] = "embedded",
     users: Annotated[int, typer.Option(help="How many users to show.")] = 3,
     k: Annotated[int, typer.Option("-k", help="Recommendations per user.")] = 5,
     force: Annotated[bool, typer.Option(help="Re-run every stage.")] = False,
@@ -59,7 +63,7 @@ def demo(
     from kgrec.api import Recommender
     from kgrec.cli.render import recommendations_table
 
-    config = PipelineConfig(work_dir=work_dir)
+    config = PipelineConfig(work_dir=work_dir, store=store)
     summary = _run(config, force, as_json=False)
     rec = Recommender.load(summary.work_dir)
     for user in rec.user_ids()[:users]:
@@ -184,6 +188,86 @@ def query(
         )
     out.print(table)
     out.print(f"[dim]{len(rows)} row(s)[/]")
+
+
+neo4j_app = typer.Typer(
+    help="A local Neo4j 5.26 server (from Maven Central, no Docker).", no_args_is_help=True
+)
+app.add_typer(neo4j_app, name="neo4j")
+PortOpt = Annotated[int, typer.Option(help="Bolt port on 127.0.0.1.")]
+HomeOpt = Annotated[
+    Path | None, typer.Option("--home", help="Server folder (default $KGREC_NEO4J_HOME).")
+]
+
+
+def _server_json(info: Any) -> dict[str, Any]:
+    return {
+        "running": info is not None,
+        **(
+            {}
+            if info is None
+            else {
+                "uri": info.uri,
+                "pid": info.pid,
+                "home": info.home,
+                "version": info.version,
+                "username": info.username,
+            }
+        ),
+    }
+
+
+@neo4j_app.command("fetch")
+def neo4j_fetch() -> None:
+    """Download Neo4j's jars from Maven Central into the cache (once)."""
+    from kgrec.store import neo4j_server
+
+    err.print(f"Neo4j jars in {neo4j_server.fetch(quiet=False)}")
+
+
+@neo4j_app.command("start")
+def neo4j_start(port: PortOpt = 7687, home: HomeOpt = None, as_json: JsonOpt = False) -> None:
+    """Start the server (fetching it first if needed) and wait until Bolt answers.
+
+    The password is $NEO4J_PASSWORD, else kgrec's development default (printed)."""
+    from kgrec.cli.render import print_json
+    from kgrec.store import neo4j_server
+
+    with err.status("starting Neo4j (the first start downloads ~120 MB of jars) ..."):
+        info = neo4j_server.start(home, port=port)
+    if as_json:
+        print_json(out, _server_json(info))
+        return
+    out.print(f"Neo4j {info.version} is up at {info.uri} (pid {info.pid}, home {info.home}).")
+    out.print("Point kgrec at it with:", markup=False)
+    for key, value in info.env().items():
+        shown = value if key != "NEO4J_PASSWORD" or value == neo4j_server.DEFAULT_PASSWORD else "…"
+        out.print(f"  export {key}={shown}", markup=False)
+
+
+@neo4j_app.command("stop")
+def neo4j_stop(home: HomeOpt = None) -> None:
+    """Stop the server started by `kgrec neo4j start`."""
+    from kgrec.store import neo4j_server
+
+    stopped = neo4j_server.stop(home)
+    out.print("Neo4j stopped." if stopped else "No kgrec-started Neo4j was running.")
+
+
+@neo4j_app.command("status")
+def neo4j_status(home: HomeOpt = None, as_json: JsonOpt = False) -> None:
+    """Whether the server is running, and where."""
+    from kgrec.cli.render import print_json
+    from kgrec.store import neo4j_server
+
+    info = neo4j_server.status(home)
+    if as_json:
+        print_json(out, _server_json(info))
+    elif info is None:
+        out.print("Neo4j is not running (start it with `kgrec neo4j start`).", markup=False)
+    else:
+        out.print(f"Neo4j {info.version} is running at {info.uri} (pid {info.pid}).")
+    raise typer.Exit(0 if info is not None else 1)
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ import yaml
 
 from kgrec.errors import SchemaError
 
-PROPERTY_TYPES = ("STRING", "INT64", "DOUBLE", "BOOL")
+PROPERTY_TYPES = ("STRING", "INT64", "DOUBLE", "BOOL", "STRING[]")
 #: Properties every node has, in this order.
 NODE_BASE_PROPERTIES = {"node_id": "STRING", "key": "STRING", "name": "STRING"}
 

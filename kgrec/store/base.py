@@ -6,7 +6,7 @@ import math
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
@@ -26,6 +26,7 @@ class RecommendationRow:
     score: float
     text: str
     paths: str  # JSON list of paths
+    path_ids: tuple[str, ...]  # per path, its node ids joined by "|"
     model: str
     created_at: str
 
@@ -86,6 +87,8 @@ class CypherStore(ABC):
     """
 
     schema: GraphSchema
+    #: The Cypher dialect, for the few functions the backends spell differently.
+    dialect: ClassVar[str] = "neo4j"
 
     @abstractmethod
     def _run(self, statement: str, params: Mapping[str, Any] | None = None) -> Any:
@@ -153,6 +156,7 @@ def recommendation_params(recs: Sequence[RecommendationRow]) -> list[dict[str, A
             "score": r.score,
             "text": r.text,
             "paths": r.paths,
+            "path_ids": list(r.path_ids),
             "model": r.model,
             "created_at": r.created_at,
         }

@@ -24,6 +24,8 @@ except ImportError:  # pragma: no cover - depends on what is installed
 class EmbeddedStore(CypherStore):
     """GraphStore over an embedded LadybugDB database file. Open with :meth:`open`."""
 
+    dialect = "kuzu"
+
     def __init__(
         self, database: Any, connection: Any, path: Path, schema: GraphSchema, read_only: bool
     ) -> None:

@@ -18,6 +18,7 @@ from neo4j.graph import Node, Path, Relationship
 from kgrec.errors import ReadOnlyQueryError, StoreError
 from kgrec.graph.schema import GraphSchema, load_schema
 from kgrec.store.base import CypherStore
+from kgrec.store.neo4j_server import DEFAULT_PASSWORD
 
 NEO4J_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
 
@@ -50,7 +51,9 @@ class Neo4jStore(CypherStore):
         """Connect (and check the connection) to ``uri`` or ``$NEO4J_URI``."""
         uri = uri or os.environ.get("NEO4J_URI") or "bolt://127.0.0.1:7687"
         username = username or os.environ.get("NEO4J_USERNAME", "neo4j")
-        password = password if password is not None else os.environ.get("NEO4J_PASSWORD", "")
+        # unset: the password of the local server `kgrec neo4j start` runs
+        if password is None:
+            password = os.environ.get("NEO4J_PASSWORD", DEFAULT_PASSWORD)
         database = database or os.environ.get("NEO4J_DATABASE") or None
         driver = neo4j.GraphDatabase.driver(uri, auth=(username, password))
         try:
@@ -100,7 +103,7 @@ class Neo4jStore(CypherStore):
         if write and self.read_only:
             raise ReadOnlyQueryError(f"{self!r} was opened read-only")
         result = self._run(cypher_text, params, write=write)
-        return [{k: _plain(v) for k, v in record.items()} for record in result.records]
+        return [{k: _plain(record[k]) for k in result.keys} for record in result.records]
 
     def clear(self) -> None:
         """Delete every node and relationship (constraints stay). For tests and re-builds."""

@@ -33,6 +33,19 @@ TRICKY = [
 ]
 
 
+#: The explanation paths of recommendations, matched back as graph paths, per dialect.
+MATCH_EXPLANATION_PATHS = {
+    "neo4j": "MATCH (u:User)-[r:RECOMMENDED]->(i:Item) UNWIND r.path_ids AS pid "
+    "WITH u, i, split(pid, '|') AS ids "
+    "MATCH p = (u)-[*2..3]-(i) WHERE [n IN nodes(p) | n.node_id] = ids "
+    "RETURN length(p) AS hops",
+    "kuzu": "MATCH (u:User)-[r:RECOMMENDED]->(i:Item) UNWIND r.path_ids AS pid "
+    "WITH u, i, string_split(pid, '|') AS ids "
+    "MATCH p = (u)-[*2..3]-(i) WHERE list_transform(nodes(p), x -> x.node_id) = ids "
+    "RETURN length(p) AS hops",
+}
+
+
 def contract_graph(n_items: int = 7) -> KnowledgeGraph:
     """A small graph with every awkward thing a name can hold."""
     users = [f"u{k}" for k in range(3)]
@@ -146,6 +159,7 @@ class StoreContract:
                 1.0 / r,
                 f"Because {TRICKY[0]}",
                 paths,
+                (f"User:u0|Item:i1|Genre:film noir|Item:i{k}",),
                 "test",
                 "2026-01-01T00:00:00",
             )
@@ -161,6 +175,9 @@ class StoreContract:
             {"u": "u0", "i": "i5", "rank": 1, "text": f"Because {TRICKY[0]}", "paths": paths}
         ]
         assert store.read().edges["rel"].ne("RECOMMENDED").all()
+        # the explanation paths can be matched back as real graph paths
+        hops = store.query(MATCH_EXPLANATION_PATHS[getattr(store, "dialect", "neo4j")])
+        assert hops == [{"hops": 3}]
 
     def test_query_is_read_only_by_default(self, store: GraphStore) -> None:
         store.write(contract_graph())
