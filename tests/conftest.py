@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -71,3 +72,22 @@ def neo4j_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, st
         else:
             os.environ[key] = value
     neo4j_server.stop(home)
+
+
+@pytest.fixture(scope="module")
+def neo4j_sample(
+    sample_run: RunSummary, neo4j_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The sample pipeline's results in a freshly cleared Neo4j.
+
+    The session's embedded run is copied, so only the store and recommend stages run
+    (their fingerprints include the store; data, extraction and training are reused).
+    """
+    from kgrec.store import Neo4jStore
+
+    work = tmp_path_factory.mktemp("neo4j_sample") / "sample"
+    shutil.copytree(sample_run.work_dir, work)
+    with Neo4jStore.open() as store:
+        store.clear()
+    Pipeline(PipelineConfig(work_dir=work, store="neo4j")).run()
+    return work

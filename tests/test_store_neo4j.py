@@ -1,10 +1,14 @@
 """The store contract on a real Neo4j server, plus Neo4j-only behaviour."""
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from kgrec.config import PipelineConfig
 from kgrec.errors import ReadOnlyQueryError, StoreError
+from kgrec.graph.kg import KnowledgeGraph
+from kgrec.pipeline import Pipeline
 from kgrec.store import Neo4jStore, open_store
 from kgrec.testing.store_contract import StoreContract, contract_graph
 
@@ -48,3 +52,35 @@ def test_bad_password_and_dead_server_say_what_to_do(neo4j_env: dict[str, str]) 
 def test_repr_hides_the_password(neo4j_env: dict[str, str]) -> None:
     with Neo4jStore.open() as s:
         assert neo4j_env["NEO4J_PASSWORD"] not in repr(s)
+
+
+def _counts(work: Path) -> tuple[int, int, int]:
+    with Neo4jStore.open() as s:
+        nodes = s.query("MATCH (n) RETURN count(n) AS n")[0]["n"]
+        rels = s.query("MATCH ()-[r]->() RETURN count(r) AS n")[0]["n"]
+        recs = s.query("MATCH (:User)-[r:RECOMMENDED]->(:Item) RETURN count(r) AS n")[0]["n"]
+    return nodes, rels, recs
+
+
+def test_sample_pipeline_on_neo4j_is_idempotent(neo4j_sample: Path) -> None:
+    first = _counts(neo4j_sample)
+    graph = KnowledgeGraph.load(neo4j_sample / "graph")
+    assert first == (len(graph.nodes), len(graph.edges) + 900, 900)
+    again = Pipeline(PipelineConfig(work_dir=neo4j_sample, store="neo4j")).run(force=True)
+    assert set(again.stages.values()) == {"ran"}
+    assert _counts(neo4j_sample) == first
+
+
+def test_graph_read_back_from_neo4j_equals_the_built_graph(neo4j_sample: Path) -> None:
+    built = KnowledgeGraph.load(neo4j_sample / "graph")
+    with Neo4jStore.open() as s:
+        back = s.read()
+    key = ["node_id", "label", "name"]
+    assert (
+        back.nodes[key]
+        .sort_values("node_id")
+        .reset_index(drop=True)
+        .equals(built.nodes[key].sort_values("node_id").reset_index(drop=True))
+    )
+    triples = lambda e: sorted(zip(e["src"], e["rel"], e["dst"], strict=True))  # noqa: E731
+    assert triples(back.edges) == triples(built.edges)

@@ -48,6 +48,7 @@ class GraphStore(Protocol):
         self, recs: Sequence[RecommendationRow], batch_size: int = 1000
     ) -> None:
         """Replace the RECOMMENDED edges of the users in ``recs`` with ``recs``."""
+        self.apply_schema()
 
     def query(
         self, cypher: str, params: Mapping[str, Any] | None = None, write: bool = False
@@ -132,6 +133,7 @@ class CypherStore(ABC):
         self, recs: Sequence[RecommendationRow], batch_size: int = 1000
     ) -> None:
         """Replace the RECOMMENDED edges of the users in ``recs`` with ``recs``."""
+        self.apply_schema()
         users = sorted({r.user_node for r in recs})
         for chunk in batches([{"u": u} for u in users], batch_size):
             self._run(cypher.DELETE_RECOMMENDATIONS, {"users": [row["u"] for row in chunk]})

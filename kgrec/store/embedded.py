@@ -7,6 +7,7 @@ it for writing; ``read_only=True`` opens it for reading (what ``kgrec query`` do
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -66,9 +67,17 @@ class EmbeddedStore(CypherStore):
             raise StoreError(f"embedded store: {exc}") from exc
 
     def apply_schema(self) -> None:
-        """Create node and relationship tables from schema.yaml (idempotent)."""
+        """Create node and relationship tables from schema.yaml (idempotent), and add the
+        columns a newer schema declares to tables an older kgrec created."""
         for statement in self.schema.embedded_ddl():
             self._run(statement)
+        declared = {label: self.schema.node_properties(label) for label in self.schema.nodes}
+        declared |= {rel: r.properties for rel, r in self.schema.relationships.items()}
+        for table, props in declared.items():
+            have = {row["name"] for row in self.query(f"CALL table_info('{table}') RETURN name")}
+            for prop, typ in props.items():
+                if prop not in have:
+                    self._run(f"ALTER TABLE {table} ADD {prop} {typ}")
 
     def query(
         self, cypher_text: str, params: Mapping[str, Any] | None = None, write: bool = False
@@ -110,4 +119,6 @@ def _plain(value: Any) -> Any:
         }
     if isinstance(value, list):
         return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return float(value)
     return value
