@@ -19,9 +19,11 @@ class _Frozen(BaseModel):
 class DataConfig(_Frozen):
     """Where the interactions, items and users come from."""
 
-    source: Literal["sample", "csv"] = Field(
+    source: Literal["sample", "csv", "store"] = Field(
         "sample",
-        description="'sample' for the bundled film catalogue; 'csv' for your own files below.",
+        description="'sample' for the bundled film catalogue; 'csv' for your own files below; "
+        "'store' to read users, items, interactions and attributes from the pipeline's store "
+        "(a graph kgrec wrote before, or your own in graph_schema's shape).",
     )
     interactions: Path | None = Field(
         None, description="CSV/Parquet/JSONL with user_id, item_id[, rating, timestamp]."

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -43,7 +44,7 @@ from kgrec.extract.corpus import extract_dataset, node_texts
 from kgrec.extract.encoder import TextEncoder
 from kgrec.extract.extractor import Extractor
 from kgrec.extract.nlp import TITLE_LABEL
-from kgrec.graph.builder import build_graph
+from kgrec.graph.builder import build_graph, dataset_from_graph
 from kgrec.graph.export import GraphTensors, to_tensors
 from kgrec.graph.kg import KnowledgeGraph, node_id
 from kgrec.graph.schema import schema_path
@@ -123,6 +124,7 @@ class Pipeline:
             c.split.model_dump(mode="json"),
             *(_file_stamp(p) for p in (c.data.interactions, c.data.items, c.data.users)),
             _file_stamp(SAMPLE_DIR / "interactions.csv") if c.data.source == "sample" else [],
+            self._store_stamp() if c.data.source == "store" else [],
         )
         extract = _digest(
             data, c.extract.model_dump(mode="json"), schema_path().read_text(encoding="utf-8")
@@ -139,6 +141,18 @@ class Pipeline:
             "train": train,
             "recommend": recommend,
         }
+
+    def _store_stamp(self) -> list[Any]:
+        """What a stored graph looks like from outside: its node and relationship counts
+        (RECOMMENDED excluded, since the pipeline itself rewrites those)."""
+        with open_store(self.config.store, self.work_dir, read_only=True) as store:
+            nodes = store.query("MATCH (n) RETURN count(n) AS n")
+            rels = store.query(
+                "MATCH ()-[r]->() WHERE type(r) <> 'RECOMMENDED' RETURN count(r) AS n"
+                if store.dialect == "neo4j"
+                else "MATCH ()-[r]->() WHERE label(r) <> 'RECOMMENDED' RETURN count(r) AS n"
+            )
+        return [nodes, rels]
 
     def _current(self, stage: str, fingerprint: str) -> bool:
         return bool(self._manifest().get(stage, {}).get("fingerprint") == fingerprint)
@@ -188,15 +202,31 @@ class Pipeline:
     def _dataset(self) -> Dataset:
         return Dataset.load(self.work_dir / "data", name=self.config.name)
 
+    def _read_store(self) -> KnowledgeGraph:
+        with open_store(self.config.store, self.work_dir, read_only=True) as store:
+            return store.read()
+
     def _data(self) -> None:
-        dataset = load_dataset(self.config.data)
-        split = split_interactions(dataset.interactions, self.config.split)
         folder = self.work_dir / "data"
+        if self.config.data.source == "store":
+            dataset, mentions = dataset_from_graph(self._read_store(), name=self.config.name)
+            folder.mkdir(parents=True, exist_ok=True)
+            mentions.to_parquet(folder / "store_mentions.parquet", index=False)
+        else:
+            dataset = load_dataset(self.config.data)
+        split = split_interactions(dataset.interactions, self.config.split)
         dataset.save(folder)
         for part in ("train", "valid", "test"):
             getattr(split, part).to_parquet(folder / f"{part}.parquet", index=False)
 
     def _extract(self) -> None:
+        (self.work_dir / "extract").mkdir(exist_ok=True)
+        if self.config.data.source == "store":  # the stored graph's attributes, as they are
+            shutil.copyfile(
+                self.work_dir / "data" / "store_mentions.parquet",
+                self.work_dir / "extract" / "mentions.parquet",
+            )
+            return
         dataset = self._dataset()
         known = {TITLE_LABEL: list(dataset.items["title"])} if "title" in dataset.items else {}
         extractor = Extractor.from_config(

@@ -84,3 +84,19 @@ def test_graph_read_back_from_neo4j_equals_the_built_graph(neo4j_sample: Path) -
     )
     triples = lambda e: sorted(zip(e["src"], e["rel"], e["dst"], strict=True))  # noqa: E731
     assert triples(back.edges) == triples(built.edges)
+
+
+def test_training_from_the_graph_in_neo4j(neo4j_sample: Path, sample_run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from kgrec.config import DataConfig
+
+    config = PipelineConfig(
+        name="from-neo4j", work_dir=tmp_path / "w", store="neo4j", data=DataConfig(source="store")
+    )
+    summary = Pipeline(config).run()
+    assert summary.counts == sample_run.counts  # the same graph, read back from Neo4j
+    ours, theirs = summary.metrics["models"], sample_run.metrics["models"]
+    assert ours["popularity"]["ndcg@10"] == pytest.approx(theirs["popularity"]["ndcg@10"])
+    assert ours["kgrec"]["ndcg@10"] == pytest.approx(theirs["kgrec"]["ndcg@10"], abs=0.03)
+    assert ours["kgrec"]["ndcg@10"] > ours["popularity"]["ndcg@10"]
+    again = Pipeline(config).run()  # nothing changed in the store: every stage is current
+    assert set(again.stages.values()) == {"skipped (current)"}

@@ -105,3 +105,62 @@ def build_graph(
     edges = pd.concat([inter_edges, item_edges, user_edges], ignore_index=True)
     edges["weight"] = edges["weight"].astype(float)
     return KnowledgeGraph(nodes, edges).validate(schema)
+
+
+def dataset_from_graph(kg: KnowledgeGraph, name: str = "store") -> tuple[Dataset, pd.DataFrame]:
+    """The inverse of :func:`build_graph`: a Dataset and a mentions table from a stored graph,
+    so a pipeline can train from a graph that lives in a store (e.g. Neo4j)."""
+    from kgrec.data.dataset import validate_dataset
+    from kgrec.errors import DataError
+
+    nodes, edges = kg.nodes, kg.edges
+    key_of = pd.Series(nodes["key"].astype(str).to_numpy(), index=nodes["node_id"])
+    label_of = pd.Series(nodes["label"].to_numpy(), index=nodes["node_id"])
+    inter = edges[edges["rel"] == "INTERACTED"]
+    if inter.empty:
+        raise DataError(
+            "the store holds no INTERACTED relationships: write a graph to it first "
+            "(a pipeline with data.source = 'sample' or 'csv' and the same store)",
+            file="store",
+        )
+    interactions = pd.DataFrame(
+        {
+            "user_id": inter["src"].map(key_of).to_numpy(),
+            "item_id": inter["dst"].map(key_of).to_numpy(),
+            **{c: inter[c].to_numpy() for c in ("rating", "timestamp") if c in inter},
+        }
+    )
+    item_nodes = nodes[nodes["label"] == "Item"]
+    items = pd.DataFrame({"item_id": item_nodes["key"].astype(str).to_numpy()})
+    for col in ("title", "text", "year"):
+        if col in item_nodes:
+            items[col] = item_nodes[col].to_numpy()
+    user_nodes = nodes[nodes["label"] == "User"]
+    users = pd.DataFrame(
+        {
+            "user_id": user_nodes["key"].astype(str).to_numpy(),
+            "text": user_nodes["text"].to_numpy() if "text" in user_nodes else "",
+        }
+    )
+    dataset = validate_dataset(
+        interactions,
+        items,
+        users,
+        sources={p: "store" for p in ("interactions", "items", "users")},
+        name=name,
+    )
+    attr = edges[edges["rel"] != "INTERACTED"]
+    mentions = pd.DataFrame(
+        {
+            "owner_label": attr["src"].map(label_of).to_numpy(),
+            "owner_id": attr["src"].map(key_of).to_numpy(),
+            "source": "store",
+            "text": attr["dst"].map(pd.Series(nodes["name"].to_numpy(), index=nodes["node_id"])),
+            "kind": attr["dst"].map(label_of).to_numpy(),
+            "relation": attr["rel"].where(attr["src"].map(label_of) == "Item", None).to_numpy(),
+            "polarity": attr["rel"].map(lambda r: -1 if r == "DISLIKES" else 1).to_numpy(),
+            "score": attr["weight"].astype(float).to_numpy(),
+        }
+    )
+    mentions["canonical"] = mentions["text"]
+    return dataset, mentions
