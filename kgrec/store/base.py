@@ -113,17 +113,20 @@ class CypherStore(ABC):
         """Upsert nodes per label, then edges per (type, source label, target label)."""
         self.apply_schema()
         for label, group in kg.nodes.groupby("label"):
-            query = cypher.upsert_nodes(self.schema, str(label))
             rows = frame_rows(group, list(self.schema.node_properties(str(label))))
             for chunk in batches(rows, batch_size):
+                query = cypher.upsert_nodes(self.schema, str(label), valued_properties(chunk))
                 self._run(query, {"rows": list(chunk)})
         label_of = pd.Series(kg.nodes["label"].to_numpy(), index=kg.nodes["node_id"])
         edges = kg.edges.assign(_s=kg.edges["src"].map(label_of), _d=kg.edges["dst"].map(label_of))
         for (rel, src, dst), group in edges.groupby(["rel", "_s", "_d"]):
-            query = cypher.upsert_edges(self.schema, str(rel), str(src), str(dst))
             cols = ["src", "dst", *self.schema.relationships[str(rel)].properties]
             for chunk in batches(frame_rows(group, cols), batch_size):
-                self._run(query, {"rows": list(chunk)})
+                props = valued_properties(chunk)
+                query = cypher.upsert_edges(self.schema, str(rel), str(src), str(dst), props)
+                self._run(
+                    query, {"rows": [{k: r[k] for k in ("src", "dst", *props)} for r in chunk]}
+                )
 
     def read(self) -> KnowledgeGraph:
         """The stored graph, without RECOMMENDED edges."""
@@ -146,6 +149,16 @@ class CypherStore(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def valued_properties(rows: Sequence[dict[str, Any]]) -> list[str]:
+    """Properties (not ids) that at least one row gives a value."""
+    keys = rows[0].keys() if rows else []
+    return [
+        k
+        for k in keys
+        if k not in ("node_id", "src", "dst") and any(r[k] is not None for r in rows)
+    ]
 
 
 def recommendation_params(recs: Sequence[RecommendationRow]) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from kgrec.errors import SchemaError
 from kgrec.graph.kg import KnowledgeGraph
 from kgrec.graph.schema import GraphSchema
 
@@ -16,22 +17,41 @@ from kgrec.graph.schema import GraphSchema
 QueryFn = Callable[[str, Mapping[str, Any] | None], list[dict[str, Any]]]
 
 
-def upsert_nodes(schema: GraphSchema, label: str) -> str:
-    """MERGE a batch of ``label`` nodes by node_id and set all their properties."""
+def _checked(declared: list[str], props: list[str] | None, where: str) -> list[str]:
+    if props is None:
+        return declared
+    unknown = set(props) - set(declared)
+    if unknown:
+        raise SchemaError(
+            f"{where} has no propert{'y' if len(unknown) == 1 else 'ies'} "
+            f"{sorted(unknown)} in graph_schema/schema.yaml"
+        )
+    return [p for p in declared if p in props]
+
+
+def upsert_nodes(schema: GraphSchema, label: str, props: list[str] | None = None) -> str:
+    """MERGE a batch of ``label`` nodes by node_id and set ``props`` (default: all declared).
+
+    The writer passes only the properties some row of the batch has a value for: an
+    all-null column would leave the embedded engine unable to type it, and an unknown value
+    should not erase a stored one.
+    """
     schema.check_label(label)
-    props = [p for p in schema.node_properties(label) if p != "node_id"]
-    sets = ", ".join(f"n.{p} = r.{p}" for p in props)
-    return (
-        f"UNWIND $rows AS r MERGE (n:{label} {{node_id: r.node_id}}) "
-        f"ON CREATE SET {sets} ON MATCH SET {sets}"
-    )
+    declared = [p for p in schema.node_properties(label) if p != "node_id"]
+    sets = ", ".join(f"n.{p} = r.{p}" for p in _checked(declared, props, label))
+    merge = f"UNWIND $rows AS r MERGE (n:{label} {{node_id: r.node_id}})"
+    return f"{merge} ON CREATE SET {sets} ON MATCH SET {sets}" if sets else merge
 
 
-def upsert_edges(schema: GraphSchema, rel: str, src: str, dst: str) -> str:
-    """MERGE a batch of ``rel`` edges between existing nodes and set their properties."""
+def upsert_edges(
+    schema: GraphSchema, rel: str, src: str, dst: str, props: list[str] | None = None
+) -> str:
+    """MERGE a batch of ``rel`` edges between existing nodes and set ``props``."""
     schema.check_rel(rel, src, dst)
-    props = list(schema.relationships[rel].properties)
-    sets = ", ".join(f"e.{p} = r.{p}" for p in props) or "e.weight = e.weight"
+    declared = list(schema.relationships[rel].properties)
+    # LadybugDB needs a SET on a MERGE of a relationship (0.15 crashes without one)
+    sets = ", ".join(f"e.{p} = r.{p}" for p in _checked(declared, props, rel))
+    sets = sets or "e.weight = e.weight"
     return (
         f"UNWIND $rows AS r MATCH (a:{src} {{node_id: r.src}}), (b:{dst} {{node_id: r.dst}}) "
         f"MERGE (a)-[e:{rel}]->(b) ON CREATE SET {sets} ON MATCH SET {sets}"
@@ -45,11 +65,16 @@ def read_nodes(schema: GraphSchema, label: str) -> str:
     return f"MATCH (n:{label}) RETURN {cols}"
 
 
-def read_edges(schema: GraphSchema, rel: str) -> str:
-    """Every ``rel`` edge with its endpoints' ids and its properties."""
-    schema.check_rel(rel)
+def read_edges(
+    schema: GraphSchema, rel: str, src: str | None = None, dst: str | None = None
+) -> str:
+    """Every ``rel`` edge (between ``src`` and ``dst`` labels when given) with its endpoints'
+    ids and its properties."""
+    schema.check_rel(rel, src, dst)
     cols = "".join(f", e.{p} AS {p}" for p in schema.relationships[rel].properties)
-    return f"MATCH (a)-[e:{rel}]->(b) RETURN a.node_id AS src, b.node_id AS dst{cols}"
+    a = f"a:{src}" if src else "a"
+    b = f"b:{dst}" if dst else "b"
+    return f"MATCH ({a})-[e:{rel}]->({b}) RETURN a.node_id AS src, b.node_id AS dst{cols}"
 
 
 DELETE_RECOMMENDATIONS = (

@@ -6,15 +6,19 @@ it for writing; ``read_only=True`` opens it for reading (what ``kgrec query`` do
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from kgrec.errors import ReadOnlyQueryError, StoreError
+from kgrec.graph.kg import KnowledgeGraph
 from kgrec.graph.schema import GraphSchema, load_schema
-from kgrec.store import cypher
-from kgrec.store.base import CypherStore
+from kgrec.store import _bulk, cypher
+from kgrec.store.base import CypherStore, batches, frame_rows, valued_properties
 
 try:  # the maintained fork first, the archived original as a fall-back
     import real_ladybug as _db
@@ -65,6 +69,64 @@ class EmbeddedStore(CypherStore):
             return self._conn.execute(statement, dict(params or {}))
         except RuntimeError as exc:
             raise StoreError(f"embedded store: {exc}") from exc
+
+    def _frame(self, statement: str) -> pd.DataFrame:
+        """A read query's result as a DataFrame (fast path for bulk reads)."""
+        try:
+            frame: pd.DataFrame = self._conn.execute(statement).get_as_df()
+            return frame
+        except RuntimeError as exc:
+            raise StoreError(f"embedded store: {exc}") from exc
+
+    def write(self, kg: KnowledgeGraph, batch_size: int = 1000) -> None:
+        """Upsert nodes then edges: COPY new rows, MERGE changed ones, skip the unchanged
+        (see kgrec.store._bulk for why). Same result as the generic MERGE path."""
+        self.apply_schema()
+        for label, group in kg.nodes.groupby("label"):
+            label = str(label)
+            columns = self.schema.node_properties(label)
+            incoming = group.drop_duplicates("node_id", keep="last")
+            stored = self._frame(cypher.read_nodes(self.schema, label))
+            props = [c for c in columns if c != "node_id"]
+            new, changed = _bulk.changed_rows(incoming, stored, ["node_id"], props)
+            if len(new):
+                self._run(f"COPY {label} FROM $df", {"df": _bulk.arrow_table(new, columns)})
+            self._merge_rows(
+                changed,
+                list(columns),
+                batch_size,
+                partial(cypher.upsert_nodes, self.schema, label),
+            )
+        label_of = pd.Series(kg.nodes["label"].to_numpy(), index=kg.nodes["node_id"])
+        edges = kg.edges.assign(_s=kg.edges["src"].map(label_of), _d=kg.edges["dst"].map(label_of))
+        for (rel, src, dst), group in edges.groupby(["rel", "_s", "_d"]):
+            rel, src, dst = str(rel), str(src), str(dst)
+            self.schema.check_rel(rel, src, dst)
+            rel_props = self.schema.relationships[rel].properties
+            incoming = group.drop_duplicates(["src", "dst"], keep="last")
+            stored = self._frame(cypher.read_edges(self.schema, rel, src, dst))
+            new, changed = _bulk.changed_rows(incoming, stored, ["src", "dst"], list(rel_props))
+            if len(new):
+                table = _bulk.arrow_table(new, {"src": "STRING", "dst": "STRING", **rel_props})
+                self._run(f"COPY {rel} FROM $df (from='{src}', to='{dst}')", {"df": table})
+            self._merge_rows(
+                changed,
+                ["src", "dst", *rel_props],
+                batch_size,
+                partial(cypher.upsert_edges, self.schema, rel, src, dst),
+            )
+
+    def _merge_rows(
+        self,
+        frame: pd.DataFrame,
+        columns: list[str],
+        batch_size: int,
+        statement: Callable[[list[str]], str],
+    ) -> None:
+        for chunk in batches(frame_rows(frame, columns), batch_size):
+            props = valued_properties(chunk)
+            keep = [k for k in chunk[0] if k in ("node_id", "src", "dst") or k in props]
+            self._run(statement(props), {"rows": [{k: r[k] for k in keep} for r in chunk]})
 
     def apply_schema(self) -> None:
         """Create node and relationship tables from schema.yaml (idempotent), and add the

@@ -110,7 +110,7 @@ class Neo4jStore(CypherStore):
         # CALL {} IN TRANSACTIONS needs an auto-commit transaction: a plain session.run.
         with self._driver.session(database=self.database) as session:
             session.run(
-                "MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+                "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
             ).consume()
 
     def close(self) -> None:

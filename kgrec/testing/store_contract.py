@@ -134,6 +134,24 @@ class StoreContract:
         assert (_count(store, "(n)"), _count(store, "()-[e]->()")) == first
         assert first == (len(kg.nodes), len(kg.edges))
 
+    def test_changed_properties_are_updated_in_place(self, store: GraphStore) -> None:
+        kg = contract_graph()
+        store.write(kg)
+        kg.nodes.loc[kg.nodes["node_id"] == "Item:i3", "name"] = "Renamed «i3»"
+        kg.edges.loc[0, "rating"] = 1.5
+        store.write(kg)
+        assert store.query("MATCH (n:Item {key: 'i3'}) RETURN n.name AS n") == [
+            {"n": "Renamed «i3»"}
+        ]
+        ratings = store.query(
+            "MATCH (u:User {node_id: $s})-[e:INTERACTED]->(i:Item {node_id: $d}) "
+            "RETURN e.rating AS r",
+            {"s": kg.edges.loc[0, "src"], "d": kg.edges.loc[0, "dst"]},
+        )
+        assert ratings == [{"r": 1.5}]
+        assert _count(store, "(n)") == len(kg.nodes)
+        assert _count(store, "()-[e]->()") == len(kg.edges)
+
     @pytest.mark.parametrize("batch_size", [1, 2, 3, 1000])
     def test_batch_boundaries(self, store: GraphStore, batch_size: int) -> None:
         kg = contract_graph(n_items=7)
