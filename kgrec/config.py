@@ -115,7 +115,7 @@ class PipelineConfig(_Frozen):
     )
     store: str = Field(
         "embedded",
-        description="'embedded' (LadybugDB in the work dir) or a neo4j:// or bolt:// URI.",
+        description="'embedded' (Kùzu in the work dir) or a neo4j:// or bolt:// URI.",
     )
     data: DataConfig = DataConfig()
     split: SplitConfig = SplitConfig()

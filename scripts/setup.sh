@@ -11,6 +11,7 @@ if [ -f "$stamp" ]; then
 fi
 "$PYTHON" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kgrec needs Python >= 3.11")'
 [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
+"$VENV/bin/python" -m pip --version >/dev/null 2>&1 || "$VENV/bin/python" -m ensurepip >/dev/null
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check uv
 # uv resolves and installs torch & co. in a fraction of pip's time; its cache makes re-runs fast.
 "$VENV/bin/uv" pip install -q -p "$VENV/bin/python" -e ".[dev]"

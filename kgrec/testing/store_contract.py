@@ -133,6 +133,12 @@ class StoreContract:
         store.write(kg)
         assert (_count(store, "(n)"), _count(store, "()-[e]->()")) == first
         assert first == (len(kg.nodes), len(kg.edges))
+        # a graph without an optional column is the same graph: nothing is erased
+        store.write(
+            KnowledgeGraph(kg.nodes.drop(columns=["year"]), kg.edges.drop(columns=["rating"]))
+        )
+        assert (_count(store, "(n)"), _count(store, "()-[e]->()")) == first
+        assert store.query("MATCH (n:Item {key: 'i1'}) RETURN n.year AS y") == [{"y": 2001}]
 
     def test_changed_properties_are_updated_in_place(self, store: GraphStore) -> None:
         kg = contract_graph()
