@@ -1,8 +1,8 @@
 """Bulk upserts for the embedded store: COPY what is new, MERGE only what changed.
 
-LadybugDB's ``UNWIND … MATCH … MERGE`` costs grow with the table (a few hundred
-relationships per second once tables hold tens of thousands of nodes), while ``COPY … FROM``
-an Arrow table loads hundreds of thousands of rows per second but only inserts. So a write
+The embedded engine runs ``UNWIND … MATCH … MERGE`` row by row through its query
+pipeline, while ``COPY … FROM`` an Arrow table loads hundreds of thousands of rows per
+second, but only inserts. So a write
 reads the keys (and properties) already stored, COPYs the rows that are new, sends only
 the rows whose properties changed through the parameterised MERGE, and skips the rest:
 the result is the same as MERGE-ing everything, and an unchanged re-run writes nothing.

@@ -49,7 +49,7 @@ def upsert_edges(
     """MERGE a batch of ``rel`` edges between existing nodes and set ``props``."""
     schema.check_rel(rel, src, dst)
     declared = list(schema.relationships[rel].properties)
-    # LadybugDB needs a SET on a MERGE of a relationship (0.15 crashes without one)
+    # the Kùzu family needs a SET on a relationship MERGE (real_ladybug 0.15 crashes without)
     sets = ", ".join(f"e.{p} = r.{p}" for p in _checked(declared, props, rel))
     sets = sets or "e.weight = e.weight"
     return (
