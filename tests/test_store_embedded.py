@@ -36,3 +36,20 @@ def test_open_store_by_uri(tmp_path: Path) -> None:
     assert (tmp_path / "x.lbug").exists()
     with pytest.raises(ConfigError):
         open_store("mysql://nope", tmp_path)
+
+
+def test_unchanged_rewrite_sends_no_writes(tmp_path: Path) -> None:
+    """The bulk writer compares with what is stored: an unchanged graph costs reads only."""
+    kg = contract_graph()
+    with EmbeddedStore.open(tmp_path / "g.lbug") as s:
+        s.write(kg)
+        sent: list[str] = []
+        run = s._run
+
+        def spy(statement: str, params: object = None) -> object:
+            sent.append(statement.split()[0])
+            return run(statement, params)  # type: ignore[arg-type]
+
+        s._run = spy  # type: ignore[method-assign]
+        s.write(kg)
+    assert not {"COPY", "UNWIND", "MERGE"} & set(sent), sent

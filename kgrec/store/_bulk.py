@@ -70,7 +70,8 @@ def changed_rows(
     differs = pd.Series(False, index=merged.index)
     for col in columns:
         a, b = merged[col].map(_normal), merged[f"{col}__stored"].map(_normal)
-        differs |= a != b
+        # map() turns a None back into NaN in float columns: nulls must match nulls
+        differs |= ~((a == b) | (a.isna() & b.isna()))
     return new, old[differs.to_numpy()]
 
 
