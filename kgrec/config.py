@@ -19,11 +19,23 @@ class _Frozen(BaseModel):
 class DataConfig(_Frozen):
     """Where the interactions, items and users come from."""
 
-    source: Literal["sample", "csv", "store"] = Field(
+    source: Literal["sample", "csv", "store", "movielens", "lastfm"] = Field(
         "sample",
         description="'sample' for the bundled film catalogue; 'csv' for your own files below; "
         "'store' to read users, items, interactions and attributes from the pipeline's store "
-        "(a graph kgrec wrote before, or your own in graph_schema's shape).",
+        "(a graph kgrec wrote before, or your own in graph_schema's shape); 'movielens' "
+        "(ml-100k, ml-1m, ml-latest[-small]) or 'lastfm' (HetRec 2011) from the folder `path`.",
+    )
+    path: Path | None = Field(
+        None, description="The data set's folder; relative to data_dir / $KGREC_DATA_DIR."
+    )
+    overviews: list[Path] = Field(
+        default_factory=list,
+        description="MovieLens: TMDB metadata CSVs whose `overview` becomes item text "
+        "(joined through links.csv); relative to data_dir / $KGREC_DATA_DIR.",
+    )
+    data_dir: Path | None = Field(
+        None, description="Where data sets live; default $KGREC_DATA_DIR. Never hard-coded."
     )
     interactions: Path | None = Field(
         None, description="CSV/Parquet/JSONL with user_id, item_id[, rating, timestamp]."
@@ -37,7 +49,23 @@ class DataConfig(_Frozen):
     def _files_for_csv(self) -> DataConfig:
         if self.source == "csv" and (self.interactions is None or self.items is None):
             raise ValueError("source = 'csv' needs both 'interactions' and 'items' files")
+        if self.source in ("movielens", "lastfm") and self.path is None:
+            raise ValueError(f"source = '{self.source}' needs 'path', the data set's folder")
         return self
+
+    def resolve(self, path: Path) -> Path:
+        """A data path made absolute against ``data_dir`` or ``$KGREC_DATA_DIR``."""
+        if path.is_absolute():
+            return path
+        base = self.data_dir or (
+            Path(os.environ["KGREC_DATA_DIR"]) if os.environ.get("KGREC_DATA_DIR") else None
+        )
+        if base is None:
+            raise ConfigError(
+                f"data path {str(path)!r} is relative: set KGREC_DATA_DIR (or "
+                "[data] data_dir) to the folder that holds the data sets"
+            )
+        return (base / path).expanduser()
 
 
 class SplitConfig(_Frozen):
@@ -139,7 +167,7 @@ def _resolve_paths(raw: dict[str, Any], base: Path) -> None:
         raw["work_dir"] = str((base / raw["work_dir"]).resolve())
     data = raw.get("data")
     if isinstance(data, dict):
-        for key in ("interactions", "items", "users"):
+        for key in ("interactions", "items", "users", "data_dir"):
             if isinstance(data.get(key), str):
                 data[key] = str((base / data[key]).resolve())
 

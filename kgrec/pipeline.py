@@ -125,6 +125,7 @@ class Pipeline:
             *(_file_stamp(p) for p in (c.data.interactions, c.data.items, c.data.users)),
             _file_stamp(SAMPLE_DIR / "interactions.csv") if c.data.source == "sample" else [],
             self._store_stamp() if c.data.source == "store" else [],
+            self._dataset_stamp() if c.data.path is not None else [],
         )
         extract = _digest(
             data, c.extract.model_dump(mode="json"), schema_path().read_text(encoding="utf-8")
@@ -141,6 +142,16 @@ class Pipeline:
             "train": train,
             "recommend": recommend,
         }
+
+    def _dataset_stamp(self) -> list[Any]:
+        """Size and modification time of every file of a data set folder and its extras."""
+        data = self.config.data
+        assert data.path is not None
+        folder = data.resolve(data.path)
+        files = sorted(folder.iterdir()) if folder.is_dir() else [folder]
+        return [_file_stamp(f) for f in files] + [
+            _file_stamp(data.resolve(p)) for p in data.overviews
+        ]
 
     def _store_stamp(self) -> list[Any]:
         """What a stored graph looks like from outside: its node and relationship counts

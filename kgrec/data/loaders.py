@@ -8,6 +8,8 @@ import pandas as pd
 
 from kgrec.config import DataConfig
 from kgrec.data.dataset import Dataset, validate_dataset
+from kgrec.data.lastfm import load_hetrec_lastfm
+from kgrec.data.movielens import load_movielens
 from kgrec.errors import DataError
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample"
@@ -65,5 +67,11 @@ def load_dataset(config: DataConfig) -> Dataset:
     """Load the data set a pipeline's ``[data]`` table names."""
     if config.source == "sample":
         return load_sample()
+    if config.source in ("movielens", "lastfm"):
+        assert config.path is not None  # checked by config
+        folder = config.resolve(config.path)
+        if config.source == "lastfm":
+            return load_hetrec_lastfm(folder)
+        return load_movielens(folder, [config.resolve(p) for p in config.overviews])
     assert config.interactions is not None and config.items is not None  # checked by config
     return load_files(config.interactions, config.items, config.users, name="csv")

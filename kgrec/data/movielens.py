@@ -1,0 +1,171 @@
+"""MovieLens in its standard releases: ml-100k, ml-1m and ml-latest(-small)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from kgrec.data._files import numeric, read_delimited
+from kgrec.data.dataset import Dataset, validate_dataset
+from kgrec.errors import DataError
+
+ML100K_GENRES = [
+    "unknown",
+    "Action",
+    "Adventure",
+    "Animation",
+    "Children",
+    "Comedy",
+    "Crime",
+    "Documentary",
+    "Drama",
+    "Fantasy",
+    "Film-Noir",
+    "Horror",
+    "Musical",
+    "Mystery",
+    "Romance",
+    "Sci-Fi",
+    "Thriller",
+    "War",
+    "Western",
+]
+_YEAR = re.compile(r"\s*\((\d{4})\)\s*$")
+
+
+def _title_year(titles: pd.Series) -> tuple[pd.Series, pd.Series]:
+    year = titles.str.extract(_YEAR, expand=False)
+    return titles.str.replace(_YEAR, "", regex=True).str.strip(), pd.to_numeric(year)
+
+
+def load_movielens(folder: Path, overviews: Sequence[Path] = ()) -> Dataset:
+    """Load a MovieLens release from ``folder``, whichever of the three layouts it has.
+
+    Items get ``title``, ``year``, ``genres`` ("A|B") and, for ml-latest, ``tags`` (every
+    tag users gave the movie, lower-cased, de-duplicated, "|"-joined: item-side text, as
+    the peer libraries use it). ``overviews`` are TMDB metadata CSVs (``id``, ``overview``),
+    joined through ``links.csv`` into the items' ``text`` (the first file that has a
+    movie's overview wins).
+    """
+    if (folder / "ratings.csv").exists():
+        ds = _latest(folder)
+    elif (folder / "ratings.dat").exists():
+        ds = _ml1m(folder)
+    elif (folder / "u.data").exists():
+        ds = _ml100k(folder)
+    else:
+        raise DataError(
+            "no MovieLens files here (ratings.csv, ratings.dat or u.data)", file=str(folder)
+        )
+    if overviews:
+        ds.items["text"] = _overviews(folder, overviews, ds.items["item_id"])
+    return ds
+
+
+def _latest(folder: Path) -> Dataset:
+    ratings_path, movies_path = folder / "ratings.csv", folder / "movies.csv"
+    ratings = read_delimited(ratings_path, ",", ["userId", "movieId", "rating", "timestamp"])
+    movies = read_delimited(movies_path, ",", ["movieId", "title", "genres"])
+    title, year = _title_year(movies["title"])
+    items = pd.DataFrame(
+        {
+            "item_id": movies["movieId"],
+            "title": title,
+            "year": year,
+            "genres": movies["genres"].replace("(no genres listed)", ""),
+        }
+    )
+    tags_path = folder / "tags.csv"
+    if tags_path.exists():
+        tags = read_delimited(tags_path, ",", ["userId", "movieId", "tag"])
+        clean = tags.assign(tag=tags["tag"].str.strip().str.lower()).dropna(subset=["tag"])
+        joined = (
+            clean[clean["tag"] != ""]
+            .drop_duplicates(["movieId", "tag"])
+            .groupby("movieId")["tag"]
+            .agg("|".join)
+        )
+        items["tags"] = items["item_id"].map(joined).fillna("")
+    inter = pd.DataFrame(
+        {
+            "user_id": ratings["userId"],
+            "item_id": ratings["movieId"],
+            "rating": numeric(ratings, "rating", ratings_path),
+            "timestamp": numeric(ratings, "timestamp", ratings_path),
+        }
+    )
+    return validate_dataset(
+        inter,
+        items,
+        None,
+        name=folder.name,
+        sources={"interactions": str(ratings_path), "items": str(movies_path)},
+    )
+
+
+def _ml1m(folder: Path) -> Dataset:
+    ratings_path, movies_path = folder / "ratings.dat", folder / "movies.dat"
+    ratings = read_delimited(
+        ratings_path,
+        "::",
+        ["user_id", "item_id", "rating", "timestamp"],
+        header=False,
+        encoding="latin-1",
+    )
+    movies = read_delimited(
+        movies_path, "::", ["item_id", "title", "genres"], header=False, encoding="latin-1"
+    )
+    title, year = _title_year(movies["title"])
+    items = pd.DataFrame(
+        {"item_id": movies["item_id"], "title": title, "year": year, "genres": movies["genres"]}
+    )
+    inter = ratings.assign(
+        rating=numeric(ratings, "rating", ratings_path, header=False),
+        timestamp=numeric(ratings, "timestamp", ratings_path, header=False),
+    )
+    return validate_dataset(
+        inter,
+        items,
+        None,
+        name=folder.name,
+        sources={"interactions": str(ratings_path), "items": str(movies_path)},
+    )
+
+
+def _ml100k(folder: Path) -> Dataset:
+    ratings_path, movies_path = folder / "u.data", folder / "u.item"
+    ratings = read_delimited(
+        ratings_path, "\t", ["user_id", "item_id", "rating", "timestamp"], header=False
+    )
+    cols = ["item_id", "title", "release", "video", "url", *ML100K_GENRES]
+    movies = read_delimited(movies_path, "|", cols, header=False, encoding="latin-1")
+    title, year = _title_year(movies["title"])
+    flags = movies[ML100K_GENRES[1:]].apply(pd.to_numeric, errors="coerce").fillna(0).astype(bool)
+    genres = flags.apply(lambda row: "|".join(g for g, on in row.items() if on), axis=1)
+    items = pd.DataFrame(
+        {"item_id": movies["item_id"], "title": title, "year": year, "genres": genres}
+    )
+    inter = ratings.assign(
+        rating=numeric(ratings, "rating", ratings_path, header=False),
+        timestamp=numeric(ratings, "timestamp", ratings_path, header=False),
+    )
+    return validate_dataset(
+        inter,
+        items,
+        None,
+        name=folder.name,
+        sources={"interactions": str(ratings_path), "items": str(movies_path)},
+    )
+
+
+def _overviews(folder: Path, overviews: Sequence[Path], item_ids: pd.Series) -> pd.Series:
+    links = read_delimited(folder / "links.csv", ",", ["movieId", "tmdbId"])
+    metas = [read_delimited(path, ",", ["id", "overview"]) for path in overviews]
+    meta = pd.concat([m[["id", "overview"]] for m in metas], ignore_index=True)
+    meta = meta.assign(overview=meta["overview"].str.strip()).dropna(subset=["overview"])
+    text = meta[meta["overview"] != ""].drop_duplicates("id").set_index("id")["overview"]
+    tmdb = links.set_index("movieId")["tmdbId"]
+    return item_ids.map(tmdb).map(text).fillna("").astype(str)
