@@ -45,10 +45,10 @@ def load_movielens(folder: Path, overviews: Sequence[Path] = ()) -> Dataset:
     """Load a MovieLens release from ``folder``, whichever of the three layouts it has.
 
     Items get ``title``, ``year``, ``genres`` ("A|B") and, for ml-latest, ``tags`` (every
-    tag users gave the movie, lower-cased, de-duplicated, "|"-joined: item-side text, as
-    the peer libraries use it). ``overviews`` are TMDB metadata CSVs (``id``, ``overview``),
-    joined through ``links.csv`` into the items' ``text`` (the first file that has a
-    movie's overview wins).
+    tag users gave the movie, de-duplicated case-insensitively, "|"-joined: item-side
+    knowledge, as the peer libraries' item_kg uses it). ``overviews`` are TMDB metadata
+    CSVs (``id``, ``overview``), joined through ``links.csv`` into the items' ``text``
+    (the first file that has a movie's overview wins).
     """
     if (folder / "ratings.csv").exists():
         ds = _latest(folder)
@@ -81,13 +81,11 @@ def _latest(folder: Path) -> Dataset:
     tags_path = folder / "tags.csv"
     if tags_path.exists():
         tags = read_delimited(tags_path, ",", ["userId", "movieId", "tag"])
-        clean = tags.assign(tag=tags["tag"].str.strip().str.lower()).dropna(subset=["tag"])
-        joined = (
-            clean[clean["tag"] != ""]
-            .drop_duplicates(["movieId", "tag"])
-            .groupby("movieId")["tag"]
-            .agg("|".join)
-        )
+        clean = tags.assign(tag=tags["tag"].str.strip().str.replace("|", "/", regex=False))
+        clean = clean.dropna(subset=["tag"])
+        clean = clean[clean["tag"] != ""].assign(key=lambda f: f["tag"].str.lower())
+        # one spelling per movie and tag (the first given); case is kept for NER ("Tom Hanks")
+        joined = clean.drop_duplicates(["movieId", "key"]).groupby("movieId")["tag"].agg("|".join)
         items["tags"] = items["item_id"].map(joined).fillna("")
     inter = pd.DataFrame(
         {
