@@ -66,3 +66,11 @@ def test_encoder_embeds_and_caches(tmp_path) -> None:  # type: ignore[no-untyped
     again = fresh.encode(["sci-fi", "romance"])
     assert fresh.encoded_count == 0  # all from the cache
     np.testing.assert_allclose(again, vecs[1:], atol=1e-6)
+
+
+def test_a_role_never_outlives_a_change_of_kind(extractor: Extractor) -> None:
+    # "Lisbon" is a place in most texts; "starring Lisbon" gives it a role but not personhood
+    texts = ["A film set in Lisbon.", "A story set in Lisbon.", "A drama starring Lisbon."]
+    for mentions in extractor.extract(texts):
+        for m in mentions:
+            assert m.relation is None or m.kind == "Person", m

@@ -134,7 +134,12 @@ class Extractor:
                         kind = "Person"
                     if kind != "Person" and " " not in key and key in surnames:
                         kind = "Person"
-                fixed.append(replace(m, kind=kind) if kind != m.kind else m)
+                # a role ("directed by X") only belongs to a person
+                fixed.append(
+                    replace(m, kind=kind, relation=m.relation if kind == "Person" else None)
+                    if kind != m.kind
+                    else m
+                )
             out.append(fixed)
         return out
 

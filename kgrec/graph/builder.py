@@ -64,7 +64,13 @@ def build_graph(
 
     item_m = m[m["owner_label"] == "Item"].copy()
     default_rel = item_m["kind"].map(schema.item_attribute_relationship)
-    item_m["rel"] = item_m["relation"].where(item_m["relation"].notna(), default_rel)
+    allowed = [
+        isinstance(rel, str)
+        and rel in schema.relationships
+        and kind in schema.relationships[rel].targets
+        for rel, kind in zip(item_m["relation"], item_m["kind"], strict=True)
+    ]
+    item_m["rel"] = item_m["relation"].where(allowed, default_rel)
     item_m["src"] = [node_id("Item", i) for i in item_m["owner_id"]]
     item_edges = (
         item_m.groupby(["src", "rel", "attr_id"])["score"]
