@@ -110,17 +110,13 @@ class Extractor:
         """Give each NER-found name the kind NER gives it most often across the texts.
 
         The small English NER model calls an unfamiliar person a place now and then;
-        across a catalogue the majority is right. A lone word that is the surname of a
-        person seen in full is that person.
+        across a catalogue the majority is right.
         """
         votes: dict[str, Counter[str]] = {}
-        surnames: set[str] = set()
         for mentions in raw:
             for m in mentions:
                 if m.score == NER_SCORE:
                     votes.setdefault(normalise_key(m.canonical), Counter())[m.kind] += 1
-                if m.kind == "Person" and " " in m.canonical:
-                    surnames.add(normalise_key(m.canonical.split()[-1]))
         out = []
         for mentions in raw:
             fixed = []
@@ -131,8 +127,6 @@ class Extractor:
                     ranked = votes[key].most_common()
                     kind = ranked[0][0]
                     if len(ranked) > 1 and ranked[1][1] == ranked[0][1] and "Person" in votes[key]:
-                        kind = "Person"
-                    if kind != "Person" and " " not in key and key in surnames:
                         kind = "Person"
                 # a role ("directed by X") only belongs to a person
                 fixed.append(
@@ -207,15 +201,19 @@ class Extractor:
 
 
 def _link_surnames_in_text(mentions: list[Mention]) -> list[Mention]:
-    """A lone surname refers to the full name given earlier in the same text."""
+    """A lone surname refers to the full name given in the same text ("Nolan's camera" after
+    "directed by Christopher Nolan"), whatever kind NER guessed for it. Across texts no such
+    guess is made: "London" in one overview is not "Jack London" of another."""
     full = {
         normalise_key(m.canonical.split()[-1]): m.canonical
         for m in mentions
         if m.kind == "Person" and " " in m.canonical
     }
     return [
-        replace(m, canonical=full[normalise_key(m.canonical)])
-        if m.kind == "Person" and " " not in m.canonical and normalise_key(m.canonical) in full
+        replace(m, kind="Person", canonical=full[normalise_key(m.canonical)])
+        if " " not in m.canonical
+        and normalise_key(m.canonical) in full
+        and (m.kind == "Person" or m.score == NER_SCORE)
         else m
         for m in mentions
     ]

@@ -64,12 +64,16 @@ def build_graph(
 
     item_m = m[m["owner_label"] == "Item"].copy()
     default_rel = item_m["kind"].map(schema.item_attribute_relationship)
-    allowed = [
-        isinstance(rel, str)
-        and rel in schema.relationships
-        and kind in schema.relationships[rel].targets
-        for rel, kind in zip(item_m["relation"], item_m["kind"], strict=True)
-    ]
+    allowed = pd.Series(
+        [
+            isinstance(rel, str)
+            and rel in schema.relationships
+            and kind in schema.relationships[rel].targets
+            for rel, kind in zip(item_m["relation"], item_m["kind"], strict=True)
+        ],
+        index=item_m.index,
+        dtype=bool,
+    )
     item_m["rel"] = item_m["relation"].where(allowed, default_rel)
     item_m["src"] = [node_id("Item", i) for i in item_m["owner_id"]]
     item_edges = (
