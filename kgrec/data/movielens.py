@@ -104,6 +104,24 @@ def _latest(folder: Path) -> Dataset:
     )
 
 
+def _dataset(
+    folder: Path, ratings: pd.DataFrame, ratings_path: Path, items: pd.DataFrame, movies_path: Path
+) -> Dataset:
+    """A headerless ratings file's frame (user_id, item_id, rating, timestamp) and items,
+    validated."""
+    inter = ratings.assign(
+        rating=numeric(ratings, "rating", ratings_path, header=False),
+        timestamp=numeric(ratings, "timestamp", ratings_path, header=False),
+    )
+    return validate_dataset(
+        inter,
+        items,
+        None,
+        name=folder.name,
+        sources={"interactions": str(ratings_path), "items": str(movies_path)},
+    )
+
+
 def _ml1m(folder: Path) -> Dataset:
     ratings_path, movies_path = folder / "ratings.dat", folder / "movies.dat"
     ratings = read_delimited(
@@ -120,17 +138,7 @@ def _ml1m(folder: Path) -> Dataset:
     items = pd.DataFrame(
         {"item_id": movies["item_id"], "title": title, "year": year, "genres": movies["genres"]}
     )
-    inter = ratings.assign(
-        rating=numeric(ratings, "rating", ratings_path, header=False),
-        timestamp=numeric(ratings, "timestamp", ratings_path, header=False),
-    )
-    return validate_dataset(
-        inter,
-        items,
-        None,
-        name=folder.name,
-        sources={"interactions": str(ratings_path), "items": str(movies_path)},
-    )
+    return _dataset(folder, ratings, ratings_path, items, movies_path)
 
 
 def _ml100k(folder: Path) -> Dataset:
@@ -146,17 +154,7 @@ def _ml100k(folder: Path) -> Dataset:
     items = pd.DataFrame(
         {"item_id": movies["item_id"], "title": title, "year": year, "genres": genres}
     )
-    inter = ratings.assign(
-        rating=numeric(ratings, "rating", ratings_path, header=False),
-        timestamp=numeric(ratings, "timestamp", ratings_path, header=False),
-    )
-    return validate_dataset(
-        inter,
-        items,
-        None,
-        name=folder.name,
-        sources={"interactions": str(ratings_path), "items": str(movies_path)},
-    )
+    return _dataset(folder, ratings, ratings_path, items, movies_path)
 
 
 def _overviews(folder: Path, overviews: Sequence[Path], item_ids: pd.Series) -> pd.Series:
