@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kgrec.data.dataset import Dataset, validate_dataset
 from kgrec.errors import DataError
 
 
@@ -66,3 +67,20 @@ def numeric(frame: pd.DataFrame, column: str, path: Path, *, header: bool = True
             column=column,
         )
     return values
+
+
+def dataset_from_files(
+    folder: Path,
+    interactions: pd.DataFrame,
+    interactions_path: Path,
+    items: pd.DataFrame,
+    items_path: Path,
+) -> Dataset:
+    """Validate a data set read from ``folder``, naming its files in any error."""
+    return validate_dataset(
+        interactions,
+        items,
+        None,
+        name=folder.name,
+        sources={"interactions": str(interactions_path), "items": str(items_path)},
+    )

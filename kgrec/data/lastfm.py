@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from kgrec.data._files import numeric, read_delimited
-from kgrec.data.dataset import Dataset, validate_dataset
+from kgrec.data._files import dataset_from_files, numeric, read_delimited
+from kgrec.data.dataset import Dataset
 
 #: A tag becomes item text when at least this many users gave it to the artist (the split
 #: files' protocol in ../shared/data/splits uses the same rule).
@@ -42,10 +42,4 @@ def load_hetrec_lastfm(folder: Path) -> Dataset:
             "rating": numeric(ua, "weight", ua_path),
         }
     )
-    return validate_dataset(
-        inter,
-        items,
-        None,
-        name=folder.name,
-        sources={"interactions": str(ua_path), "items": str(artists_path)},
-    )
+    return dataset_from_files(folder, inter, ua_path, items, artists_path)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from kgrec.data._files import numeric, read_delimited
-from kgrec.data.dataset import Dataset, validate_dataset
+from kgrec.data._files import dataset_from_files, numeric, read_delimited
+from kgrec.data.dataset import Dataset
 from kgrec.errors import DataError
 
 ML100K_GENRES = [
@@ -95,13 +95,7 @@ def _latest(folder: Path) -> Dataset:
             "timestamp": numeric(ratings, "timestamp", ratings_path),
         }
     )
-    return validate_dataset(
-        inter,
-        items,
-        None,
-        name=folder.name,
-        sources={"interactions": str(ratings_path), "items": str(movies_path)},
-    )
+    return dataset_from_files(folder, inter, ratings_path, items, movies_path)
 
 
 def _dataset(
@@ -113,13 +107,7 @@ def _dataset(
         rating=numeric(ratings, "rating", ratings_path, header=False),
         timestamp=numeric(ratings, "timestamp", ratings_path, header=False),
     )
-    return validate_dataset(
-        inter,
-        items,
-        None,
-        name=folder.name,
-        sources={"interactions": str(ratings_path), "items": str(movies_path)},
-    )
+    return dataset_from_files(folder, inter, ratings_path, items, movies_path)
 
 
 def _ml1m(folder: Path) -> Dataset:

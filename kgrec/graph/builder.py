@@ -12,6 +12,16 @@ from kgrec.graph.schema import GraphSchema, load_schema
 MENTION_COLUMNS = ["owner_label", "owner_id", "kind", "canonical", "relation", "polarity", "score"]
 
 
+def _strongest(mentions: pd.DataFrame) -> pd.DataFrame:
+    """One edge per (src, rel, attribute), weighted by its most confident mention."""
+    return (
+        mentions.groupby(["src", "rel", "attr_id"])["score"]
+        .max()
+        .reset_index()
+        .rename(columns={"attr_id": "dst", "score": "weight"})
+    )
+
+
 def build_graph(
     dataset: Dataset,
     mentions: pd.DataFrame,
@@ -76,12 +86,7 @@ def build_graph(
     )
     item_m["rel"] = item_m["relation"].where(allowed, default_rel)
     item_m["src"] = [node_id("Item", i) for i in item_m["owner_id"]]
-    item_edges = (
-        item_m.groupby(["src", "rel", "attr_id"])["score"]
-        .max()
-        .reset_index()
-        .rename(columns={"attr_id": "dst", "score": "weight"})
-    )
+    item_edges = _strongest(item_m)
     # a person named with a role (DIRECTED_BY ...) needs no vaguer INVOLVES edge as well
     specific = item_edges[item_edges["rel"] != "INVOLVES"][["src", "dst"]]
     vague = item_edges["rel"].eq("INVOLVES") & pd.MultiIndex.from_frame(
@@ -92,12 +97,7 @@ def build_graph(
     user_m = m[m["owner_label"] == "User"].copy()
     user_m["rel"] = user_m["polarity"].map(lambda p: "LIKES" if p >= 0 else "DISLIKES")
     user_m["src"] = [node_id("User", u) for u in user_m["owner_id"]]
-    user_edges = (
-        user_m.groupby(["src", "rel", "attr_id"])["score"]
-        .max()
-        .reset_index()
-        .rename(columns={"attr_id": "dst", "score": "weight"})
-    )
+    user_edges = _strongest(user_m)
 
     inter_edges = pd.DataFrame(
         {
