@@ -142,6 +142,38 @@ def explain(
         out.print(explanation_tree(user, result))
 
 
+@app.command("extract-eval")
+def extract_eval(
+    gold: Annotated[
+        Path, typer.Option(help="Folder with mentions.jsonl and merge_pairs.tsv.")
+    ] = Path("tests/data/gold"),
+    pipeline: Annotated[
+        Path | None, typer.Option(help="Use this pipeline's [extract] settings.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Score extraction on a hand-labelled gold set: mention P/R/F1 per kind, merges."""
+    from kgrec.cli.render import extraction_tables, print_json
+    from kgrec.errors import DataError
+    from kgrec.evaluation.extraction import evaluate_extraction
+    from kgrec.extract import Extractor
+
+    if not (gold / "mentions.jsonl").is_file():
+        raise DataError(
+            f"no gold set at {gold}: pass --gold FOLDER (mentions.jsonl + merge_pairs.tsv)"
+        )
+    config = load_config(pipeline).extract if pipeline else None
+    out = Console()
+    result = evaluate_extraction(Extractor.from_config(config), gold)
+    if as_json:
+        for part in result["mentions"].values():
+            part.pop("errors")
+        print_json(out, result)
+        return
+    for table in extraction_tables(result):
+        out.print(table)
+
+
 @app.command()
 def query(
     cypher: Annotated[str, typer.Argument(help="A Cypher query.")],

@@ -72,3 +72,43 @@ def explanation_tree(user: str, rec: Recommendation) -> Tree:
 def print_json(console: Console, value: Any) -> None:
     """JSON only, to stdout."""
     console.print_json(json.dumps(value, ensure_ascii=False, default=str))
+
+
+def extraction_tables(result: dict[str, Any]) -> list[Table]:
+    """Mention scores per kind for each gold split, then canonicalisation."""
+    tables = []
+    for split, scores in result["mentions"].items():
+        table = Table(
+            title=f"Mentions, {split} ({scores['texts']} texts; strict span + kind)",
+            title_justify="left",
+        )
+        for col in ("kind", "precision", "recall", "F1", "gold", "found"):
+            table.add_column(col, justify="left" if col == "kind" else "right")
+        rows = [*scores["per_kind"].items(), ("overall", scores["overall"])]
+        for kind, s in rows:
+            table.add_row(
+                kind,
+                f"{s['precision']:.3f}",
+                f"{s['recall']:.3f}",
+                f"{s['f1']:.3f}",
+                f"{int(s['support'])}",
+                f"{int(s['predicted'])}",
+            )
+        tables.append(table)
+    m, choice = result["merges"], result["threshold_choice"]
+    table = Table(title="Canonicalisation (labelled name pairs)", title_justify="left")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    table.add_row("threshold in use", f"{m['threshold']:.2f}")
+    table.add_row(f"must-merge pairs merged (of {m['must_merge']})", f"{m['merge_recall']:.1%}")
+    table.add_row(
+        f"must-not-merge pairs merged (of {m['must_not_merge']})", f"{m['false_merge_rate']:.1%}"
+    )
+    held = choice["held_out"]
+    table.add_row(
+        "threshold chosen on half the pairs",
+        f"{choice['threshold']:.2f} (other half: {held['merge_recall']:.1%} merged, "
+        f"{held['false_merge_rate']:.1%} false)",
+    )
+    tables.append(table)
+    return tables

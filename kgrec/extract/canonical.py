@@ -1,30 +1,77 @@
 """Canonicalisation: map the many spellings of one attribute to one name.
 
-Three steps, per attribute kind: (1) the schema's vocabularies ("sci-fi" → "science
-fiction"); (2) for people, a lone surname links to the one full name that ends in it
-("Nolan" → "Christopher Nolan"); (3) for concept kinds (not people: two different
-people's names embed close together), names whose BERT embeddings have cosine
-similarity ≥ the threshold merge, greedily, into the most frequent (or an anchor) name.
+Four steps, per attribute kind: (1) the schema's vocabularies ("sci-fi" → "science
+fiction"); (2) spelling normalisation: names equal up to case, accents, punctuation,
+hyphens, spaces, "&"/"n" for "and" and a plural "s" are one ("Hip-Hop", "hiphop";
+"Björk", "Bjork"; "B.B. King", "BB King"); (3) for people, a lone surname links to the
+one full name that ends in it ("Nolan" → "Christopher Nolan"); (4) for concept kinds
+(genres, themes, moods — not people or places: "Tom Hanks"/"Tom Hardy" and "North
+Korea"/"South Korea" embed close together), names whose BERT embeddings have cosine
+similarity ≥ the threshold merge, greedily, into the most frequent (or an anchor) name,
+except where the names carry different numbers ("60s"/"80s") or one is the other plus
+more words ("prison"/"prison escape": a narrower idea, not a spelling).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from kgrec.graph.kg import normalise_key
 from kgrec.graph.schema import GraphSchema
 
 #: Kinds whose names never merge by embedding similarity alone.
-NO_EMBEDDING_MERGE = frozenset({"Person"})
+NO_EMBEDDING_MERGE = frozenset({"Person", "Place"})
+_STOPWORDS = frozenset({"a", "an", "the", "of", "and", "on", "in", "to", "for", "with"})
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8}
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "first": 1, "second": 2, "third": 3}
+
+
+def fold_key(text: str) -> str:
+    """Spelling-insensitive key: no case, accents, punctuation, hyphens or spaces;
+    "&" and "n" read as "and"; a final plural "s"/"ies" dropped."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = re.sub(r"['’]n['’]|\bn\b|&", " and ", text)
+    text = re.sub(r"[^\w\s]|_", "", text.replace("-", " ").replace("/", " "))
+    text = re.sub(r"\s+", "", text)
+    if len(text) > 4 and text.endswith("ies"):
+        return text[:-3] + "y"
+    if len(text) > 2 and text.endswith("s") and not text.endswith("ss"):
+        return text[:-1]
+    return text
+
+
+def _words(name: str) -> list[str]:
+    return [fold_key(w) for w in re.split(r"[\s\-/]+", name.casefold()) if w]
+
+
+def _numbers(name: str) -> set[int]:
+    out = set()
+    for word in re.split(r"[\s\-/]+", name.casefold()):
+        if word in _ROMAN or word in _NUMBER_WORDS:
+            out.add(_ROMAN.get(word) or _NUMBER_WORDS[word])
+        out.update(int(d) for d in re.findall(r"\d+", word))
+    return out
+
+
+def may_merge(a: str, b: str) -> bool:
+    """Whether two names may be merged on embedding similarity: not when they carry
+    different numbers, nor when one's words are a strict subset of the other's."""
+    na, nb = _numbers(a), _numbers(b)
+    if na and nb and na != nb:
+        return False
+    wa = {w for w in _words(a) if w not in _STOPWORDS}
+    wb = {w for w in _words(b) if w not in _STOPWORDS}
+    return not (wa < wb or wb < wa)
 
 
 def clean_surface(text: str) -> str:
     """Strip possessives, a leading article and stray punctuation from a mention."""
-    text = re.sub(r"[’']s$", "", text.strip())
+    text = re.sub(r"(?<=[^\W\d_])[’']s$", "", text.strip())
     text = re.sub(r"^(the|a|an)\s+", "", text, flags=re.IGNORECASE)
     return text.strip(" \t\n.,;:!?\"'()[]")
 
@@ -42,7 +89,7 @@ class Canonicalizer:
         self.schema, self.embed, self.threshold = schema, embed, threshold
         self.variants: dict[str, dict[str, str]] = {
             kind: {
-                normalise_key(surface): canonical
+                fold_key(surface): canonical
                 for canonical, variants in vocab.items()
                 for surface in (canonical, *variants)
             }
@@ -57,33 +104,35 @@ class Canonicalizer:
         vocab = self.variants.get(kind, {})
         result: dict[str, str] = {}
         rest: list[str] = []
+        spelled: dict[str, str] = {
+            fold_key(a): a for a in self.anchors.get(kind, [])
+        }  # fold key -> first (anchor or most frequent) spelling
         for name, _ in counts.most_common():
-            if normalise_key(name) in vocab:
-                result[name] = vocab[normalise_key(name)]
+            key = fold_key(name)
+            if key in vocab:
+                result[name] = vocab[key]
+            elif key in spelled:
+                result[name] = spelled[key]
             else:
+                spelled[key] = name
                 rest.append(name)
         if kind == "Person":
             self._link_surnames(rest, result)
         elif self.embed is not None and kind not in NO_EMBEDDING_MERGE and rest:
             self._merge_by_embedding(kind, rest, result)
-        for name in rest:
-            result.setdefault(name, self._anchor_case(kind, name))
+        for name in list(result):  # spelling variants follow where their spelling went
+            if result[name] in result and result[result[name]] != result[name]:
+                result[name] = result[result[name]]
         return {raw: result.get(clean_surface(raw), clean_surface(raw)) for raw in names}
-
-    def _anchor_case(self, kind: str, name: str) -> str:
-        for anchor in self.anchors.get(kind, []):
-            if normalise_key(anchor) == normalise_key(name):
-                return anchor
-        return name
 
     def _link_surnames(self, names: list[str], result: dict[str, str]) -> None:
         full = [n for n in dict.fromkeys([*self.anchors.get("Person", []), *names]) if " " in n]
         by_last: dict[str, set[str]] = {}
         for name in full:
-            by_last.setdefault(normalise_key(name.split()[-1]), set()).add(name)
+            by_last.setdefault(fold_key(name.split()[-1]), set()).add(name)
         for name in names:
             if " " not in name:
-                owners = by_last.get(normalise_key(name), set())
+                owners = by_last.get(fold_key(name), set())
                 if len(owners) == 1:
                     result[name] = next(iter(owners))
 
@@ -97,9 +146,13 @@ class Canonicalizer:
         for name, vec in zip(names, vectors[len(heads) :], strict=True):
             if head_vecs:
                 sims = np.stack(head_vecs) @ vec
-                best = int(sims.argmax())
-                if sims[best] >= self.threshold:
-                    result[name] = heads[best]
+                for best in np.argsort(-sims):
+                    if sims[best] < self.threshold:
+                        break
+                    if may_merge(name, heads[best]):
+                        result[name] = heads[best]
+                        break
+                if name in result:
                     continue
             heads.append(name)
             head_vecs.append(vec)

@@ -62,40 +62,23 @@ def extract_dataset(dataset: Dataset, extractor: Extractor) -> pd.DataFrame:
     return frame.astype({"start": "int64", "end": "int64", "polarity": "int64", "score": "float64"})
 
 
-#: Score of a tag that no extractor rule recognised and that becomes a Theme as it is.
-TAG_THEME_SCORE = 0.7
-
-
 def _tag_mentions(items: pd.DataFrame, extractor: Extractor) -> list[dict[str, object]]:
-    """Item tags as attributes: a tag that spaCy + the ruler read whole as one mention
-    ("Tom Hanks" → Person, "sci-fi" → Genre) takes that kind; any other tag is a Theme,
-    canonicalised with the other themes (vocabulary, then embedding merge)."""
+    """Item tags as attributes (see :meth:`Extractor.extract_tags`)."""
     tags = items["tags"].str.split("|").explode().str.strip()
     tags = tags[tags.notna() & (tags != "")]
     unique = sorted(set(tags))
-    whole: dict[str, tuple[str, str, float]] = {}
-    for tag, mentions in zip(unique, extractor.extract(unique), strict=True):
-        full = [m for m in mentions if m.start == 0 and m.end == len(tag)]
-        if full:
-            whole[tag] = (full[0].kind, full[0].canonical, full[0].score)
-    themes = [t for t in unique if t not in whole]
-    for tag, canon in zip(themes, extractor.canonicalize(themes, kind="Theme"), strict=True):
-        whole[tag] = ("Theme", canon.lower() if canon == tag else canon, TAG_THEME_SCORE)
+    found = dict(zip(unique, extractor.extract_tags(unique), strict=True))
     return [
         {
             "owner_label": "Item",
             "owner_id": items["item_id"].loc[idx],
             "source": "tag",
-            "text": tag,
-            "kind": whole[tag][0],
-            "canonical": whole[tag][1],
+            **m.to_dict(),
             "start": -1,
             "end": -1,
-            "score": whole[tag][2],
-            "relation": None,
-            "polarity": 1,
         }
         for idx, tag in zip(tags.index, tags, strict=True)
+        for m in found[tag]
     ]
 
 

@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kgrec.config import ExtractConfig
-from kgrec.extract.canonical import Canonicalizer
+from kgrec.extract.canonical import Canonicalizer, clean_surface, fold_key
 from kgrec.extract.encoder import TextEncoder
 from kgrec.extract.mention import Mention
 from kgrec.extract.nlp import TITLE_LABEL, add_entity_ruler, load_pipeline
@@ -20,6 +20,8 @@ from kgrec.graph.kg import normalise_key
 from kgrec.graph.schema import GraphSchema, load_schema
 
 RULER_SCORE, NER_SCORE, PHRASE_SCORE = 1.0, 0.85, 0.6
+#: Score of a tag that no rule recognised and that becomes a Theme as it is.
+TAG_THEME_SCORE = 0.7
 #: NER labels that may stand for a person's name when the wording gives a role.
 _NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "WORK_OF_ART"}
 
@@ -106,6 +108,34 @@ class Extractor:
             for mentions in raw
         ]
 
+    def extract_tags(self, tags: Sequence[str]) -> list[list[Mention]]:
+        """Mentions of short tags ("sci-fi", "Tom Hanks", "dark comedy", "twist ending").
+
+        A tag that the extractor reads as mentions covering all its words keeps them (a
+        name, a genre, "dark" + "comedy"); any other tag is one Theme, canonicalised
+        with the other themes (vocabulary, then embedding merge)."""
+        found = self.extract(tags)
+        out: list[list[Mention] | None] = []
+        for tag, mentions in zip(tags, found, strict=True):
+            covered = set()
+            for m in mentions:
+                covered.update(range(m.start, m.end))
+            words = [i for i, ch in enumerate(tag) if ch.isalnum()]
+            out.append(mentions if mentions and covered.issuperset(words) else None)
+        themes = [clean_surface(t) for t, m in zip(tags, out, strict=True) if m is None]
+        canon = iter(self.canonicalize(themes, kind="Theme"))
+        result: list[list[Mention]] = []
+        for tag, mentions in zip(tags, out, strict=True):
+            if mentions is None:
+                name = next(canon)
+                surface = clean_surface(tag)
+                name = name.lower() if name == surface else name
+                mentions = (
+                    [Mention(tag, "Theme", name, 0, len(tag), TAG_THEME_SCORE)] if name else []
+                )
+            result.append(mentions)
+        return result
+
     def _vote_kinds(self, raw: list[list[Mention]]) -> list[list[Mention]]:
         """Give each NER-found name the kind NER gives it most often across the texts.
 
@@ -154,7 +184,7 @@ class Extractor:
 
     def _guess_kind(self, name: str) -> str:
         for kind, variants in self.canonicalizer.variants.items():
-            if normalise_key(name) in variants:
+            if fold_key(name) in variants:
                 return kind
         return "Theme" if name.islower() else "Person"
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc, Span
 
 from kgrec.errors import ModelNotFoundError
 from kgrec.graph.schema import GraphSchema
@@ -36,6 +37,20 @@ def load_pipeline(name: str = "auto") -> Language:
     )
 
 
+#: Vocabulary kinds whose entries are nouns that also appear in the plural ("thrillers").
+PLURAL_KINDS = frozenset({"Genre", "Theme"})
+
+
+def plural(phrase: str) -> str:
+    """English plural of a noun phrase's last word ("biopic" → "biopics", "mystery" →
+    "mysteries"); a word ending in "s" is left as it is."""
+    if phrase.endswith("s"):
+        return phrase
+    if phrase.endswith("y") and phrase[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return phrase[:-1] + "ies"
+    return phrase + ("es" if phrase.endswith(("ch", "sh", "x")) else "s")
+
+
 def ruler_patterns(
     schema: GraphSchema, known_names: Mapping[str, Iterable[str]] | None = None
 ) -> list[dict[str, str]]:
@@ -44,7 +59,10 @@ def ruler_patterns(
     patterns: list[dict[str, str]] = []
     for kind, vocab in schema.vocabularies.items():
         for canonical, variants in vocab.items():
-            for surface in (canonical, *variants):
+            surfaces = dict.fromkeys((canonical, *variants))
+            if kind in PLURAL_KINDS:
+                surfaces.update(dict.fromkeys(plural(s) for s in list(surfaces)))
+            for surface in surfaces:
                 patterns.append({"label": kind, "pattern": surface, "id": canonical})
     for label, names in (known_names or {}).items():
         for name in names:
@@ -52,6 +70,54 @@ def ruler_patterns(
             if name and (label != TITLE_LABEL or len(name.split()) > 1):
                 patterns.append({"label": label, "pattern": name, "id": name})
     return patterns
+
+
+class CueFilter:
+    """Pipeline step after the EntityRuler: drops an ambiguous vocabulary word ("house",
+    "country", "war") that nothing beside it makes the attribute — it is not the whole
+    text (a tag), no cue word follows it ("house music", "war film"), and no other
+    entity of its kind is within two words ("disco, house and electronic") — and leaves
+    its tokens to NER ("the Cold War")."""
+
+    def __init__(self, words: dict[str, list[str]], cues: list[str]) -> None:
+        self.words = {kind: {w.casefold() for w in ws} for kind, ws in words.items()}
+        self.cues = {c.casefold() for c in cues}
+
+    def __call__(self, doc: Doc) -> Doc:
+        ents = list(doc.ents)
+        unsure = [e for e in ents if e.text.casefold() in self.words.get(e.label_, ())]
+        if not unsure:
+            return doc
+        sure = [e for e in ents if e not in unsure]
+        changed = True
+        while changed:  # an ambiguous word with a cue vouches for its neighbours in turn
+            changed = False
+            for ent in list(unsure):
+                if self._has_cue(ent, doc, sure):
+                    sure.append(ent)
+                    unsure.remove(ent)
+                    changed = True
+        if unsure:
+            doc.set_ents(sure, missing=unsure, default="unmodified")
+        return doc
+
+    def _has_cue(self, ent: Span, doc: Doc, sure: list[Span]) -> bool:
+        if ent.start == 0 and ent.end == len(doc):
+            return True
+        if ent.end < len(doc) and doc[ent.end].lower_ in self.cues:
+            return True
+        return any(
+            other.label_ == ent.label_
+            and (0 <= ent.start - other.end <= 2 or 0 <= other.start - ent.end <= 2)
+            for other in sure
+        )
+
+
+@Language.factory("kgrec_cue_filter", default_config={"words": {}, "cues": []})
+def _make_cue_filter(
+    nlp: Language, name: str, words: dict[str, list[str]], cues: list[str]
+) -> CueFilter:
+    return CueFilter(words, cues)
 
 
 def add_entity_ruler(
@@ -69,3 +135,11 @@ def add_entity_ruler(
     )
     with nlp.select_pipes(enable=[]):
         ruler.add_patterns(ruler_patterns(schema, known_names))  # type: ignore[attr-defined]
+    if "kgrec_cue_filter" in nlp.pipe_names:
+        nlp.remove_pipe("kgrec_cue_filter")
+    words = {kind: sorted(ws) for kind, ws in schema.ambiguous.items()}
+    nlp.add_pipe(
+        "kgrec_cue_filter",
+        after="kgrec_ruler",
+        config={"words": words, "cues": sorted(schema.ambiguous_cues)},
+    )

@@ -72,13 +72,62 @@ def polarity(span: Span) -> int:
     return 1
 
 
+#: Heads of "about" phrases too general to be a theme ("about a girl", "explores the life").
+_GENERIC_HEADS = {
+    "life",
+    "lives",
+    "story",
+    "stories",
+    "tale",
+    "girl",
+    "boy",
+    "man",
+    "woman",
+    "men",
+    "women",
+    "people",
+    "person",
+    "child",
+    "children",
+    "kid",
+    "kids",
+    "sister",
+    "brother",
+    "friend",
+    "couple",
+    "group",
+    "world",
+    "day",
+    "journey",
+    "film",
+    "movie",
+    "thing",
+    "way",
+    "journalist",
+    "one",
+    "someone",
+    "everything",
+    "anything",
+    "something",
+}
+
+
 def about_phrases(doc_span: Span) -> list[Span]:
-    """Noun chunks that are what a text is "about" / "explores" / "confronts"."""
+    """Noun chunks that are what a text is "about" / "explores" / "confronts", with an
+    "of" complement ("the founding of Facebook"); generic heads ("a girl") are skipped."""
     out = []
     for chunk in doc_span.noun_chunks:
         root = _first_conjunct(chunk.root)
-        if root.dep_ in ("pobj", "dobj") and root.head.lemma_.lower() in _ABOUT_HEADS:
-            words = [t for t in chunk if t.pos_ not in ("DET", "PRON", "PUNCT")]
-            if words and words[-1].pos_ in ("NOUN", "PROPN"):
-                out.append(doc_span.doc[words[0].i : words[-1].i + 1])
+        if root.dep_ not in ("pobj", "dobj") or root.head.lemma_.lower() not in _ABOUT_HEADS:
+            continue
+        if chunk.root.lemma_.lower() in _GENERIC_HEADS or chunk.root.lower_ in _GENERIC_HEADS:
+            continue
+        words = [t for t in chunk if t.pos_ not in ("DET", "PRON", "PUNCT", "NUM")]
+        if not words or words[-1].pos_ not in ("NOUN", "PROPN"):
+            continue
+        end = words[-1].i + 1
+        of = [t for t in chunk.root.children if t.dep_ == "prep" and t.lower_ == "of"]
+        if of and [c for c in of[0].children if c.dep_ == "pobj"]:
+            end = max(t.i for t in of[0].subtree) + 1
+        out.append(doc_span.doc[words[0].i : end])
     return out

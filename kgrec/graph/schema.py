@@ -54,6 +54,9 @@ class GraphSchema:
     item_attribute_relationship: dict[str, str]
     ner_labels: dict[str, str]
     vocabularies: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    #: Vocabulary words that count only with a cue word beside them (see schema.yaml).
+    ambiguous: dict[str, frozenset[str]] = field(default_factory=dict)
+    ambiguous_cues: frozenset[str] = frozenset()
 
     @property
     def attribute_kinds(self) -> list[str]:
@@ -154,10 +157,15 @@ def parse_schema(raw: dict[str, Any]) -> GraphSchema:
             kind: {canon: list(variants or []) for canon, variants in vocab.items()}
             for kind, vocab in (raw.get("vocabularies") or {}).items()
         },
+        ambiguous={
+            kind: frozenset(str(w).casefold() for w in words or [])
+            for kind, words in (raw.get("ambiguous") or {}).items()
+        },
+        ambiguous_cues=frozenset(str(w).casefold() for w in raw.get("ambiguous_cues") or []),
     )
     for kind, rel_name in schema.item_attribute_relationship.items():
         schema.check_rel(rel_name, "Item", kind)
-    for kind in list(schema.ner_labels.values()) + list(schema.vocabularies):
+    for kind in [*schema.ner_labels.values(), *schema.vocabularies, *schema.ambiguous]:
         if kind not in schema.attribute_kinds:
             raise SchemaError(f"{kind!r} is used as an attribute kind but not declared as one")
     return schema

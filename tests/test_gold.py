@@ -1,0 +1,91 @@
+"""Extraction quality on the hand-labelled gold set in tests/data/gold (real spaCy + BERT)."""
+
+from pathlib import Path
+
+import pytest
+
+from kgrec.errors import DataError
+from kgrec.evaluation.extraction import (
+    GoldMention,
+    GoldText,
+    MergePair,
+    evaluate_extraction,
+    load_gold_mentions,
+    merge_scores,
+    mention_scores,
+)
+from kgrec.extract import Extractor, Mention
+
+GOLD = Path(__file__).parent / "data" / "gold"
+
+
+def test_gold_set_is_big_enough_and_well_formed() -> None:
+    gold = load_gold_mentions(GOLD / "mentions.jsonl")
+    assert len(gold) >= 150
+    assert {g.source for g in gold} == {"overview", "user", "tag"}
+    assert len({g.id for g in gold}) == len(gold)
+    pairs = (GOLD / "merge_pairs.tsv").read_text().splitlines()[1:]
+    assert sum(p.endswith("\tmerge") for p in pairs) >= 60
+    assert sum(p.endswith("\tdistinct") for p in pairs) >= 60
+
+
+def test_extraction_meets_the_bar_on_the_gold_set(extractor: Extractor) -> None:
+    result = evaluate_extraction(extractor, GOLD)
+    for split in ("dev", "blind", "all"):
+        assert result["mentions"][split]["overall"]["f1"] >= 0.80, split
+    merges = result["merges"]
+    assert merges["merge_recall"] >= 0.90
+    assert merges["false_merge_rate"] <= 0.05
+    assert result["threshold_choice"]["held_out"]["false_merge_rate"] <= 0.05
+
+
+def test_mention_scores_on_a_hand_computed_case() -> None:
+    text = "Directed by Ann Lee, set in Rome."
+    gold = [
+        GoldText(
+            "t1",
+            "overview",
+            text,
+            (
+                GoldMention("Ann Lee", "Person", "Ann Lee", 12, 19),
+                GoldMention("Rome", "Place", "Rome", 28, 32),
+            ),
+        )
+    ]
+    # one right (with the wrong canonical name), one wrong kind, one spurious
+    pred = [
+        [
+            Mention("Ann Lee", "Person", "Anne Lee", 12, 19, 1.0),
+            Mention("Rome", "Theme", "Rome", 28, 32, 1.0),
+            Mention("set", "Theme", "set", 20, 23, 1.0),
+        ]
+    ]
+    s = mention_scores(gold, pred)
+    assert s["overall"]["precision"] == pytest.approx(1 / 3)
+    assert s["overall"]["recall"] == pytest.approx(1 / 2)
+    assert s["overall"]["f1"] == pytest.approx(0.4)
+    assert s["per_kind"]["Person"]["f1"] == 1.0
+    assert s["per_kind"]["Place"]["recall"] == 0.0
+    assert s["canonical_accuracy"] == 0.0
+    assert s["errors"][0]["missed"] == ["Place:Rome"]
+
+
+def test_merge_scores_count_each_pair_on_its_own() -> None:
+    pairs = [
+        MergePair("Genre", "a", "A", True),
+        MergePair("Genre", "b", "c", True),
+        MergePair("Genre", "d", "e", False),
+    ]
+    s = merge_scores(pairs, lambda names, kind: [n.lower() for n in names])
+    assert s["merge_recall"] == 0.5
+    assert s["false_merge_rate"] == 0.0
+
+
+def test_bad_gold_line_is_named(tmp_path: Path) -> None:
+    bad = tmp_path / "mentions.jsonl"
+    bad.write_text(
+        '{"id": "x", "source": "user", "text": "I love Rome", "mentions": '
+        '[{"text": "Rome", "kind": "Place", "canonical": "Rome", "start": 0, "end": 4}]}\n'
+    )
+    with pytest.raises(DataError, match=r"line 1: span 0:4 of x reads 'I lo'"):
+        load_gold_mentions(bad)
