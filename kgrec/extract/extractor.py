@@ -117,7 +117,7 @@ class Extractor:
         found = self.extract(tags)
         out: list[list[Mention] | None] = []
         for tag, mentions in zip(tags, found, strict=True):
-            covered = set()
+            covered: set[int] = set()
             for m in mentions:
                 covered.update(range(m.start, m.end))
             words = [i for i, ch in enumerate(tag) if ch.isalnum()]
@@ -126,14 +126,14 @@ class Extractor:
         canon = iter(self.canonicalize(themes, kind="Theme"))
         result: list[list[Mention]] = []
         for tag, mentions in zip(tags, out, strict=True):
-            if mentions is None:
-                name = next(canon)
-                surface = clean_surface(tag)
-                name = name.lower() if name == surface else name
-                mentions = (
-                    [Mention(tag, "Theme", name, 0, len(tag), TAG_THEME_SCORE)] if name else []
-                )
-            result.append(mentions)
+            if mentions is not None:
+                result.append(mentions)
+                continue
+            name = next(canon)
+            name = name.lower() if name == clean_surface(tag) else name
+            result.append(
+                [Mention(tag, "Theme", name, 0, len(tag), TAG_THEME_SCORE)] if name else []
+            )
         return result
 
     def _vote_kinds(self, raw: list[list[Mention]]) -> list[list[Mention]]:
