@@ -125,9 +125,9 @@ class Extractor:
         themes = [clean_surface(t) for t, m in zip(tags, out, strict=True) if m is None]
         canon = iter(self.canonicalize(themes, kind="Theme"))
         result: list[list[Mention]] = []
-        for tag, mentions in zip(tags, out, strict=True):
-            if mentions is not None:
-                result.append(mentions)
+        for tag, got in zip(tags, out, strict=True):
+            if got is not None:
+                result.append(got)
                 continue
             name = next(canon)
             name = name.lower() if name == clean_surface(tag) else name
