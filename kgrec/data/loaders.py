@@ -8,6 +8,7 @@ import pandas as pd
 
 from kgrec.config import DataConfig
 from kgrec.data.dataset import Dataset, validate_dataset
+from kgrec.data.kg import read_kg_triples
 from kgrec.data.lastfm import load_hetrec_lastfm
 from kgrec.data.movielens import load_movielens
 from kgrec.errors import DataError
@@ -64,7 +65,18 @@ def load_sample() -> Dataset:
 
 
 def load_dataset(config: DataConfig) -> Dataset:
-    """Load the data set a pipeline's ``[data]`` table names."""
+    """Load the data set a pipeline's ``[data]`` table names, with its KG triples."""
+    dataset = _load_source(config)
+    if config.kg_triples is not None:
+        item_map = config.resolve(config.kg_item_map) if config.kg_item_map else None
+        triples = read_kg_triples(
+            config.resolve(config.kg_triples), item_map, dataset.items["item_id"]
+        )
+        dataset.links = pd.concat([dataset.links, triples], ignore_index=True)
+    return dataset
+
+
+def _load_source(config: DataConfig) -> Dataset:
     if config.source == "sample":
         return load_sample()
     if config.source in ("movielens", "lastfm"):

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from kgrec.config import SplitConfig
+from kgrec.data.dataset import Dataset, validate_dataset
+from kgrec.data.loaders import read_table
+from kgrec.errors import DataError
 
 
 @dataclass
@@ -44,3 +49,38 @@ def split_interactions(interactions: pd.DataFrame, config: SplitConfig) -> Split
         part[rows[n - n_test :]] = 2
         part[rows[n - n_test - n_valid : n - n_test]] = 1
     return Split(frame[part == 0], frame[part == 1], frame[part == 2])
+
+
+def read_split_files(paths: Sequence[Path], dataset: Dataset) -> tuple[Dataset, Split]:
+    """Pre-made train / valid / test files (e.g. the ones other libraries were measured
+    on). Their rows become the data set's interactions; each file is checked like an
+    interactions file (errors name file, row and column) against the data set's items,
+    and a (user, item) pair may sit in one file only."""
+    if len(paths) != 3:
+        raise DataError(f"split files: need train, valid and test, got {len(paths)}")
+    parts = []
+    for path in paths:
+        checked = validate_dataset(
+            read_table(path),
+            dataset.items,
+            dataset.users,
+            sources={"interactions": str(path)},
+            name=dataset.name,
+        )
+        parts.append(checked.interactions)
+    seen: dict[tuple[str, str], str] = {}
+    for path, part in zip(paths, parts, strict=True):
+        for row, pair in enumerate(zip(part["user_id"], part["item_id"], strict=True)):
+            if pair in seen:
+                raise DataError(
+                    f"user {pair[0]!r}, item {pair[1]!r} is also in {seen[pair]}",
+                    file=str(path),
+                    row=row + 2,
+                    column="item_id",
+                )
+            seen[pair] = str(path)
+    merged = validate_dataset(
+        pd.concat(parts, ignore_index=True), dataset.items, dataset.users, name=dataset.name
+    )
+    merged.links = dataset.links
+    return merged, Split(*parts)

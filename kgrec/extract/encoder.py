@@ -87,8 +87,10 @@ class TextEncoder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Embed texts; returns a float32 array of shape (len(texts), dim)."""
         keys = [text_key(t) for t in texts]
+        # longest first, so each batch holds texts of similar length and pads little
         todo = sorted(
-            {k: t for k, t in zip(keys, texts, strict=True) if k not in self.cache}.items()
+            {k: t for k, t in zip(keys, texts, strict=True) if k not in self.cache}.items(),
+            key=lambda kv: (-len(kv[1]), kv[0]),
         )
         for start in range(0, len(todo), self.batch_size):
             chunk = todo[start : start + self.batch_size]

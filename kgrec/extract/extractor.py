@@ -80,7 +80,10 @@ class Extractor:
     def extract(self, texts: Sequence[str]) -> list[list[Mention]]:
         """Mentions per text, with canonical names resolved across all the texts given."""
         raw = [
-            self._mentions(doc) for doc in self.nlp.pipe(texts, batch_size=self.config.batch_size)
+            self._mentions(doc)
+            for doc in self.nlp.pipe(
+                texts, batch_size=self.config.batch_size, n_process=self.config.n_process
+            )
         ]
         raw = [_link_surnames_in_text(m) for m in self._vote_kinds(raw)]
         by_kind: dict[str, list[str]] = {}

@@ -111,10 +111,60 @@ def build_graph(
             else pd.array([None] * len(inter), "Int64"),
         }
     )
-    nodes = pd.concat([user_nodes, item_nodes, attr_nodes], ignore_index=True)
-    edges = pd.concat([inter_edges, item_edges, user_edges], ignore_index=True)
+    link_nodes, link_edges = _links(dataset, set(user_nodes["node_id"]), set(item_nodes["node_id"]))
+    nodes = pd.concat([user_nodes, item_nodes, attr_nodes, link_nodes], ignore_index=True)
+    nodes = nodes.drop_duplicates("node_id", keep="first")
+    edges = pd.concat([inter_edges, item_edges, user_edges, link_edges], ignore_index=True)
     edges["weight"] = edges["weight"].astype(float)
     return KnowledgeGraph(nodes, edges).validate(schema)
+
+
+def _links(dataset: Dataset, users: set[str], items: set[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Nodes and edges for the data set's own typed links (friendships, KG triples).
+    Links whose user or item end is not in the graph are left out; other ends (Entity
+    nodes) are created, named by their key."""
+    links = dataset.links
+    if not len(links):
+        return pd.DataFrame(columns=["node_id", "label", "key", "name"]), pd.DataFrame()
+    src = [
+        node_id(str(lb), str(k))
+        for lb, k in zip(links["source_label"], links["source"], strict=True)
+    ]
+    dst = [
+        node_id(str(lb), str(k))
+        for lb, k in zip(links["target_label"], links["target"], strict=True)
+    ]
+    frame = pd.DataFrame(
+        {
+            "src": src,
+            "rel": links["type"].astype(str).to_numpy(),
+            "dst": dst,
+            "weight": 1.0,
+            "relation": links["relation"].to_numpy(),
+            "src_label": links["source_label"].to_numpy(),
+            "src_key": links["source"].astype(str).to_numpy(),
+            "dst_label": links["target_label"].to_numpy(),
+            "dst_key": links["target"].astype(str).to_numpy(),
+        }
+    )
+    known = users | items
+
+    def kept(ids: pd.Series, labels: pd.Series) -> pd.Series:
+        return ids.isin(known) | ~labels.isin(["User", "Item"])
+
+    frame = frame[kept(frame["src"], frame["src_label"]) & kept(frame["dst"], frame["dst_label"])]
+    ends = pd.concat(
+        [
+            frame[["src", "src_label", "src_key"]].set_axis(["node_id", "label", "key"], axis=1),
+            frame[["dst", "dst_label", "dst_key"]].set_axis(["node_id", "label", "key"], axis=1),
+        ]
+    )
+    new = ends[~ends["label"].isin(["User", "Item"])].drop_duplicates("node_id")
+    new = new.assign(name=new["key"])
+    edges = frame[["src", "rel", "dst", "weight", "relation"]].drop_duplicates(
+        ["src", "rel", "dst"]
+    )
+    return new.reset_index(drop=True), edges.reset_index(drop=True)
 
 
 def dataset_from_graph(kg: KnowledgeGraph, name: str = "store") -> tuple[Dataset, pd.DataFrame]:

@@ -16,6 +16,7 @@ _ATTRIBUTE_PHRASE = {
     "HAS_THEME": "about {}",
     "SET_IN": "set in {}",
     "HAS_MOOD": "{} in tone",
+    "RELATED": "linked to {}",
 }
 
 
@@ -31,6 +32,8 @@ def _titles(names: Sequence[str], most: int = 2) -> str:
 
 def _group_key(path: Path) -> tuple[str, ...]:
     labels = tuple(n.label for n in path.nodes)
+    if len(path.nodes) == 3 and labels[1] == "User":
+        return ("friends", labels[1], path.relationships[0])
     if len(path.nodes) == 3:
         return ("said", path.nodes[1].node_id, path.relationships[1])
     if labels[1] == "Item" and labels[2] not in ("User", "Item"):
@@ -42,6 +45,14 @@ def _group_key(path: Path) -> tuple[str, ...]:
 
 def _clause(kind: str, paths: list[Path], first: bool) -> str:
     head = paths[0]
+    if kind == "friends":
+        names = list(dict.fromkeys(p.nodes[1].name for p in paths))
+        who = (
+            "your friend " + names[0]
+            if len(names) == 1
+            else "your friends " + " and ".join(names[:2])
+        )
+        return f"{who} listened to it" if first else f"{who} liked it"
     if kind == "said":
         names = [p.nodes[1].name for p in paths]
         verb = "like" if head.relationships[0] == "LIKES" else "mentioned"
