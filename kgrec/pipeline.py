@@ -47,6 +47,7 @@ from kgrec.extract.nlp import TITLE_LABEL
 from kgrec.graph.builder import build_graph, dataset_from_graph
 from kgrec.graph.export import GraphTensors, to_tensors
 from kgrec.graph.kg import KnowledgeGraph, node_id
+from kgrec.graph.report import save_counts_chart
 from kgrec.graph.schema import schema_path
 from kgrec.models.baselines import popularity_scores
 from kgrec.models.checkpoint import save_checkpoint
@@ -57,6 +58,8 @@ from kgrec.store.base import RecommendationRow
 
 STAGES = ("data", "extract", "graph", "store", "train", "recommend")
 MANIFEST = "manifest.json"
+#: PNG of the built graph's node and relationship counts, in the work directory.
+COUNTS_CHART = "graph_counts.png"
 
 
 def _advance(bar: Iterator[int]) -> Callable[[int, float, float | None], None]:
@@ -255,9 +258,11 @@ class Pipeline:
         extractor = Extractor.from_config(
             self.config.extract, known_names=known, encoder=self.encoder
         )
-        texts = len(dataset.items) + len(dataset.users)
-        for _ in self.progress.track([None], texts, f"spaCy + BERT over {texts} texts"):
-            mentions = extract_dataset(dataset, extractor)
+        mentions = extract_dataset(
+            dataset,
+            extractor,
+            feed=lambda texts: self.progress.track(texts, len(texts), "spaCy over texts"),
+        )
         (self.work_dir / "extract").mkdir(exist_ok=True)
         mentions.to_parquet(self.work_dir / "extract" / "mentions.parquet", index=False)
 
@@ -266,6 +271,7 @@ class Pipeline:
         mentions = pd.read_parquet(self.work_dir / "extract" / "mentions.parquet")
         kg = build_graph(dataset, mentions)
         kg.save(self.work_dir / GRAPH_DIR)
+        save_counts_chart(kg.counts(), self.work_dir / COUNTS_CHART, title=self.config.name)
         texts = node_texts(kg.nodes)
         keys = list(texts)
         vecs: list[np.ndarray] = []

@@ -41,6 +41,9 @@ def _run(config: PipelineConfig, force: bool, as_json: bool) -> Any:
     summary = Pipeline(config, RichProgress(err)).run(force=force)
     if not as_json:
         out.print(counts_table(summary.counts))
+        chart = summary.work_dir / "graph_counts.png"
+        if chart.exists():
+            out.print(f"Chart of these counts: {chart}", markup=False, style="dim")
         out.print(metrics_table(summary.metrics))
         ours = summary.metrics["models"]["kgrec"]["ndcg@10"]
         pop = summary.metrics["models"]["popularity"]["ndcg@10"]

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
+
 import pandas as pd
 
 from kgrec.data.dataset import Dataset
 from kgrec.extract.extractor import Extractor
+
+#: Wraps texts on their way into spaCy: ``feed(texts)`` yields the same texts.
+Feed = Callable[[Sequence[str]], Iterable[str]]
 
 MENTION_FRAME_COLUMNS = [
     "owner_label",
@@ -22,15 +27,18 @@ MENTION_FRAME_COLUMNS = [
 ]
 
 
-def extract_dataset(dataset: Dataset, extractor: Extractor) -> pd.DataFrame:
-    """One row per mention: owner (Item or User id), where it came from (``text`` or
-    ``metadata``), the mention's fields. Texts of items and users are canonicalised
-    together so a user's "sci-fi" and an item's "science fiction" meet in one node."""
+def extract_dataset(
+    dataset: Dataset, extractor: Extractor, feed: Feed | None = None
+) -> pd.DataFrame:
+    """One row per mention: owner (Item or User id), where it came from (``text``,
+    ``metadata`` or ``tag``), the mention's fields. Texts of items and users are
+    canonicalised together so a user's "sci-fi" and an item's "science fiction" meet in
+    one node. ``feed`` wraps the texts on their way into spaCy (e.g. a progress bar)."""
     items, users = dataset.items, dataset.users
     owners = [("Item", i, t) for i, t in zip(items["item_id"], items.get("text", ""), strict=False)]
     owners += [("User", u, t) for u, t in zip(users["user_id"], users["text"], strict=True)]
     owners = [o for o in owners if isinstance(o[2], str) and o[2].strip()]
-    found = extractor.extract([o[2] for o in owners])
+    found = extractor.extract([o[2] for o in owners], feed=feed)
     rows = [
         {"owner_label": label, "owner_id": oid, "source": "text", **m.to_dict()}
         for (label, oid, _), mentions in zip(owners, found, strict=True)
@@ -84,7 +92,7 @@ def _tag_mentions(items: pd.DataFrame, extractor: Extractor) -> list[dict[str, o
 
 def node_texts(nodes: pd.DataFrame) -> dict[str, str]:
     """The text each node is embedded from: an item's title and description, a user's own
-    words, an attribute's name."""
+    words, an attribute's name (not an external KG entity's: its name is an id)."""
     out: dict[str, str] = {}
     for row in nodes.itertuples(index=False):
         nid, label, name = str(row.node_id), str(row.label), str(row.name)
@@ -95,6 +103,6 @@ def node_texts(nodes: pd.DataFrame) -> dict[str, str]:
         elif label == "User":
             if text.strip():
                 out[nid] = text
-        else:
+        elif label != "Entity":  # an external KG's entity is named by a bare id
             out[nid] = name
     return out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -77,12 +77,18 @@ class Extractor:
     def _embed(self, texts: Sequence[str]) -> np.ndarray:
         return self.encoder.encode(texts)
 
-    def extract(self, texts: Sequence[str]) -> list[list[Mention]]:
-        """Mentions per text, with canonical names resolved across all the texts given."""
+    def extract(
+        self,
+        texts: Sequence[str],
+        feed: Callable[[Sequence[str]], Iterable[str]] | None = None,
+    ) -> list[list[Mention]]:
+        """Mentions per text, with canonical names resolved across all the texts given.
+        ``feed`` wraps the texts on their way into spaCy (a progress bar, say)."""
+        stream = feed(texts) if feed is not None else texts
         raw = [
             self._mentions(doc)
             for doc in self.nlp.pipe(
-                texts, batch_size=self.config.batch_size, n_process=self.config.n_process
+                stream, batch_size=self.config.batch_size, n_process=self.config.n_process
             )
         ]
         raw = [_link_surnames_in_text(m) for m in self._vote_kinds(raw)]

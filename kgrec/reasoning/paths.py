@@ -128,32 +128,35 @@ class PathScorer:
         pair = (wu[:, None] * wi[None, :]) * (g[nu] @ g[ni].T)
         same = nu[:, None] == ni[None, :]
         linked = torch.isin(nu[:, None] * self.gt.num_nodes + ni[None, :], self.keys) & ~same
-        candidates: list[tuple[float, tuple[int, ...], tuple[int, ...]]] = []
-        for r, c in same.nonzero().tolist():
-            v = int(nu[r])
-            carried = float(
-                pair[r, c]
-                + a * wu[r] * (g[v] @ self.prop.ego[item])
-                + a * wi[c] * (user.ego @ g[v])
-            )
-            candidates.append((carried, (v,), (int(ru[r]), int(ri[c]))))
-        rows, cols = linked.nonzero(as_tuple=True)
-        if len(rows):
-            mid = self._rel_between(nu[rows], ni[cols]).tolist()
-            for r, c, m in zip(rows.tolist(), cols.tolist(), mid, strict=True):
-                candidates.append(
-                    (float(pair[r, c]), (int(nu[r]), int(ni[c])), (int(ru[r]), m, int(ri[c])))
+        # every candidate path's carried score at once; Python only touches the top few
+        sr, sc = same.nonzero(as_tuple=True)
+        sv = nu[sr]
+        same_score = (
+            pair[sr, sc]
+            + a * wu[sr] * (g[sv] @ self.prop.ego[item])
+            + a * wi[sc] * (g[sv] @ user.ego)
+        )
+        lr, lc = linked.nonzero(as_tuple=True)
+        scores = torch.cat([same_score, pair[lr, lc]])
+        total = float(scores.sum())
+        best = torch.topk(scores, min(top, len(scores))).indices.tolist()
+        paths = []
+        for k in best:
+            if k < len(sr):
+                r, c = int(sr[k]), int(sc[k])
+                via: tuple[int, ...] = (int(nu[r]),)
+                rels: tuple[int, ...] = (int(ru[r]), int(ri[c]))
+            else:
+                r, c = int(lr[k - len(sr)]), int(lc[k - len(sr)])
+                mid = int(self._rel_between(nu[r : r + 1], ni[c : c + 1])[0])
+                via, rels = (int(nu[r]), int(ni[c])), (int(ru[r]), mid, int(ri[c]))
+            paths.append(
+                Path(
+                    nodes=(user.node, *(self.node(v) for v in via), self.node(item)),
+                    relationships=tuple(self.gt.relations[x] for x in rels),
+                    score=float(scores[k]),
                 )
-        total = sum(c[0] for c in candidates)
-        candidates.sort(key=lambda c: -c[0])
-        paths = [
-            Path(
-                nodes=(user.node, *(self.node(v) for v in via), self.node(item)),
-                relationships=tuple(self.gt.relations[r] for r in rels),
-                score=carried,
             )
-            for carried, via, rels in candidates[:top]
-        ]
         return Explanation(score, paths, total / score if score else 0.0)
 
 
