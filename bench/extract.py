@@ -1,9 +1,9 @@
 """Extraction throughput: kgrec's extraction stage against plain spaCy and plain
 sentence-transformers on the same texts, and the encoder cache's second-run speed-up.
 
-    .venv/bin/pip install sentence-transformers      # the reference encoder (bench only)
+    uv pip install -p .venv/bin/python -e ".[bench]"   # sentence-transformers, the reference
     KGREC_DATA_DIR=../shared/data .venv/bin/python bench/extract.py
-    .venv/bin/python bench/extract.py --json         # bundled sample texts
+    .venv/bin/python bench/extract.py --json         # no KGREC_DATA_DIR: bundled sample texts
 
 Texts: the TMDB plot overviews of ml-latest-small when ``$KGREC_DATA_DIR`` holds them
 (``--texts`` of them), else the bundled sample's item and user texts. Every figure is
@@ -43,7 +43,7 @@ from kgrec.extract.nlp import load_pipeline
 
 def bench_texts(limit: int) -> tuple[list[str], str]:
     """Real overviews when the data directory has them, else the bundled sample."""
-    root = Path(os.environ.get("KGREC_DATA_DIR", "../shared/data"))
+    root = Path(os.environ.get("KGREC_DATA_DIR") or "/nonexistent")
     ml, tmdb = root / "ml-latest-small", root / "tmdb-movie-overviews"
     if (ml / "movies.csv").exists() and tmdb.exists():
         ds = load_movielens(ml, sorted(tmdb.glob("*.csv")))
