@@ -25,6 +25,8 @@ def test_gnn_beats_popularity_on_held_out_test(sample_run: RunSummary) -> None:
     assert models["kgrec"]["ndcg@10"] > 1.5 * models["popularity"]["ndcg@10"]
     assert models["kgrec"]["recall@10"] > models["popularity"]["recall@10"]
     assert sample_run.counts["(:Person)"] > 50 and sample_run.counts["[:DIRECTED_BY]"] > 100
+    chart = sample_run.work_dir / "graph_counts.png"
+    assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and chart.stat().st_size > 5_000
 
 
 def test_second_run_skips_every_stage(sample_run: RunSummary) -> None:

@@ -74,3 +74,31 @@ def test_a_role_never_outlives_a_change_of_kind(extractor: Extractor) -> None:
     for mentions in extractor.extract(texts):
         for m in mentions:
             assert m.relation is None or m.kind == "Person", m
+
+
+def test_everyday_words_are_genres_only_with_a_cue(extractor: Extractor) -> None:
+    kinds = {k: v[0] for k, v in _found(extractor, "They live in a house in the country.").items()}
+    assert "house" not in kinds and "country" not in kinds
+    got = _found(extractor, "A soul singer who loves house music, disco and electronic.")
+    assert {"soul", "house", "disco", "electronic"} <= {
+        k for k, v in got.items() if v[0] == "Genre"
+    }
+    # the word left to NER: "the Cold War" is an event (a theme), not the war genre
+    got = _found(extractor, "A spy thriller set in Berlin during the Cold War.")
+    assert got.get("Cold War", ("",))[0] == "Theme" and "war" not in got
+
+
+def test_spellings_merge_but_different_people_and_places_do_not(extractor: Extractor) -> None:
+    assert extractor.canonicalize(["Björk", "Bjork", "BJORK"], kind="Person") == ["Björk"] * 3
+    assert len(set(extractor.canonicalize(["Hip-Hop", "hiphop", "hip hop"], kind="Genre"))) == 1
+    assert len(set(extractor.canonicalize(["North Korea", "South Korea"], kind="Place"))) == 2
+    assert len(set(extractor.canonicalize(["60s", "80s"], kind="Theme"))) == 2
+    assert len(set(extractor.canonicalize(["prison", "prison escape"], kind="Theme"))) == 2
+
+
+def test_tags_keep_their_kind_or_become_one_theme(extractor: Extractor) -> None:
+    found = extractor.extract_tags(["Tom Hanks", "dark comedy", "twist ending", "sci-fi"])
+    assert [(m.kind, m.canonical) for m in found[0]] == [("Person", "Tom Hanks")]
+    assert [(m.kind, m.canonical) for m in found[1]] == [("Mood", "dark"), ("Genre", "comedy")]
+    assert [(m.kind, m.canonical) for m in found[2]] == [("Theme", "twist ending")]
+    assert [(m.kind, m.canonical) for m in found[3]] == [("Genre", "science fiction")]
