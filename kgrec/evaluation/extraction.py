@@ -197,12 +197,13 @@ def merge_scores(pairs: Sequence[MergePair], canonicalize: Canonicalize) -> dict
 
 def predict_gold(extractor: Any, gold: Sequence[GoldText]) -> list[list[Any]]:
     """Run ``extractor`` over the gold texts the way the pipeline treats each source:
-    tags through ``extract_tags``, every other text through ``extract``."""
+    tags through ``extract_tags``, descriptions and users' words through ``extract``."""
     texts = [g for g in gold if g.source != "tag"]
     tags = [g for g in gold if g.source == "tag"]
-    found = dict(
-        zip([g.id for g in texts], extractor.extract([g.text for g in texts]), strict=True)
+    got = extractor.extract(
+        [g.text for g in texts], descriptions=[g.source == "overview" for g in texts]
     )
+    found = dict(zip([g.id for g in texts], got, strict=True))
     found.update(
         zip([g.id for g in tags], extractor.extract_tags([g.text for g in tags]), strict=True)
     )

@@ -126,12 +126,16 @@ class Canonicalizer:
         return {raw: result.get(clean_surface(raw), clean_surface(raw)) for raw in names}
 
     def _link_surnames(self, names: list[str], result: dict[str, str]) -> None:
+        """A lone name links to the one full name ending in it ("Nolan" → "Christopher
+        Nolan") unless it is also some full name's first word: then it is a first name
+        ("Harry" of "Harry Potter" is not "Dirty Harry")."""
         full = [n for n in dict.fromkeys([*self.anchors.get("Person", []), *names]) if " " in n]
         by_last: dict[str, set[str]] = {}
+        first_words = {fold_key(n.split()[0]) for n in full}
         for name in full:
             by_last.setdefault(fold_key(name.split()[-1]), set()).add(name)
         for name in names:
-            if " " not in name:
+            if " " not in name and fold_key(name) not in first_words:
                 owners = by_last.get(fold_key(name), set())
                 if len(owners) == 1:
                     result[name] = next(iter(owners))

@@ -38,7 +38,9 @@ def extract_dataset(
     owners = [("Item", i, t) for i, t in zip(items["item_id"], items.get("text", ""), strict=False)]
     owners += [("User", u, t) for u, t in zip(users["user_id"], users["text"], strict=True)]
     owners = [o for o in owners if isinstance(o[2], str) and o[2].strip()]
-    found = extractor.extract([o[2] for o in owners], feed=feed)
+    found = extractor.extract(
+        [o[2] for o in owners], feed=feed, descriptions=[o[0] == "Item" for o in owners]
+    )
     rows = [
         {"owner_label": label, "owner_id": oid, "source": "text", **m.to_dict()}
         for (label, oid, _), mentions in zip(owners, found, strict=True)

@@ -81,9 +81,14 @@ class Extractor:
         self,
         texts: Sequence[str],
         feed: Callable[[Sequence[str]], Iterable[str]] | None = None,
+        descriptions: Sequence[bool] | None = None,
     ) -> list[list[Mention]]:
         """Mentions per text, with canonical names resolved across all the texts given.
-        ``feed`` wraps the texts on their way into spaCy (a progress bar, say)."""
+
+        ``feed`` wraps the texts on their way into spaCy (a progress bar, say).
+        ``descriptions`` marks the texts that describe an item (default: none): there, a
+        lone first name with no role ("Jack falls for Rose") is a character, not a person
+        linked to the item, and is left out; a user who writes "I love Nolan" means one."""
         stream = feed(texts) if feed is not None else texts
         raw = [
             self._mentions(doc)
@@ -92,6 +97,11 @@ class Extractor:
             )
         ]
         raw = [_link_surnames_in_text(m) for m in self._vote_kinds(raw)]
+        if descriptions is not None:
+            raw = [
+                [m for m in mentions if not _character(m)] if desc else mentions
+                for mentions, desc in zip(raw, descriptions, strict=True)
+            ]
         by_kind: dict[str, list[str]] = {}
         for mentions in raw:
             for m in mentions:
@@ -237,6 +247,11 @@ class Extractor:
             relation,
             polarity(span),
         )
+
+
+def _character(m: Mention) -> bool:
+    """A lone name NER found, with no role: in an item's description, a character."""
+    return m.kind == "Person" and m.score == NER_SCORE and not m.relation and " " not in m.canonical
 
 
 def _link_surnames_in_text(mentions: list[Mention]) -> list[Mention]:

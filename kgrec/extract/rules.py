@@ -24,10 +24,15 @@ _LEADING_NOISE = {"starring", "stars", "director", "directed", "with", "featurin
 
 
 def trim_name(span: Span) -> Span:
-    """Drop role words NER sometimes swallows ("Starring Kenji Kaminski") and a trailing "'s"."""
+    """Drop role words and lower-case words NER sometimes swallows ("Starring Kenji
+    Kaminski", "jewel thief Tony") and a trailing "'s"."""
     start, end = span.start, span.end
     doc = span.doc
-    while start < end and (doc[start].lower_ in _LEADING_NOISE or doc[start].pos_ == "DET"):
+    while start < end and (
+        doc[start].lower_ in _LEADING_NOISE
+        or doc[start].pos_ == "DET"
+        or (span.label_ == "PERSON" and doc[start].is_lower)  # "jewel thief Tony"
+    ):
         start += 1
     while end > start and doc[end - 1].tag_ == "POS":
         end -= 1
