@@ -35,6 +35,12 @@ def extract_dataset(
     canonicalised together so a user's "sci-fi" and an item's "science fiction" meet in
     one node. ``feed`` wraps the texts on their way into spaCy (e.g. a progress bar)."""
     items, users = dataset.items, dataset.users
+    # tags first: the people they name ("Tom Hanks") are then known to the ruler, so
+    # spaCy labels them right in descriptions, and lone surnames can link to them
+    tag_rows = _tag_mentions(items, extractor) if "tags" in items.columns else []
+    extractor.know(
+        {"Person": sorted({str(r["canonical"]) for r in tag_rows if r["kind"] == "Person"})}
+    )
     owners = [("Item", i, t) for i, t in zip(items["item_id"], items.get("text", ""), strict=False)]
     owners += [("User", u, t) for u, t in zip(users["user_id"], users["text"], strict=True)]
     owners = [o for o in owners if isinstance(o[2], str) and o[2].strip()]
@@ -66,9 +72,7 @@ def extract_dataset(
             }
             for idx, raw, canon in zip(genres.index, genres, canonical, strict=True)
         ]
-    if "tags" in items.columns:
-        rows += _tag_mentions(items, extractor)
-    frame = pd.DataFrame(rows, columns=MENTION_FRAME_COLUMNS)
+    frame = pd.DataFrame(rows + tag_rows, columns=MENTION_FRAME_COLUMNS)
     return frame.astype({"start": "int64", "end": "int64", "polarity": "int64", "score": "float64"})
 
 

@@ -65,6 +65,23 @@ class Extractor:
         add_entity_ruler(nlp, schema, known_names)
         return cls(nlp, schema, config, encoder, anchors)
 
+    def know(self, names: Mapping[str, Iterable[str]]) -> None:
+        """Add names known from metadata or tags (``{"Person": [...]}``): the EntityRuler
+        labels them from now on, and they become anchors for canonicalisation."""
+        ruler = self.nlp.get_pipe("kgrec_ruler")
+        patterns = [
+            {"label": kind, "pattern": name, "id": name}
+            for kind, values in names.items()
+            for name in values
+            if name
+        ]
+        if patterns:
+            with self.nlp.select_pipes(enable=[]):
+                ruler.add_patterns(patterns)  # type: ignore[attr-defined]
+        for kind, values in names.items():
+            known = self.canonicalizer.anchors.setdefault(kind, [])
+            known.extend(v for v in values if v not in known)
+
     @property
     def encoder(self) -> TextEncoder:
         """The BERT encoder (loaded on first use)."""
