@@ -102,3 +102,20 @@ def test_tags_keep_their_kind_or_become_one_theme(extractor: Extractor) -> None:
     assert [(m.kind, m.canonical) for m in found[1]] == [("Mood", "dark"), ("Genre", "comedy")]
     assert [(m.kind, m.canonical) for m in found[2]] == [("Theme", "twist ending")]
     assert [(m.kind, m.canonical) for m in found[3]] == [("Genre", "science fiction")]
+
+
+def test_known_names_are_labelled_and_anchor_surnames() -> None:
+    ex = Extractor.from_config()
+    ex.know({"Person": ["Ingrid Okonkwo-Larsen"]})
+    [mentions] = ex.extract(["A drama starring Ingrid Okonkwo-Larsen as a pianist."])
+    people = [m for m in mentions if m.kind == "Person"]
+    assert [(m.canonical, m.score) for m in people] == [("Ingrid Okonkwo-Larsen", 1.0)]
+    assert ex.canonicalize(["Okonkwo-Larsen"], kind="Person") == ["Ingrid Okonkwo-Larsen"]
+
+
+def test_characters_in_descriptions_are_not_people(extractor: Extractor) -> None:
+    text = "Directed by Christopher Nolan, the film follows Jack, a thief in London."
+    [desc] = extractor.extract([text], descriptions=[True])
+    assert {m.canonical for m in desc if m.kind == "Person"} == {"Christopher Nolan"}
+    [plain] = extractor.extract([text])  # not marked a description: the name stays
+    assert "Jack" in {m.canonical for m in plain if m.kind == "Person"}
