@@ -36,9 +36,20 @@ ML100K_GENRES = [
 _YEAR = re.compile(r"\s*\((\d{4})\)\s*$")
 
 
+#: MovieLens files a title's leading article at its end: "Heat, The", "Vie en rose, La".
+_ARTICLE = re.compile(r"^(.*), (The|A|An|La|Le|Les|L'|Il|El|Los|Las|Der|Die|Das)$")
+
+
 def _title_year(titles: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Title without the year, its article moved back to the front, and the year."""
     year = titles.str.extract(_YEAR, expand=False)
-    return titles.str.replace(_YEAR, "", regex=True).str.strip(), pd.to_numeric(year)
+    plain = titles.str.replace(_YEAR, "", regex=True).str.strip()
+    plain = plain.str.replace(
+        _ARTICLE,
+        lambda m: f"{m.group(2)}{'' if m.group(2).endswith(chr(39)) else ' '}{m.group(1)}",
+        regex=True,
+    )
+    return plain, pd.to_numeric(year)
 
 
 def load_movielens(folder: Path, overviews: Sequence[Path] = ()) -> Dataset:

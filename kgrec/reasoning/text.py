@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kgrec.reasoning.paths import Path
+from kgrec.reasoning.paths import Path, PathNode
 
 #: How an attribute reads after "also" / "both", per item–attribute relationship.
 _ATTRIBUTE_PHRASE = {
@@ -30,6 +30,11 @@ def _titles(names: Sequence[str], most: int = 2) -> str:
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
+def _person(node: PathNode) -> str:
+    """A user as a sentence names them: their name, or "user 42" where the data has none."""
+    return f"user {node.name}" if node.name == node.node_id.split(":", 1)[-1] else node.name
+
+
 def _group_key(path: Path) -> tuple[str, ...]:
     labels = tuple(n.label for n in path.nodes)
     if len(path.nodes) == 3 and labels[1] == "User":
@@ -46,13 +51,13 @@ def _group_key(path: Path) -> tuple[str, ...]:
 def _clause(kind: str, paths: list[Path], first: bool) -> str:
     head = paths[0]
     if kind == "friends":
-        names = list(dict.fromkeys(p.nodes[1].name for p in paths))
+        names = list(dict.fromkeys(_person(p.nodes[1]) for p in paths))
         who = (
-            "your friend " + names[0]
+            f"your friend {names[0]}"
             if len(names) == 1
-            else "your friends " + " and ".join(names[:2])
+            else f"your friends {names[0]} and {names[1]}"
         )
-        return f"{who} listened to it" if first else f"{who} liked it"
+        return f"{who} liked it" if first else f"{who} liked it too"
     if kind == "said":
         names = [p.nodes[1].name for p in paths]
         verb = "like" if head.relationships[0] == "LIKES" else "mentioned"
