@@ -1,5 +1,6 @@
 import math
 
+import numpy as np
 import pytest
 import torch
 
@@ -24,3 +25,27 @@ def test_users_without_truth_are_skipped_and_misses_score_zero() -> None:
     m = ranking_metrics(lambda b: scores[b], 2, [[], []], [[], [2]], ks=(1,), chunk=1)
     assert m["users"] == 1.0
     assert m["ndcg@1"] == 0.0 and m["mrr@1"] == 0.0
+
+
+def test_candidates_novelty_and_diversity_by_hand() -> None:
+    # 3 users, 4 items; item 3 is not a candidate (not in the benchmark's files)
+    scores = torch.tensor([[0.0, 1.0, 2.0, 9.0]] * 3)
+    pop = np.array([3, 1, 1, 0])  # training interactions per item
+    vecs = torch.tensor([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.0, 1.0]])
+    m = ranking_metrics(
+        lambda b: scores[b],
+        3,
+        [[], [], []],
+        [[2], [1], [0]],
+        ks=(2,),
+        candidates=[0, 1, 2],
+        popularity=pop,
+        item_vectors=vecs,
+    )
+    # every user's top-2 is [2, 1] (item 3 may not be ranked)
+    assert m["hit@2"] == pytest.approx(2 / 3)
+    assert m["coverage@2"] == pytest.approx(2 / 3)  # 2 of the 3 candidates shown
+    # self-information of items 2 and 1: -log2(1/3) each
+    assert m["novelty@2"] == pytest.approx(math.log2(3))
+    # items 2 and 1 are orthogonal: cosine distance 1
+    assert m["diversity@2"] == pytest.approx(1.0)

@@ -19,6 +19,9 @@ def ranking_metrics(
     truth: Sequence[Sequence[int]],
     ks: Sequence[int] = (10, 20),
     chunk: int = 1024,
+    candidates: Sequence[int] | None = None,
+    popularity: np.ndarray | None = None,
+    item_vectors: torch.Tensor | None = None,
 ) -> dict[str, float]:
     """Recall, NDCG, Hit, MRR and Precision at each k, and catalogue coverage at each k.
 
@@ -26,6 +29,13 @@ def ranking_metrics(
     testing); ``truth[u]`` the held-out item positions. Users without truth are skipped.
     NDCG uses binary relevance, a log2 discount and IDCG over min(|truth|, k). Users are
     scored ``chunk`` at a time so memory stays bounded.
+
+    ``candidates``: the only item positions that may be ranked (e.g. the items of a
+    benchmark's split files; default every item); coverage is over them. With
+    ``popularity`` (training interactions per item), ``novelty@k`` is the mean
+    self-information -log2(share of users who had the item) of the recommended items.
+    With ``item_vectors`` (one L2-normalised row per item), ``diversity@k`` is the mean
+    pairwise cosine distance within each top-k list (intra-list diversity).
     """
     kmax = max(ks)
     sums = {f"{m}@{k}": 0.0 for k in ks for m in ("recall", "ndcg", "hit", "mrr", "precision")}
@@ -33,13 +43,32 @@ def ranking_metrics(
     evaluated = 0
     users = [u for u in range(n_users) if len(truth[u]) > 0]
     discount = 1.0 / np.log2(np.arange(2, kmax + 2))
+    blocked: torch.Tensor | None = None
+    extra = {f"{m}@{k}": 0.0 for k in ks for m in ("novelty", "diversity")}
+    info = None
+    if popularity is not None:
+        share = np.asarray(popularity, dtype=float) / max(n_users, 1)
+        info = -np.log2(np.clip(share, 1.0 / max(n_users, 1), 1.0))
     for start in range(0, len(users), chunk):
         batch = users[start : start + chunk]
         scores = score_fn(torch.as_tensor(batch, dtype=torch.long)).float().clone()
+        if candidates is not None and blocked is None:
+            blocked = torch.ones(scores.size(1), dtype=torch.bool)
+            blocked[torch.as_tensor(list(candidates), dtype=torch.long)] = False
+        if blocked is not None:
+            scores[:, blocked] = -math.inf
         for row, u in enumerate(batch):
             if len(exclude[u]):
                 scores[row, torch.as_tensor(list(exclude[u]), dtype=torch.long)] = -math.inf
         top = torch.topk(scores, min(kmax, scores.size(1)), dim=1).indices.cpu().numpy()
+        for k in ks:
+            if info is not None:
+                extra[f"novelty@{k}"] += float(info[top[:, :k]].mean(axis=1).sum())
+            if item_vectors is not None and k > 1:
+                v = item_vectors[torch.as_tensor(top[:, :k])]
+                own = (v * v).sum(dim=(1, 2))
+                sim = (v @ v.transpose(1, 2)).sum(dim=(1, 2)) - own  # off-diagonal sum
+                extra[f"diversity@{k}"] += float((1.0 - sim / (k * (k - 1))).sum())
         for row, u in enumerate(batch):
             relevant = set(truth[u])
             hits = np.array([item in relevant for item in top[row]], dtype=float)
@@ -56,7 +85,12 @@ def ranking_metrics(
                 shown[k].update(int(i) for i in top[row, :k])
             evaluated += 1
     n_items = score_fn(torch.as_tensor(users[:1], dtype=torch.long)).size(1) if users else 1
+    n_ranked = len(set(candidates)) if candidates is not None else n_items
     out = {name: value / max(evaluated, 1) for name, value in sums.items()}
-    out |= {f"coverage@{k}": len(shown[k]) / n_items for k in ks}
+    out |= {f"coverage@{k}": len(shown[k]) / max(n_ranked, 1) for k in ks}
+    if info is not None:
+        out |= {f"novelty@{k}": extra[f"novelty@{k}"] / max(evaluated, 1) for k in ks}
+    if item_vectors is not None:
+        out |= {f"diversity@{k}": extra[f"diversity@{k}"] / max(evaluated, 1) for k in ks if k > 1}
     out["users"] = float(evaluated)
     return out
