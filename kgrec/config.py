@@ -161,6 +161,26 @@ class RecommendConfig(_Frozen):
     write_back: bool = Field(True, description="Write (:User)-[:RECOMMENDED]->(:Item) edges.")
 
 
+Baseline = Literal["popularity", "itemknn", "ease"]
+BASELINES: tuple[Baseline, ...] = ("popularity", "itemknn", "ease")
+
+
+class EvalConfig(_Frozen):
+    """Which baselines the train stage scores beside kgrec, with the same evaluator."""
+
+    baselines: list[Baseline] = Field(
+        default_factory=lambda: list(BASELINES),
+        description="Baselines scored on the test split; their settings are chosen on valid.",
+    )
+    knn_neighbours: list[int] = Field(
+        default_factory=lambda: [50, 100, 200], description="ItemKNN neighbour counts tried."
+    )
+    ease_lambdas: list[float] = Field(
+        default_factory=lambda: [10.0, 50.0, 200.0, 500.0, 1000.0],
+        description="EASE L2 weights tried.",
+    )
+
+
 class PipelineConfig(_Frozen):
     """A whole pipeline: data → extract → graph → store → train → recommend."""
 
@@ -177,6 +197,7 @@ class PipelineConfig(_Frozen):
     extract: ExtractConfig = ExtractConfig()
     model: ModelConfig = ModelConfig()
     recommend: RecommendConfig = RecommendConfig()
+    eval: EvalConfig = EvalConfig()
 
     def resolved_work_dir(self) -> Path:
         """The work directory, with the default applied."""

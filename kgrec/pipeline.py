@@ -39,7 +39,7 @@ from kgrec.config import PipelineConfig
 from kgrec.data.dataset import Dataset
 from kgrec.data.loaders import SAMPLE_DIR, load_dataset
 from kgrec.data.split import read_split_files, split_interactions
-from kgrec.evaluation.ranking import ranking_metrics
+from kgrec.evaluation.ranking import ScoreFn, ranking_metrics
 from kgrec.extract.corpus import extract_dataset, node_texts
 from kgrec.extract.encoder import TextEncoder
 from kgrec.extract.extractor import Extractor
@@ -51,6 +51,7 @@ from kgrec.graph.report import save_counts_chart
 from kgrec.graph.schema import schema_path
 from kgrec.models.baselines import popularity_scores
 from kgrec.models.checkpoint import save_checkpoint
+from kgrec.models.linear import choose_on_valid, ease, itemknn
 from kgrec.models.train import Holdout, propagate, score_function, train_fusion
 from kgrec.progress import Progress, Silent
 from kgrec.store import open_store
@@ -136,7 +137,7 @@ class Pipeline:
         )
         graph = _digest(extract)
         store = _digest(graph, c.store)
-        train = _digest(graph, c.model.model_dump(mode="json"))
+        train = _digest(graph, c.model.model_dump(mode="json"), c.eval.model_dump(mode="json"))
         recommend = _digest(train, store, c.recommend.model_dump(mode="json"))
         return {
             "data": data,
@@ -333,19 +334,40 @@ class Pipeline:
         bar = iter(self.progress.track(range(cfg.epochs), cfg.epochs, "training (valid split)"))
         result = train_fusion(gt, tr, cfg, Holdout(tr_l, va_l), progress=_advance(bar))
         known = [a + b for a, b in zip(tr_l, va_l, strict=True)]
+        # a benchmark's split files name the items that are ranked; otherwise all are
+        candidates = (
+            sorted(set(tr[:, 1]) | set(va[:, 1]) | set(te[:, 1]))
+            if self.config.split.method == "files"
+            else None
+        )
         with torch.inference_mode():
             kgrec_fn = score_function(propagate(result.model, gt, torch.device("cpu")), gt)
-        models = {
-            "kgrec": ranking_metrics(kgrec_fn, len(users), known, te_l),
-            "popularity": ranking_metrics(
-                popularity_scores(tr, len(items)), len(users), known, te_l
-            ),
-        }
+        popularity = np.bincount(tr[:, 1], minlength=len(items))
+        item_vectors = torch.nn.functional.normalize(gt.text[gt.items], dim=1)
+
+        def on_test(fn: ScoreFn) -> dict[str, float]:
+            return ranking_metrics(
+                fn,
+                len(users),
+                known,
+                te_l,
+                candidates=candidates,
+                popularity=popularity,
+                item_vectors=item_vectors,
+            )
+
+        models = {"kgrec": on_test(kgrec_fn)}
+        chosen: dict[str, Any] = {}
+        for name, fn, choice in self._baselines(tr, tr_l, va_l, len(users), len(items), candidates):
+            models[name] = on_test(fn)
+            if choice:
+                chosen[name] = choice
         metrics: dict[str, Any] = {
             "dataset": self.config.name,
             "split": self.config.split.method,
             "models": models,
             "best_epoch": result.best_epoch,
+            "baseline_choices": chosen,
             "history": result.history,
             "sizes": {"train": len(tr), "valid": len(va), "test": len(te)},
         }
@@ -374,6 +396,37 @@ class Pipeline:
             {"refit": cfg.refit, "best_epoch": result.best_epoch},
         )
         (self.work_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))
+
+    def _baselines(
+        self,
+        tr: np.ndarray,
+        tr_l: list[list[int]],
+        va_l: list[list[int]],
+        n_users: int,
+        n_items: int,
+        candidates: list[int] | None,
+    ) -> Iterator[tuple[str, ScoreFn, dict[str, Any]]]:
+        """Each configured baseline, its settings chosen on the valid split."""
+        ev = self.config.eval
+        for name in ev.baselines:
+            if name == "popularity":
+                yield name, popularity_scores(tr, n_items), {}
+                continue
+            fit: Callable[[float], ScoreFn]
+            if name == "itemknn":
+                grid: list[float] = [float(n) for n in ev.knn_neighbours]
+
+                def fit(v: float) -> ScoreFn:
+                    return itemknn(tr, n_users, n_items, neighbours=int(v))
+            else:
+                grid = list(ev.ease_lambdas)
+
+                def fit(v: float) -> ScoreFn:
+                    return ease(tr, n_users, n_items, lam=v)
+
+            steps = self.progress.track(grid, len(grid), f"{name}: settings chosen on valid")
+            value, fn, tried = choose_on_valid(fit, steps, n_users, tr_l, va_l, candidates)
+            yield name, fn, {"value": value, "tried": tried}
 
     def _recommend(self) -> None:
         rec = Recommender.load(self.work_dir)
