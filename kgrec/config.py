@@ -161,8 +161,8 @@ class RecommendConfig(_Frozen):
     write_back: bool = Field(True, description="Write (:User)-[:RECOMMENDED]->(:Item) edges.")
 
 
-Baseline = Literal["popularity", "itemknn", "ease"]
-BASELINES: tuple[Baseline, ...] = ("popularity", "itemknn", "ease")
+Baseline = Literal["popularity", "itemknn", "ease", "bpr", "lightgcn"]
+BASELINES: tuple[Baseline, ...] = ("popularity", "itemknn", "ease", "bpr", "lightgcn")
 
 
 class EvalConfig(_Frozen):
@@ -170,7 +170,9 @@ class EvalConfig(_Frozen):
 
     baselines: list[Baseline] = Field(
         default_factory=lambda: list(BASELINES),
-        description="Baselines scored on the test split; their settings are chosen on valid.",
+        description="Baselines scored on the test split; their settings are chosen on valid. "
+        "bpr (BPR-MF) and lightgcn (PyG's LightGCN) train with [model]'s dim, lr, batch size, "
+        "epochs and early stopping.",
     )
     knn_neighbours: list[int] = Field(
         default_factory=lambda: [50, 100, 200], description="ItemKNN neighbour counts tried."

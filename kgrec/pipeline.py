@@ -51,6 +51,7 @@ from kgrec.graph.report import save_counts_chart
 from kgrec.graph.schema import schema_path
 from kgrec.models.baselines import popularity_scores
 from kgrec.models.checkpoint import save_checkpoint
+from kgrec.models.lightgcn import train_lightgcn
 from kgrec.models.linear import choose_on_valid, ease, itemknn
 from kgrec.models.train import Holdout, propagate, score_function, train_fusion
 from kgrec.progress import Progress, Silent
@@ -411,6 +412,24 @@ class Pipeline:
         for name in ev.baselines:
             if name == "popularity":
                 yield name, popularity_scores(tr, n_items), {}
+                continue
+            if name in ("bpr", "lightgcn"):
+                cfg = self.config.model
+                bar = iter(
+                    self.progress.track(range(cfg.epochs), cfg.epochs, f"{name} (valid split)")
+                )
+                run = train_lightgcn(
+                    tr,
+                    n_users,
+                    n_items,
+                    tr_l,
+                    va_l,
+                    cfg,
+                    layers=0 if name == "bpr" else None,
+                    candidates=candidates,
+                    progress=_advance(bar),
+                )
+                yield name, run.score, {"best_epoch": run.best_epoch}
                 continue
             fit: Callable[[float], ScoreFn]
             if name == "itemknn":

@@ -22,6 +22,10 @@ def rec(sample_run: RunSummary) -> Recommender:
 
 def test_gnn_beats_popularity_on_held_out_test(sample_run: RunSummary) -> None:
     models = sample_run.metrics["models"]
+    assert set(models) == {"kgrec", "popularity", "itemknn", "ease", "bpr", "lightgcn"}
+    for name in ("itemknn", "ease", "lightgcn"):  # the baselines are real models, not stubs
+        assert models[name]["ndcg@10"] > models["popularity"]["ndcg@10"], name
+    assert models["kgrec"]["novelty@10"] > models["popularity"]["novelty@10"]
     assert models["kgrec"]["ndcg@10"] > 1.5 * models["popularity"]["ndcg@10"]
     assert models["kgrec"]["recall@10"] > models["popularity"]["recall@10"]
     assert sample_run.counts["(:Person)"] > 50 and sample_run.counts["[:DIRECTED_BY]"] > 100

@@ -15,6 +15,7 @@ from kgrec.device import resolve_device
 from kgrec.evaluation.ranking import ScoreFn, ranking_metrics
 from kgrec.graph.export import GraphTensors
 from kgrec.models.fusion import FusionGNN, Propagated
+from kgrec.models.sampling import sample_negatives
 
 #: Called after each epoch with (epoch, loss, valid NDCG@10 or None).
 Progress = Callable[[int, float, float | None], None]
@@ -77,6 +78,7 @@ def train_fusion(
     """
     torch.manual_seed(config.seed)
     rng = np.random.default_rng(config.seed)
+    gen = torch.Generator().manual_seed(config.seed)
     device = resolve_device(config.device)
     model = build_model(gt, config).to(device)
     opt = torch.optim.Adam(model.parameters(), lr=config.lr)
@@ -95,9 +97,7 @@ def train_fusion(
         for start in range(0, len(order), config.batch_size):
             batch = torch.as_tensor(train_pairs[order[start : start + config.batch_size]])
             users, pos = batch[:, 0], batch[:, 1]
-            neg = torch.randint(0, n_items, (len(batch),))
-            clash = torch.isin(users * n_items + neg, known)
-            neg[clash] = torch.randint(0, n_items, (int(clash.sum()),))  # one re-draw is enough
+            neg = sample_negatives(users, n_items, known, gen)
             prop = propagate(model, gt, device)
             u_ix, p_ix, n_ix = (
                 user_nodes[users.to(device)],
