@@ -87,7 +87,7 @@ def train_lightgcn(
             opt.zero_grad()
             loss.backward()
             opt.step()
-            losses.append(float(loss))
+            losses.append(loss.item())
         row = {"epoch": float(epoch), "loss": float(np.mean(losses))}
         if epoch % config.eval_every == 0 or epoch == config.epochs:
             model.eval()
