@@ -45,6 +45,7 @@ def main() -> None:
             work = Path(tmp) / "sample"
             Pipeline(PipelineConfig(work_dir=work)).run()
         config = PipelineConfig.model_validate_json((work / "pipeline.json").read_text())
+        config = config.model_copy(update={"work_dir": work})
         pipe = Pipeline(config)
         dataset = pipe._dataset()
         train = pd.read_parquet(work / "data" / "train.parquet")
