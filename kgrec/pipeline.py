@@ -333,14 +333,14 @@ class Pipeline:
         tr_l, va_l, te_l = per_user(tr), per_user(va), per_user(te)
         cfg = self.config.model
         bar = iter(self.progress.track(range(cfg.epochs), cfg.epochs, "training (valid split)"))
-        result = train_fusion(gt, tr, cfg, Holdout(tr_l, va_l), progress=_advance(bar))
-        known = [a + b for a, b in zip(tr_l, va_l, strict=True)]
         # a benchmark's split files name the items that are ranked; otherwise all are
         candidates = (
             sorted(set(tr[:, 1]) | set(va[:, 1]) | set(te[:, 1]))
             if self.config.split.method == "files"
             else None
         )
+        result = train_fusion(gt, tr, cfg, Holdout(tr_l, va_l, candidates), progress=_advance(bar))
+        known = [a + b for a, b in zip(tr_l, va_l, strict=True)]
         with torch.inference_mode():
             kgrec_fn = score_function(propagate(result.model, gt, torch.device("cpu")), gt)
         popularity = np.bincount(tr[:, 1], minlength=len(items))

@@ -9,7 +9,6 @@ protocol as kgrec's own model, scored by the same evaluator.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -19,6 +18,7 @@ from torch_geometric.nn.models import LightGCN
 
 from kgrec.config import ModelConfig
 from kgrec.evaluation.ranking import ScoreFn, ranking_metrics
+from kgrec.models.early_stop import EarlyStopping
 from kgrec.models.sampling import sample_negatives
 from kgrec.models.train import Progress
 
@@ -59,7 +59,7 @@ def train_lightgcn(
     edges = user_item_edges(train_pairs, n_users)
     pairs = torch.as_tensor(train_pairs)
     known = pairs[:, 0] * n_items + pairs[:, 1]
-    best, best_epoch, since, state = -1.0, 0, 0, None
+    early = EarlyStopping(config.patience)
     history: list[dict[str, float]] = []
 
     def scorer() -> ScoreFn:
@@ -95,17 +95,12 @@ def train_lightgcn(
                 scorer(), n_users, exclude, valid, ks=(10,), candidates=candidates
             )["ndcg@10"]
             row["valid_ndcg@10"] = ndcg
-            if ndcg > best:
-                best, best_epoch, since = ndcg, epoch, 0
-                state = copy.deepcopy(model.state_dict())
-            else:
-                since += 1
+            early.update(epoch, ndcg, model)
         history.append(row)
         if progress is not None:
             progress(epoch, row["loss"], row.get("valid_ndcg@10"))
-        if since >= config.patience:
+        if early.stop:
             break
-    if state is not None:
-        model.load_state_dict(state)
+    early.restore(model)
     model.eval()
-    return BaselineRun(scorer(), best_epoch, history)
+    return BaselineRun(scorer(), early.best_epoch, history)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -14,6 +13,7 @@ from kgrec.config import ModelConfig
 from kgrec.device import resolve_device
 from kgrec.evaluation.ranking import ScoreFn, ranking_metrics
 from kgrec.graph.export import GraphTensors
+from kgrec.models.early_stop import EarlyStopping
 from kgrec.models.fusion import FusionGNN, Propagated
 from kgrec.models.sampling import sample_negatives
 
@@ -27,6 +27,8 @@ class Holdout:
 
     exclude: Sequence[Sequence[int]]
     truth: Sequence[Sequence[int]]
+    #: the only item positions ranked (a benchmark's split files); None = every item
+    candidates: Sequence[int] | None = None
 
 
 @dataclass
@@ -87,8 +89,7 @@ def train_fusion(
     item_nodes = gt.items.to(device)
     known = torch.as_tensor(train_pairs[:, 0] * n_items + train_pairs[:, 1])
     total = epochs or config.epochs
-    best, best_epoch, since_best = -1.0, total, 0
-    best_state = None
+    early = EarlyStopping(config.patience)
     history: list[dict[str, float]] = []
     for epoch in range(1, total + 1):
         model.train()
@@ -122,22 +123,22 @@ def train_fusion(
             with torch.inference_mode():
                 fn = score_function(propagate(model, gt, device), gt)
                 valid = ranking_metrics(
-                    fn, len(gt.users), holdout.exclude, holdout.truth, ks=(10,)
+                    fn,
+                    len(gt.users),
+                    holdout.exclude,
+                    holdout.truth,
+                    ks=(10,),
+                    candidates=holdout.candidates,
                 )["ndcg@10"]
             row["valid_ndcg@10"] = valid
-            if valid > best:
-                best, best_epoch, since_best = valid, epoch, 0
-                best_state = copy.deepcopy(model.state_dict())
-            else:
-                since_best += 1
+            early.update(epoch, valid, model)
         history.append(row)
         if progress is not None:
             progress(epoch, row["loss"], valid)
-        if holdout is not None and since_best >= config.patience:
+        if holdout is not None and early.stop:
             break
-    if best_state is not None:
-        model.load_state_dict(best_state)
+    early.restore(model)
     model.eval()
     return TrainResult(
-        model=model.cpu(), best_epoch=best_epoch if holdout else total, history=history
+        model=model.cpu(), best_epoch=early.best_epoch if holdout else total, history=history
     )
