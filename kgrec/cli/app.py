@@ -166,7 +166,6 @@ def extract_eval(
             f"no gold set at {gold}: pass --gold FOLDER (mentions.jsonl + merge_pairs.tsv)"
         )
     config = load_config(pipeline).extract if pipeline else None
-    out = Console()
     result = evaluate_extraction(Extractor.from_config(config), gold)
     if as_json:
         for part in result["mentions"].values():

@@ -68,6 +68,8 @@ class Extractor:
     def know(self, names: Mapping[str, Iterable[str]]) -> None:
         """Add names known from metadata or tags (``{"Person": [...]}``): the EntityRuler
         labels them from now on, and they become anchors for canonicalisation."""
+        if "kgrec_ruler" not in self.nlp.pipe_names:
+            add_entity_ruler(self.nlp, self.schema)
         ruler = self.nlp.get_pipe("kgrec_ruler")
         patterns = [
             {"label": kind, "pattern": name, "id": name}
