@@ -178,6 +178,7 @@ def admin_import_rows_per_s(kg: KnowledgeGraph, folder: Path) -> float | None:
         "full",
         *args,
         "--overwrite-destination=true",
+        f"--report-file={home / 'import.report'}",
         "neo4j",
     ]
     start = time.perf_counter()

@@ -47,10 +47,10 @@ def main() -> None:
         config = PipelineConfig.model_validate_json((work / "pipeline.json").read_text())
         config = config.model_copy(update={"work_dir": work})
         pipe = Pipeline(config)
-        dataset = pipe._dataset()
+        dataset = pipe.dataset()
         train = pd.read_parquet(work / "data" / "train.parquet")
         mentions = pd.read_parquet(work / "extract" / "mentions.parquet")
-        gt = pipe._tensors(build_graph(dataset, mentions, train))
+        gt = pipe.tensors(build_graph(dataset, mentions, train))
     users = {gt.node_ids[int(n)]: k for k, n in enumerate(gt.users)}
     items = {gt.node_ids[int(n)]: k for k, n in enumerate(gt.items)}
     pairs = np.asarray(

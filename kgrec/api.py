@@ -229,7 +229,8 @@ class Recommender:
             self.config.extract.encoder_batch_size,
         )
         return Extractor.from_config(
-            self.config.extract,
+            # one text at a time: worker processes would cost more than they save
+            self.config.extract.model_copy(update={"n_process": 1}),
             anchors=anchors,
             encoder=encoder,
             known_names={"TITLE": titles, "Person": anchors.get("Person", [])},

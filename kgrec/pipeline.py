@@ -222,7 +222,8 @@ class Pipeline:
         summary.metrics = json.loads((self.work_dir / "metrics.json").read_text())
         return summary
 
-    def _dataset(self) -> Dataset:
+    def dataset(self) -> Dataset:
+        """The data set as the data stage saved it (after ``run``)."""
         return Dataset.load(self.work_dir / "data", name=self.config.name)
 
     def _read_store(self) -> KnowledgeGraph:
@@ -255,7 +256,7 @@ class Pipeline:
                 self.work_dir / "extract" / "mentions.parquet",
             )
             return
-        dataset = self._dataset()
+        dataset = self.dataset()
         known = {TITLE_LABEL: list(dataset.items["title"])} if "title" in dataset.items else {}
         extractor = Extractor.from_config(
             self.config.extract, known_names=known, encoder=self.encoder
@@ -269,7 +270,7 @@ class Pipeline:
         mentions.to_parquet(self.work_dir / "extract" / "mentions.parquet", index=False)
 
     def _graph(self) -> None:
-        dataset = self._dataset()
+        dataset = self.dataset()
         mentions = pd.read_parquet(self.work_dir / "extract" / "mentions.parquet")
         kg = build_graph(dataset, mentions)
         kg.save(self.work_dir / GRAPH_DIR)
@@ -297,7 +298,8 @@ class Pipeline:
         finally:
             store.close()
 
-    def _tensors(self, kg: KnowledgeGraph) -> GraphTensors:
+    def tensors(self, kg: KnowledgeGraph) -> GraphTensors:
+        """``kg`` as model inputs, with the node text embeddings the graph stage saved."""
         emb = pd.read_parquet(self.work_dir / EMBEDDINGS_FILE)
         return to_tensors(
             kg,
@@ -307,14 +309,14 @@ class Pipeline:
         )
 
     def _train(self) -> None:
-        dataset = self._dataset()
+        dataset = self.dataset()
         folder = self.work_dir / "data"
         train, valid, test = (
             pd.read_parquet(folder / f"{p}.parquet") for p in ("train", "valid", "test")
         )
         mentions = pd.read_parquet(self.work_dir / "extract" / "mentions.parquet")
         train_kg = build_graph(dataset, mentions, train)
-        gt = self._tensors(train_kg)
+        gt = self.tensors(train_kg)
         users = {gt.node_ids[int(n)]: k for k, n in enumerate(gt.users)}
         items = {gt.node_ids[int(n)]: k for k, n in enumerate(gt.items)}
 
@@ -375,7 +377,7 @@ class Pipeline:
         final_model, final_gt = result.model, gt
         if cfg.refit:
             full = KnowledgeGraph.load(self.work_dir / GRAPH_DIR)
-            final_gt = self._tensors(full)
+            final_gt = self.tensors(full)
             all_pairs = np.concatenate([tr, va, te])
             bar = iter(
                 self.progress.track(

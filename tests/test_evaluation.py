@@ -49,3 +49,11 @@ def test_candidates_novelty_and_diversity_by_hand() -> None:
     assert m["novelty@2"] == pytest.approx(math.log2(3))
     # items 2 and 1 are orthogonal: cosine distance 1
     assert m["diversity@2"] == pytest.approx(1.0)
+
+
+def test_diversity_skips_items_without_a_vector() -> None:
+    scores = torch.tensor([[3.0, 2.0, 1.0]])
+    vecs = torch.tensor([[1.0, 0.0], [0.0, 0.0], [1.0, 0.0]])  # item 1 has no text
+    m = ranking_metrics(lambda b: scores[b], 1, [[]], [[0]], ks=(3,), item_vectors=vecs)
+    # only the pair (0, 2) counts, and those two point the same way
+    assert m["diversity@3"] == pytest.approx(0.0)

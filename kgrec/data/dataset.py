@@ -45,11 +45,9 @@ class Dataset:
         inter, items, users = (
             pd.read_parquet(folder / f"{p}.parquet") for p in ("interactions", "items", "users")
         )
-        links_file = folder / "links.parquet"
-        links = pd.read_parquet(links_file) if links_file.exists() else None
         out = cls(inter, items, users, name=name)
-        if links is not None:
-            out.links = links
+        if (folder / "links.parquet").exists():  # folders saved before links existed lack it
+            out.links = pd.read_parquet(folder / "links.parquet")
         return out
 
 

@@ -212,7 +212,7 @@ def predict_gold(extractor: Any, gold: Sequence[GoldText]) -> list[list[Any]]:
 
 def choose_merge_threshold(
     pairs: Sequence[MergePair],
-    canonicalizer: Any,
+    extractor: Any,
     grid: Iterable[float] = (0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95),
     max_false_merge: float = 0.05,
 ) -> dict[str, Any]:
@@ -221,14 +221,15 @@ def choose_merge_threshold(
     The pairs are split alternately (even rows choose, odd rows report). The chosen
     threshold has the highest merge recall among those whose false-merge rate stays
     within ``max_false_merge``; ties go to the higher (more cautious) threshold.
-    ``canonicalizer`` is an :class:`kgrec.extract.Canonicalizer`; its threshold is
-    restored afterwards."""
+    ``extractor`` is an :class:`kgrec.extract.Extractor`; its canonicaliser's threshold
+    is restored afterwards."""
     choose, report = list(pairs[0::2]), list(pairs[1::2])
+    canonicalizer = extractor.canonicalizer
     old = canonicalizer.threshold
 
     def run(subset: Sequence[MergePair], threshold: float) -> dict[str, Any]:
         canonicalizer.threshold = threshold
-        return merge_scores(subset, lambda names, kind: _canonical(canonicalizer, names, kind))
+        return merge_scores(subset, lambda names, kind: extractor.canonicalize(names, kind))
 
     try:
         sweep = []
@@ -253,11 +254,6 @@ def choose_merge_threshold(
     }
 
 
-def _canonical(canonicalizer: Any, names: Sequence[str], kind: str) -> list[str]:
-    mapping: dict[str, str] = canonicalizer.canonical_map(kind, list(names))
-    return [mapping[n] for n in names]
-
-
 def evaluate_extraction(extractor: Any, gold_dir: Path) -> dict[str, Any]:
     """Everything ``kgrec extract-eval`` reports for ``extractor`` on the gold files in
     ``gold_dir``: mention scores per gold split ("dev", "blind") and over all texts,
@@ -270,10 +266,9 @@ def evaluate_extraction(extractor: Any, gold_dir: Path) -> dict[str, Any]:
         rows = [(g, p) for g, p in zip(gold, predicted, strict=True) if split in ("all", g.split)]
         mentions[split] = mention_scores([g for g, _ in rows], [p for _, p in rows])
         mentions[split]["texts"] = len(rows)
-    canon = extractor.canonicalizer
-    merges = merge_scores(pairs, lambda names, kind: _canonical(canon, names, kind))
+    merges = merge_scores(pairs, lambda names, kind: extractor.canonicalize(names, kind))
     return {
         "mentions": mentions,
-        "merges": {"threshold": canon.threshold, **merges},
-        "threshold_choice": choose_merge_threshold(pairs, canon),
+        "merges": {"threshold": extractor.canonicalizer.threshold, **merges},
+        "threshold_choice": choose_merge_threshold(pairs, extractor),
     }

@@ -34,8 +34,10 @@ def ranking_metrics(
     benchmark's split files; default every item); coverage is over them. With
     ``popularity`` (training interactions per item), ``novelty@k`` is the mean
     self-information -log2(share of users who had the item) of the recommended items.
-    With ``item_vectors`` (one L2-normalised row per item), ``diversity@k`` is the mean
-    pairwise cosine distance within each top-k list (intra-list diversity).
+    With ``item_vectors`` (one L2-normalised row per item; a zero row for an item without
+    one), ``diversity@k`` is the mean pairwise cosine distance within each top-k list
+    (intra-list diversity), over the pairs whose items both have a vector and the lists
+    that hold such a pair.
     """
     kmax = max(ks)
     sums = {f"{m}@{k}": 0.0 for k in ks for m in ("recall", "ndcg", "hit", "mrr", "precision")}
@@ -45,6 +47,7 @@ def ranking_metrics(
     discount = 1.0 / np.log2(np.arange(2, kmax + 2))
     blocked: torch.Tensor | None = None
     extra = {f"{m}@{k}": 0.0 for k in ks for m in ("novelty", "diversity")}
+    lists = dict.fromkeys(ks, 0)  # top-k lists with a pair of items that have vectors
     info = None
     if popularity is not None:
         share = np.asarray(popularity, dtype=float) / max(n_users, 1)
@@ -66,9 +69,13 @@ def ranking_metrics(
                 extra[f"novelty@{k}"] += float(info[top[:, :k]].mean(axis=1).sum())
             if item_vectors is not None and k > 1:
                 v = item_vectors[torch.as_tensor(top[:, :k])]
+                has = (v.norm(dim=2) > 0).float().sum(dim=1)
+                pairs = has * (has - 1)  # ordered pairs of items that both have a vector
                 own = (v * v).sum(dim=(1, 2))
                 sim = (v @ v.transpose(1, 2)).sum(dim=(1, 2)) - own  # off-diagonal sum
-                extra[f"diversity@{k}"] += float((1.0 - sim / (k * (k - 1))).sum())
+                ok = pairs > 0
+                extra[f"diversity@{k}"] += float((1.0 - sim[ok] / pairs[ok]).sum())
+                lists[k] += int(ok.sum())
         for row, u in enumerate(batch):
             relevant = set(truth[u])
             hits = np.array([item in relevant for item in top[row]], dtype=float)
@@ -91,6 +98,6 @@ def ranking_metrics(
     if info is not None:
         out |= {f"novelty@{k}": extra[f"novelty@{k}"] / max(evaluated, 1) for k in ks}
     if item_vectors is not None:
-        out |= {f"diversity@{k}": extra[f"diversity@{k}"] / max(evaluated, 1) for k in ks if k > 1}
+        out |= {f"diversity@{k}": extra[f"diversity@{k}"] / max(lists[k], 1) for k in ks if k > 1}
     out["users"] = float(evaluated)
     return out

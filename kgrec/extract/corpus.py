@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-
 import pandas as pd
 
 from kgrec.data.dataset import Dataset
-from kgrec.extract.extractor import Extractor
-
-#: Wraps texts on their way into spaCy: ``feed(texts)`` yields the same texts.
-Feed = Callable[[Sequence[str]], Iterable[str]]
+from kgrec.extract.extractor import Extractor, Feed
 
 MENTION_FRAME_COLUMNS = [
     "owner_label",

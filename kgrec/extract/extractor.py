@@ -20,6 +20,8 @@ from kgrec.graph.kg import normalise_key
 from kgrec.graph.schema import GraphSchema, load_schema
 
 RULER_SCORE, NER_SCORE, PHRASE_SCORE = 1.0, 0.85, 0.6
+#: Wraps texts on their way into spaCy (a progress bar, say): ``feed(texts)`` yields them.
+Feed = Callable[[Sequence[str]], Iterable[str]]
 #: Score of a tag that no rule recognised and that becomes a Theme as it is.
 TAG_THEME_SCORE = 0.7
 #: NER labels that may stand for a person's name when the wording gives a role.
@@ -99,7 +101,7 @@ class Extractor:
     def extract(
         self,
         texts: Sequence[str],
-        feed: Callable[[Sequence[str]], Iterable[str]] | None = None,
+        feed: Feed | None = None,
         descriptions: Sequence[bool] | None = None,
     ) -> list[list[Mention]]:
         """Mentions per text, with canonical names resolved across all the texts given.
