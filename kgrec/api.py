@@ -19,9 +19,9 @@ from kgrec.extract.extractor import Extractor
 from kgrec.graph.export import GraphTensors, to_tensors
 from kgrec.graph.kg import KnowledgeGraph, node_id
 from kgrec.models.checkpoint import load_checkpoint
-from kgrec.models.fusion import FusionGNN
+from kgrec.models.fit import KgrecFit
 from kgrec.models.train import propagate
-from kgrec.reasoning.paths import Neighbourhood, PathNode, PathScorer
+from kgrec.reasoning.paths import Explanation, Neighbourhood, PathNode, PathScorer
 from kgrec.reasoning.paths import Path as GraphPath
 from kgrec.reasoning.text import explanation_sentence
 
@@ -67,10 +67,12 @@ class Recommender:
         config: PipelineConfig,
         kg: KnowledgeGraph,
         gt: GraphTensors,
-        model: FusionGNN,
+        fitted: KgrecFit,
         work_dir: Path,
     ) -> None:
-        self.config, self.kg, self.gt, self.model, self.work_dir = config, kg, gt, model, work_dir
+        self.config, self.kg, self.gt, self.work_dir = config, kg, gt, work_dir
+        self.fitted, self.model = fitted, fitted.model
+        model = fitted.model
         with torch.inference_mode():
             self.prop = propagate(model, gt, torch.device("cpu"))
         self.scorer = PathScorer(gt, self.prop, model.num_layers)
@@ -104,8 +106,8 @@ class Recommender:
             use_attributes=config.model.use_attributes,
             text_dim=len(emb["vec"].iloc[0]) if len(emb) else 384,
         )
-        model, _ = load_checkpoint(work_dir / CHECKPOINT_FILE, gt)
-        return cls(config, kg, gt, model, work_dir)
+        fitted, _ = load_checkpoint(work_dir / CHECKPOINT_FILE, gt)
+        return cls(config, kg, gt, fitted, work_dir)
 
     @classmethod
     def from_pipeline(cls, path: str | Path) -> Recommender:
@@ -137,8 +139,8 @@ class Recommender:
         """The top ``k`` items for a known user, each with paths and a sentence."""
         user = self._node("User", user_id)
         hood = self.scorer.neighbourhood(user)
-        seen = self._seen.get(self.gt.node_ids[user], []) if exclude_seen else []
-        return self._rank(hood, self.prop.final[user], k, explain, seen)
+        liked = self._seen.get(self.gt.node_ids[user], [])
+        return self._rank(hood, self.prop.final[user], k, explain, liked, exclude_seen)
 
     def explain(self, user_id: str, item_id: str, top: int = 5) -> Recommendation:
         """Why ``item_id`` scores as it does for ``user_id`` (recommended or not).
@@ -146,29 +148,36 @@ class Recommender:
         ``rank`` is the item's position among the user's unseen items (0 if seen)."""
         user, item = self._node("User", user_id), self._node("Item", item_id)
         hood = self.scorer.neighbourhood(user)
-        scores = self._item_final @ self.prop.final[user]
         seen = self._seen.get(self.gt.node_ids[user], [])
+        scores = self._scores(self.prop.final[user], seen)
         pos = self._item_pos[self.gt.node_ids[item]]
         if pos in seen:
             rank = 0
         else:
             scores[seen] = -torch.inf
             rank = int((scores > scores[pos]).sum()) + 1
-        return self._recommendation(hood, self.prop.final[user], item, rank, True, top)
+        return self._recommendation(hood, self.prop.final[user], seen, item, rank, True, top)
 
     def recommend_for_text(
         self, text: str, k: int = 10, explain: bool = True
     ) -> list[Recommendation]:
         """Recommendations for someone known only by a sentence in their own words."""
         hood, final = self._text_user(text)
-        return self._rank(hood, final, k, explain, [])
+        return self._rank(hood, final, k, explain, [], True)
 
     def similar_items(self, item_id: str, k: int = 10) -> list[Recommendation]:
-        """Items whose final embeddings are closest (cosine) to ``item_id``'s."""
+        """Items most like ``item_id``: by the item filter's weights where the model has
+        one (what liking this item says about others), else by cosine of final embeddings."""
         item = self._node("Item", item_id)
-        emb = torch.nn.functional.normalize(self._item_final, dim=1)
-        sims = emb @ emb[self._item_pos[self.gt.node_ids[item]]]
-        sims[self._item_pos[self.gt.node_ids[item]]] = -torch.inf
+        pos = self._item_pos[self.gt.node_ids[item]]
+        if self.fitted.filter is not None:
+            x = torch.zeros(1, len(self.gt.items))
+            x[0, pos] = 1.0
+            sims = self.fitted.filter.scores(x)[0]
+        else:
+            emb = torch.nn.functional.normalize(self._item_final, dim=1)
+            sims = emb @ emb[pos]
+        sims[pos] = -torch.inf
         top = torch.topk(sims, min(k, len(sims) - 1)).indices.tolist()
         title = self.gt.names[item]
         return [
@@ -186,16 +195,37 @@ class Recommender:
     def _item_key(self, pos: int) -> str:
         return self.gt.node_ids[int(self.gt.items[pos])].removeprefix("Item:")
 
+    def _scores(self, final: torch.Tensor, liked: list[int]) -> torch.Tensor:
+        """Every item's score: the GNN's part plus the item filter's over ``liked`` items."""
+        # someone known only by text has no liked items: the GNN's part is all there is
+        weight = self.fitted.gnn_weight if liked else 1.0
+        scores = weight * (self._item_final @ final)
+        if liked:
+            x = torch.zeros(1, len(self.gt.items))
+            x[0, liked] = 1.0
+            base = self.fitted.base(x)
+            if base is not None:
+                scores = scores + base[0]
+        return scores
+
     @torch.inference_mode()
     def _rank(
-        self, hood: Neighbourhood, final: torch.Tensor, k: int, explain: bool, seen: list[int]
+        self,
+        hood: Neighbourhood,
+        final: torch.Tensor,
+        k: int,
+        explain: bool,
+        liked: list[int],
+        exclude_seen: bool,
     ) -> list[Recommendation]:
-        scores = self._item_final @ final
-        if seen:
-            scores[seen] = -torch.inf
+        scores = self._scores(final, liked)
+        if exclude_seen and liked:
+            scores[liked] = -torch.inf
         top = torch.topk(scores, min(k, int(torch.isfinite(scores).sum()))).indices.tolist()
         return [
-            self._recommendation(hood, final, int(self.gt.items[p]), rank, explain)
+            self._recommendation(
+                hood, final, liked, int(self.gt.items[p]), rank, explain, score=float(scores[p])
+            )
             for rank, p in enumerate(top, start=1)
         ]
 
@@ -203,19 +233,54 @@ class Recommender:
         self,
         hood: Neighbourhood,
         final: torch.Tensor,
+        liked: list[int],
         item: int,
         rank: int,
         explain: bool,
         top: int = 5,
+        score: float | None = None,
     ) -> Recommendation:
         key = self.gt.node_ids[item].removeprefix("Item:")
         if not explain:
-            score = float(final @ self.prop.final[item])
+            if score is None:
+                score = float(self._scores(final, liked)[self._item_pos[self.gt.node_ids[item]]])
             return Recommendation(key, self.gt.names[item], score, rank)
-        exp = self.scorer.explain(hood, item, top=top, user_final=final)
+        exp = self._explanation(hood, final, liked, item, top)
         return Recommendation(
             key, self.gt.names[item], exp.score, rank, explanation_sentence(exp.paths), exp.paths
         )
+
+    def _explanation(
+        self, hood: Neighbourhood, final: torch.Tensor, liked: list[int], item: int, top: int
+    ) -> Explanation:
+        """Both parts of the score, each split exactly over its terms; the top paths of both."""
+        w = self.fitted.gnn_weight if liked else 1.0
+        gnn = self.scorer.explain(hood, item, top=top, user_final=final)
+        parts = [
+            Explanation(
+                w * gnn.score,
+                [GraphPath(p.nodes, p.relationships, w * p.score) for p in gnn.paths],
+                gnn.path_share,
+            )
+        ]
+        f = self.fitted.filter
+        if f is not None and liked:
+            pos = self._item_pos[self.gt.node_ids[item]]
+            rows, weights = f.weights_into(pos)
+            mine = torch.isin(rows, torch.as_tensor(liked))
+            parts.append(
+                self.scorer.explain_filter(
+                    hood.node,
+                    self.gt.items[rows[mine]],
+                    self.fitted.filter_scale * weights[mine],
+                    item,
+                    top,
+                )
+            )
+        score = sum(p.score for p in parts)
+        carried = sum(p.score * p.path_share for p in parts)
+        paths = sorted((q for p in parts for q in p.paths), key=lambda q: -q.score)[:top]
+        return Explanation(score, paths, carried / score if score else 0.0)
 
     @cached_property
     def _extractor(self) -> Extractor:

@@ -149,6 +149,36 @@ class ModelConfig(_Frozen):
         description="After evaluation, retrain on all interactions for the best epoch count.",
     )
     seed: int = Field(0, description="Seed of initialisation and sampling.")
+    item_filter: bool = Field(
+        True,
+        description="Add the knowledge-aware item filter (closed form over co-interactions, "
+        "shared attributes and text; kgrec.models.item_filter) to the score; the GNN then "
+        "learns the residual.",
+    )
+    filter_lambdas: list[float] = Field(
+        default_factory=lambda: [100.0, 200.0, 500.0],
+        description="Item filter L2 weights tried on the valid split.",
+    )
+    filter_alphas: list[float] = Field(
+        default_factory=lambda: [0.0, 1.0, 3.0, 10.0],
+        description="Item filter weights of shared attributes tried on the valid split.",
+    )
+    filter_betas: list[float] = Field(
+        default_factory=lambda: [0.0, 20.0, 60.0, 200.0],
+        description="Item filter weights of text similarity tried on the valid split.",
+    )
+    filter_keep: int = Field(
+        1000, gt=0, description="Item filter weights kept per item (the largest by magnitude)."
+    )
+    filter_scale: float = Field(
+        20.0, gt=0.0, description="Weight of the item filter's score beside the GNN's dot product."
+    )
+    filter_max_items: int = Field(
+        30000,
+        gt=0,
+        description="Above this many items the filter (items × items, dense while fitted) is "
+        "left out and the GNN scores alone.",
+    )
     device: str | None = Field(
         None, description="'cpu', 'cuda', 'auto'; None follows KGREC_DEVICE."
     )

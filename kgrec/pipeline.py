@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,7 +24,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import torch
 
 from kgrec import __version__
 from kgrec.api import (
@@ -39,7 +38,7 @@ from kgrec.config import PipelineConfig
 from kgrec.data.dataset import Dataset
 from kgrec.data.loaders import SAMPLE_DIR, load_dataset
 from kgrec.data.split import read_split_files, split_interactions
-from kgrec.evaluation.ranking import ScoreFn, ranking_metrics
+from kgrec.evaluation.experiment import kgrec_choice, test_evaluator
 from kgrec.extract.corpus import extract_dataset, node_texts
 from kgrec.extract.encoder import TextEncoder
 from kgrec.extract.extractor import Extractor
@@ -49,11 +48,16 @@ from kgrec.graph.export import GraphTensors, to_tensors
 from kgrec.graph.kg import KnowledgeGraph, node_id
 from kgrec.graph.report import save_counts_chart
 from kgrec.graph.schema import schema_path
-from kgrec.models.baselines import popularity_scores
+from kgrec.models.baselines import run_baselines
 from kgrec.models.checkpoint import save_checkpoint
-from kgrec.models.lightgcn import train_lightgcn
-from kgrec.models.linear import choose_on_valid, ease, itemknn
-from kgrec.models.train import Holdout, propagate, score_function, train_fusion
+from kgrec.models.fit import (
+    SplitData,
+    Steps,
+    fit_kgrec,
+    liked_matrix,
+    progress_steps,
+    refit_kgrec,
+)
 from kgrec.progress import Progress, Silent
 from kgrec.store import open_store
 from kgrec.store.base import RecommendationRow
@@ -62,15 +66,6 @@ STAGES = ("data", "extract", "graph", "store", "train", "recommend")
 MANIFEST = "manifest.json"
 #: PNG of the built graph's node and relationship counts, in the work directory.
 COUNTS_CHART = "graph_counts.png"
-
-
-def _advance(bar: Iterator[int]) -> Callable[[int, float, float | None], None]:
-    """A training progress callback that steps a progress bar."""
-
-    def step(*_: object) -> None:
-        next(bar, None)
-
-    return step
 
 
 def _digest(*parts: Any) -> str:
@@ -192,8 +187,11 @@ class Pipeline:
         return self._encoder
 
     # --- running --------------------------------------------------------------------
-    def run(self, force: bool = False) -> RunSummary:
-        """Run every stage that is not current (all of them with ``force``)."""
+    def run(self, force: bool = False, until: str | None = None) -> RunSummary:
+        """Run every stage that is not current (all of them with ``force``), stopping
+        after stage ``until`` when given."""
+        if until is not None and until not in STAGES:
+            raise ValueError(f"unknown stage {until!r}; stages: {', '.join(STAGES)}")
         self.work_dir.mkdir(parents=True, exist_ok=True)
         (self.work_dir / CONFIG_FILE).write_text(self.config.model_dump_json(indent=2))
         fps = self.fingerprints()
@@ -210,16 +208,19 @@ class Pipeline:
             if not force and self._current(stage, fps[stage]):
                 self.progress.stage(stage, "skip")
                 summary.stages[stage] = "skipped (current)"
-                continue
-            self.progress.stage(stage, "run")
-            steps[stage]()
-            self._mark(stage, fps[stage])
-            summary.stages[stage] = "ran"
-            self.progress.stage(stage, "done")
+            else:
+                self.progress.stage(stage, "run")
+                steps[stage]()
+                self._mark(stage, fps[stage])
+                summary.stages[stage] = "ran"
+                self.progress.stage(stage, "done")
+            if stage == until:
+                break
         if self._encoder is not None:
             self._encoder.save_cache(self.work_dir / ENCODER_CACHE)
         summary.counts = KnowledgeGraph.load(self.work_dir / GRAPH_DIR).counts()
-        summary.metrics = json.loads((self.work_dir / "metrics.json").read_text())
+        metrics = self.work_dir / "metrics.json"
+        summary.metrics = json.loads(metrics.read_text()) if metrics.exists() else {}
         return summary
 
     def dataset(self) -> Dataset:
@@ -308,15 +309,15 @@ class Pipeline:
             text_dim=len(emb["vec"].iloc[0]) if len(emb) else 384,
         )
 
-    def _train(self) -> None:
+    def split_data(self) -> SplitData:
+        """The training graph (train interactions only) and the split as positions."""
         dataset = self.dataset()
         folder = self.work_dir / "data"
         train, valid, test = (
             pd.read_parquet(folder / f"{p}.parquet") for p in ("train", "valid", "test")
         )
         mentions = pd.read_parquet(self.work_dir / "extract" / "mentions.parquet")
-        train_kg = build_graph(dataset, mentions, train)
-        gt = self.tensors(train_kg)
+        gt = self.tensors(build_graph(dataset, mentions, train))
         users = {gt.node_ids[int(n)]: k for k, n in enumerate(gt.users)}
         items = {gt.node_ids[int(n)]: k for k, n in enumerate(gt.items)}
 
@@ -325,129 +326,51 @@ class Pipeline:
             i = [items[node_id("Item", x)] for x in frame["item_id"]]
             return np.asarray([u, i], dtype=np.int64).T.reshape(-1, 2)
 
-        def per_user(p: np.ndarray) -> list[list[int]]:
-            out: list[list[int]] = [[] for _ in users]
-            for u, i in p:
-                out[u].append(int(i))
-            return out
-
         tr, va, te = pairs(train), pairs(valid), pairs(test)
-        tr_l, va_l, te_l = per_user(tr), per_user(va), per_user(te)
-        cfg = self.config.model
-        bar = iter(self.progress.track(range(cfg.epochs), cfg.epochs, "training (valid split)"))
         # a benchmark's split files name the items that are ranked; otherwise all are
         candidates = (
             sorted(set(tr[:, 1]) | set(va[:, 1]) | set(te[:, 1]))
             if self.config.split.method == "files"
             else None
         )
-        result = train_fusion(gt, tr, cfg, Holdout(tr_l, va_l, candidates), progress=_advance(bar))
-        known = [a + b for a, b in zip(tr_l, va_l, strict=True)]
-        with torch.inference_mode():
-            kgrec_fn = score_function(propagate(result.model, gt, torch.device("cpu")), gt)
-        popularity = np.bincount(tr[:, 1], minlength=len(items))
-        item_vectors = torch.nn.functional.normalize(gt.text[gt.items], dim=1)
+        return SplitData(gt, tr, va, te, candidates)
 
-        def on_test(fn: ScoreFn) -> dict[str, float]:
-            return ranking_metrics(
-                fn,
-                len(users),
-                known,
-                te_l,
-                candidates=candidates,
-                popularity=popularity,
-                item_vectors=item_vectors,
-            )
+    def steps(self) -> Steps:
+        """Progress bars for training loops, from this pipeline's progress reporter."""
+        return progress_steps(self.progress.track)
 
-        models = {"kgrec": on_test(kgrec_fn)}
-        chosen: dict[str, Any] = {}
-        for name, fn, choice in self._baselines(tr, tr_l, va_l, len(users), len(items), candidates):
-            models[name] = on_test(fn)
+    def _train(self) -> None:
+        split = self.split_data()
+        gt, cfg = split.gt, self.config.model
+        fitted = fit_kgrec(split, cfg, self.steps())
+        evaluate = test_evaluator(split)
+        liked = liked_matrix(split.train, split.n_users, split.n_items)
+        models = {"kgrec": evaluate(fitted.score_function(gt, liked))}
+        chosen: dict[str, Any] = {"kgrec": kgrec_choice(fitted)}
+        for name, fn, choice in run_baselines(split, self.config.eval, cfg, self.steps()):
+            models[name] = evaluate(fn)
             if choice:
-                chosen[name] = choice
+                chosen[name] = {k: v for k, v in choice.items() if k != "history"}
         metrics: dict[str, Any] = {
             "dataset": self.config.name,
             "split": self.config.split.method,
             "models": models,
-            "best_epoch": result.best_epoch,
-            "baseline_choices": chosen,
-            "history": result.history,
-            "sizes": {"train": len(tr), "valid": len(va), "test": len(te)},
+            "best_epoch": fitted.best_epoch,
+            "choices": chosen,
+            "history": fitted.history,
+            "sizes": {
+                "train": len(split.train),
+                "valid": len(split.valid),
+                "test": len(split.test),
+            },
         }
-        final_model, final_gt = result.model, gt
+        final, final_gt = fitted, gt
         if cfg.refit:
-            full = KnowledgeGraph.load(self.work_dir / GRAPH_DIR)
-            final_gt = self.tensors(full)
-            all_pairs = np.concatenate([tr, va, te])
-            bar = iter(
-                self.progress.track(
-                    range(result.best_epoch), result.best_epoch, "refit on all interactions"
-                )
-            )
-            final_model = train_fusion(
-                final_gt,
-                all_pairs,
-                cfg,
-                epochs=result.best_epoch,
-                progress=_advance(bar),
-            ).model
-        save_checkpoint(
-            self.work_dir / CHECKPOINT_FILE,
-            final_model,
-            final_gt,
-            cfg,
-            {"refit": cfg.refit, "best_epoch": result.best_epoch},
-        )
+            final_gt = self.tensors(KnowledgeGraph.load(self.work_dir / GRAPH_DIR))
+            all_pairs = np.concatenate([split.train, split.valid, split.test])
+            final = refit_kgrec(final_gt, all_pairs, cfg, fitted, self.steps())
+        save_checkpoint(self.work_dir / CHECKPOINT_FILE, final, final_gt, cfg, {"refit": cfg.refit})
         (self.work_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))
-
-    def _baselines(
-        self,
-        tr: np.ndarray,
-        tr_l: list[list[int]],
-        va_l: list[list[int]],
-        n_users: int,
-        n_items: int,
-        candidates: list[int] | None,
-    ) -> Iterator[tuple[str, ScoreFn, dict[str, Any]]]:
-        """Each configured baseline, its settings chosen on the valid split."""
-        ev = self.config.eval
-        for name in ev.baselines:
-            if name == "popularity":
-                yield name, popularity_scores(tr, n_items), {}
-                continue
-            if name in ("bpr", "lightgcn"):
-                cfg = self.config.model
-                bar = iter(
-                    self.progress.track(range(cfg.epochs), cfg.epochs, f"{name} (valid split)")
-                )
-                run = train_lightgcn(
-                    tr,
-                    n_users,
-                    n_items,
-                    tr_l,
-                    va_l,
-                    cfg,
-                    layers=0 if name == "bpr" else None,
-                    candidates=candidates,
-                    progress=_advance(bar),
-                )
-                yield name, run.score, {"best_epoch": run.best_epoch}
-                continue
-            fit: Callable[[float], ScoreFn]
-            if name == "itemknn":
-                grid: list[float] = [float(n) for n in ev.knn_neighbours]
-
-                def fit(v: float) -> ScoreFn:
-                    return itemknn(tr, n_users, n_items, neighbours=int(v))
-            else:
-                grid = list(ev.ease_lambdas)
-
-                def fit(v: float) -> ScoreFn:
-                    return ease(tr, n_users, n_items, lam=v)
-
-            steps = self.progress.track(grid, len(grid), f"{name}: settings chosen on valid")
-            value, fn, tried = choose_on_valid(fit, steps, n_users, tr_l, va_l, candidates)
-            yield name, fn, {"value": value, "tried": tried}
 
     def _recommend(self) -> None:
         rec = Recommender.load(self.work_dir)

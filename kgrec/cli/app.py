@@ -101,6 +101,51 @@ def run(
         )
 
 
+@app.command("eval")
+def eval_(
+    pipeline: Annotated[Path, typer.Argument(help="The pipeline TOML file.")],
+    seeds: Annotated[int, typer.Option(help="Training seeds (0, 1, …) to average over.")] = 3,
+    ablations: Annotated[
+        bool, typer.Option(help="Also train kgrec without attributes, text, or item filter.")
+    ] = True,
+    as_json: JsonOpt = False,
+) -> None:
+    """Compare kgrec, its ablations and the baselines on the pipeline's split (test
+    metrics, mean ± std over seeds; every setting chosen on valid). Writes eval.json,
+    eval_models.png and eval_training.png into the work directory."""
+    from kgrec.cli.progress import RichProgress
+    from kgrec.cli.render import comparison_table, print_json
+    from kgrec.evaluation.experiment import compare
+    from kgrec.evaluation.plots import save_comparison_chart, save_training_curves
+    from kgrec.models.fit import progress_steps
+    from kgrec.pipeline import Pipeline
+
+    config = load_config(pipeline)
+    progress = RichProgress(err)
+    Pipeline(config, progress).run(until="graph")
+    result = compare(
+        config,
+        lambda cfg: Pipeline(cfg, progress).split_data(),
+        seeds=range(seeds),
+        ablations=ablations,
+        steps=progress_steps(progress.track),
+    )
+    work = config.resolved_work_dir()
+    summary = result.to_json()
+    (work / "eval.json").write_text(json.dumps(summary | {"curves": result.curves}, indent=2))
+    bars = save_comparison_chart(
+        summary["models"], work / "eval_models.png", f"{config.name}: test split"
+    )
+    curves = save_training_curves(
+        result.curves, work / "eval_training.png", f"{config.name}: training (seed 0 first)"
+    )
+    if as_json:
+        print_json(out, summary)
+        return
+    out.print(comparison_table(summary))
+    out.print(f"Saved {work / 'eval.json'}, {bars} and {curves}", markup=False, style="dim")
+
+
 @app.command()
 def recommend(
     user: Annotated[str | None, typer.Option("--user", "-u", help="A user id.")] = None,

@@ -28,6 +28,33 @@ def metrics_table(metrics: dict[str, Any]) -> Table:
     return table
 
 
+def comparison_table(result: dict[str, Any]) -> Table:
+    """``kgrec eval``'s table: mean ± std over seeds per model, best NDCG@10 first."""
+    seeds = len(result.get("seeds", [])) or 1
+    table = Table(
+        title=f"{result['dataset']}: test split ({result['split']}), mean ± std over "
+        f"{seeds} seed{'s' if seeds > 1 else ''}",
+        title_justify="left",
+    )
+    columns = ("ndcg@10", "recall@10", "ndcg@20", "recall@20", "coverage@10")
+    table.add_column("model", no_wrap=True)
+    for col in columns:
+        table.add_column(col, justify="right", no_wrap=True)
+    models = result["models"]
+    for name in sorted(models, key=lambda m: -models[m].get("ndcg@10", 0.0)):
+        row = models[name]
+        table.add_row(
+            name,
+            *(
+                f"{row.get(c, float('nan')):.4f}±{row.get(c + '_std', 0.0):.4f}".replace(
+                    "±0.", "±."
+                )
+                for c in columns
+            ),
+        )
+    return table
+
+
 def counts_table(counts: dict[str, int]) -> Table:
     """Node and relationship counts of the graph."""
     table = Table(title="Knowledge graph", title_justify="left")

@@ -1,4 +1,4 @@
-"""Saving and restoring a trained fusion GNN with what is needed to rebuild it."""
+"""Saving and restoring a trained kgrec model with what is needed to rebuild it."""
 
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ import torch
 from kgrec.config import ModelConfig
 from kgrec.errors import NotBuiltError
 from kgrec.graph.export import GraphTensors
-from kgrec.models.fusion import FusionGNN
+from kgrec.models.fit import KgrecFit
+from kgrec.models.item_filter import ItemFilter
 from kgrec.models.train import build_model
 
 
 def save_checkpoint(
     path: Path,
-    model: FusionGNN,
+    fitted: KgrecFit,
     gt: GraphTensors,
     config: ModelConfig,
     extra: dict[str, Any] | None = None,
@@ -25,7 +26,11 @@ def save_checkpoint(
     path.parent.mkdir(parents=True, exist_ok=True)
     torch.save(
         {
-            "state_dict": model.state_dict(),
+            "state_dict": fitted.model.state_dict(),
+            "filter": fitted.filter.state() if fitted.filter is not None else None,
+            "filter_scale": fitted.filter_scale,
+            "gnn_weight": fitted.gnn_weight,
+            "best_epoch": fitted.best_epoch,
             "model_config": config.model_dump(mode="json"),
             "relations": gt.relations,
             "node_ids": gt.node_ids,
@@ -35,7 +40,7 @@ def save_checkpoint(
     )
 
 
-def load_checkpoint(path: Path, gt: GraphTensors) -> tuple[FusionGNN, ModelConfig]:
+def load_checkpoint(path: Path, gt: GraphTensors) -> tuple[KgrecFit, ModelConfig]:
     """Rebuild the model for ``gt`` (whose node and relation order must match)."""
     if not path.exists():
         raise NotBuiltError(f"no trained model at {path}: run the pipeline's train stage")
@@ -43,6 +48,16 @@ def load_checkpoint(path: Path, gt: GraphTensors) -> tuple[FusionGNN, ModelConfi
     config = ModelConfig.model_validate(blob["model_config"])
     if blob["node_ids"] != gt.node_ids or blob["relations"] != gt.relations:
         raise NotBuiltError(f"{path} was trained on a different graph: re-run the pipeline")
+    if "filter_scale" not in blob:
+        raise NotBuiltError(f"{path} was saved by an older kgrec: re-run the train stage")
     model = build_model(gt, config)
     model.load_state_dict(blob["state_dict"])
-    return model.eval(), config
+    state = blob["filter"]
+    fitted = KgrecFit(
+        model.eval(),
+        ItemFilter.from_state(state) if state is not None else None,
+        float(blob["filter_scale"]),
+        float(blob["gnn_weight"]),
+        int(blob["best_epoch"]),
+    )
+    return fitted, config

@@ -57,11 +57,22 @@ def propagate(model: FusionGNN, gt: GraphTensors, device: torch.device) -> Propa
     )
 
 
-def score_function(prop: Propagated, gt: GraphTensors) -> ScoreFn:
-    """Score users (positions into ``gt.users``) against all items."""
+def score_function(
+    prop: Propagated, gt: GraphTensors, base: torch.Tensor | None = None, gnn_weight: float = 1.0
+) -> ScoreFn:
+    """Score users (positions into ``gt.users``) against all items.
+
+    ``base`` (users × items) is the item filter's part of the score, added as it is;
+    ``gnn_weight`` scales the GNN's part (0 when validation kept the filter alone).
+    """
     users = prop.final[gt.users.to(prop.final.device)]
     items = prop.final[gt.items.to(prop.final.device)]
-    return lambda batch: (users[batch.to(users.device)] @ items.T).cpu()
+
+    def score(batch: torch.Tensor) -> torch.Tensor:
+        out = gnn_weight * (users[batch.to(users.device)] @ items.T).cpu()
+        return out if base is None else out + base[batch]
+
+    return score
 
 
 def train_fusion(
@@ -71,12 +82,17 @@ def train_fusion(
     holdout: Holdout | None = None,
     epochs: int | None = None,
     progress: Progress | None = None,
+    base: torch.Tensor | None = None,
 ) -> TrainResult:
     """Train on ``train_pairs`` (rows of user position, item position).
 
     With a ``holdout``, validation NDCG@10 is checked every ``eval_every`` epochs and
     the best state is kept (stopping after ``patience`` checks without gain); without
     one, training runs exactly ``epochs`` (default ``config.epochs``) epochs.
+
+    With ``base`` (users × items: the item filter's scores), the GNN learns the residual:
+    BPR runs on ``base + e_u·e_i``, and validation is first checked before any training,
+    so ``best_epoch == 0`` says the filter alone did best and the GNN should be left out.
     """
     torch.manual_seed(config.seed)
     rng = np.random.default_rng(config.seed)
@@ -91,6 +107,26 @@ def train_fusion(
     total = epochs or config.epochs
     early = EarlyStopping(config.patience)
     history: list[dict[str, float]] = []
+    base_dev = base.to(device) if base is not None else None
+
+    def validate() -> float:
+        assert holdout is not None
+        model.eval()
+        with torch.inference_mode():
+            fn = score_function(propagate(model, gt, device), gt, base)
+            return ranking_metrics(
+                fn,
+                len(gt.users),
+                holdout.exclude,
+                holdout.truth,
+                ks=(10,),
+                candidates=holdout.candidates,
+            )["ndcg@10"]
+
+    if holdout is not None and base is not None:
+        valid0 = validate()
+        history.append({"epoch": 0.0, "valid_ndcg@10": valid0})
+        early.update(0, valid0, model)
     for epoch in range(1, total + 1):
         model.train()
         order = rng.permutation(len(train_pairs))
@@ -106,7 +142,11 @@ def train_fusion(
                 item_nodes[neg.to(device)],
             )
             eu, ep, en = prop.final[u_ix], prop.final[p_ix], prop.final[n_ix]
-            loss = -nn.functional.logsigmoid((eu * ep).sum(1) - (eu * en).sum(1)).mean()
+            margin = (eu * ep).sum(1) - (eu * en).sum(1)
+            if base_dev is not None:
+                u_dev = users.to(device)
+                margin = margin + base_dev[u_dev, pos.to(device)] - base_dev[u_dev, neg.to(device)]
+            loss = -nn.functional.logsigmoid(margin).mean()
             reg = (
                 prop.ego[u_ix].pow(2).sum()
                 + prop.ego[p_ix].pow(2).sum()
@@ -119,17 +159,7 @@ def train_fusion(
         row: dict[str, float] = {"epoch": float(epoch), "loss": float(np.mean(losses))}
         valid = None
         if holdout is not None and (epoch % config.eval_every == 0 or epoch == total):
-            model.eval()
-            with torch.inference_mode():
-                fn = score_function(propagate(model, gt, device), gt)
-                valid = ranking_metrics(
-                    fn,
-                    len(gt.users),
-                    holdout.exclude,
-                    holdout.truth,
-                    ks=(10,),
-                    candidates=holdout.candidates,
-                )["ndcg@10"]
+            valid = validate()
             row["valid_ndcg@10"] = valid
             early.update(epoch, valid, model)
         history.append(row)

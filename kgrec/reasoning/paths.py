@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import torch
 
 from kgrec.graph.export import GraphTensors
@@ -158,6 +159,63 @@ class PathScorer:
                 )
             )
         return Explanation(score, paths, total / score if score else 0.0)
+
+    def _link(self, a: int, b: int) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+        """The strongest graph link between items ``a`` and ``b``: a shared attribute,
+        else a user who had both (node indices in between, and relation positions)."""
+        ha, hb = self.neighbourhood(a), self.neighbourhood(b)
+        common, ia, ib = np_intersect(ha.neighbours, hb.neighbours)
+        if len(common) == 0:
+            return None
+        is_user = torch.as_tensor(self.gt.labels[common.numpy()] == "User")
+        strength = ha.norms[ia] * hb.norms[ib] + is_user.float() * -1.0  # attributes first
+        k = int(torch.argmax(strength))
+        return (int(common[k]),), (int(ha.rel_types[ia[k]]), int(hb.rel_types[ib[k]]))
+
+    def explain_filter(
+        self,
+        user: PathNode,
+        liked: torch.Tensor,
+        terms: torch.Tensor,
+        item: int,
+        top: int = 5,
+    ) -> Explanation:
+        """The item filter's part of a score: one term per liked item (``liked``: node
+        indices, ``terms``: each one's share of the score), shown as the graph path
+        user–liked item–shared attribute (or fellow user)–item. Terms whose items share
+        no neighbour (text similarity alone) count in the score but have no path."""
+        score = float(terms.sum())
+        paths: list[Path] = []
+        carried = 0.0
+        interacted = self.gt.relations.index("INTERACTED")
+        for k in torch.argsort(terms, descending=True).tolist():
+            link = self._link(int(liked[k]), item)
+            if link is None:
+                continue
+            carried += float(terms[k])
+            if len(paths) < top:
+                via, rels = link
+                paths.append(
+                    Path(
+                        nodes=(
+                            user,
+                            self.node(int(liked[k])),
+                            *map(self.node, via),
+                            self.node(item),
+                        ),
+                        relationships=tuple(self.gt.relations[x] for x in (interacted, *rels)),
+                        score=float(terms[k]),
+                    )
+                )
+        return Explanation(score, paths, carried / score if score else 0.0)
+
+
+def np_intersect(
+    a: torch.Tensor, b: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Common values of two 1-d tensors, with a position of each in each."""
+    both, ia, ib = np.intersect1d(a.numpy(), b.numpy(), return_indices=True)
+    return torch.as_tensor(both), torch.as_tensor(ia), torch.as_tensor(ib)
 
 
 def paths_from_json(rows: list[dict[str, Any]]) -> list[Path]:

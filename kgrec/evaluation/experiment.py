@@ -1,0 +1,176 @@
+"""Comparing kgrec, its ablations and the baselines on one split, over several seeds.
+
+Every model goes through :func:`kgrec.evaluation.ranking.ranking_metrics` with the same
+exclusions and candidates; every setting is chosen on the valid split. Results are the
+mean over seeds with ``<metric>_std`` beside each metric.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+
+from kgrec.config import PipelineConfig
+from kgrec.evaluation.ranking import ScoreFn, ranking_metrics
+from kgrec.models.baselines import run_baselines
+from kgrec.models.fit import (
+    ChosenFilter,
+    KgrecFit,
+    SplitData,
+    Steps,
+    choose_filter,
+    fit_kgrec,
+    liked_matrix,
+    no_steps,
+)
+
+#: kgrec's ablations: name → what changes in [model].
+ABLATIONS: dict[str, dict[str, Any]] = {
+    "kgrec-no-attributes": {"use_attributes": False},
+    "kgrec-no-text": {"use_text": False},
+    "kgrec-gnn-only": {"item_filter": False},
+}
+#: Scored from the full model's fit, without training anything more.
+FILTER_ONLY = "kgrec-filter-only"
+#: Baselines whose result depends on the seed.
+TRAINED = frozenset({"bpr", "lightgcn"})
+
+
+def test_evaluator(split: SplitData) -> Callable[[ScoreFn], dict[str, float]]:
+    """Test-split metrics (with novelty and diversity) for a scorer on ``split``."""
+    popularity = np.bincount(split.train[:, 1], minlength=split.n_items)
+    gt = split.gt
+    item_vectors = torch.nn.functional.normalize(gt.text[gt.items] * gt.has_text[gt.items], dim=1)
+
+    def evaluate(fn: ScoreFn) -> dict[str, float]:
+        return ranking_metrics(
+            fn,
+            split.n_users,
+            split.known_at_test,
+            split.test_lists,
+            candidates=split.candidates,
+            popularity=popularity,
+            item_vectors=item_vectors,
+        )
+
+    return evaluate
+
+
+def kgrec_choice(fitted: KgrecFit) -> dict[str, Any]:
+    """What was chosen on valid for a fitted kgrec model, for metrics.json."""
+    out = {k: v for k, v in fitted.choice.items() if k != "tried"}
+    return out | {"best_epoch": fitted.best_epoch, "gnn_weight": fitted.gnn_weight}
+
+
+@dataclass
+class Comparison:
+    """Per model, per metric: one value per seed; plus choices and training curves."""
+
+    dataset: str
+    split: str
+    seeds: list[int]
+    runs: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+    choices: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    curves: dict[str, list[list[dict[str, float]]]] = field(default_factory=dict)
+
+    def add(
+        self,
+        name: str,
+        metrics: dict[str, float],
+        choice: dict[str, Any] | None = None,
+        curve: list[dict[str, float]] | None = None,
+    ) -> None:
+        """Record one seed's result for ``name``."""
+        runs = self.runs.setdefault(name, {})
+        for metric, value in metrics.items():
+            runs.setdefault(metric, []).append(float(value))
+        if choice is not None:
+            self.choices.setdefault(name, []).append(choice)
+        if curve is not None:
+            self.curves.setdefault(name, []).append(curve)
+
+    def summary(self) -> dict[str, dict[str, float]]:
+        """Mean over seeds per metric, with ``<metric>_std`` (population std) beside it."""
+        out: dict[str, dict[str, float]] = {}
+        for name, runs in self.runs.items():
+            row: dict[str, float] = {}
+            for metric, values in runs.items():
+                if metric == "users":
+                    continue
+                row[metric] = statistics.fmean(values)
+                row[f"{metric}_std"] = statistics.pstdev(values) if len(values) > 1 else 0.0
+            out[name] = row
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``kgrec eval --json`` object."""
+        return {
+            "dataset": self.dataset,
+            "split": self.split,
+            "seeds": self.seeds,
+            "models": self.summary(),
+            "choices": self.choices,
+        }
+
+
+def compare(
+    config: PipelineConfig,
+    split_for: Callable[[PipelineConfig], SplitData],
+    seeds: Sequence[int] = (0, 1, 2),
+    ablations: bool = True,
+    steps: Steps = no_steps,
+) -> Comparison:
+    """Train and test kgrec (and its ablations) per seed and the configured baselines.
+
+    ``split_for`` builds the split's training graph for a config (the ablation without
+    attributes needs a graph without attribute edges). Deterministic baselines
+    (popularity, ItemKNN, EASE) are fitted once and repeated for every seed.
+    """
+    result = Comparison(config.name, config.split.method, list(seeds))
+    variants: dict[str, PipelineConfig] = {"kgrec": config}
+    if ablations:
+        for name, change in ABLATIONS.items():
+            variants[name] = config.model_copy(
+                update={"model": config.model.model_copy(update=change)}
+            )
+    base_split = split_for(config)
+    for name, cfg in variants.items():
+        split = base_split if cfg.model.use_attributes else split_for(cfg)
+        evaluate = test_evaluator(split)
+        liked = liked_matrix(split.train, split.n_users, split.n_items)
+        chosen: ChosenFilter = choose_filter(split, cfg.model, steps)  # seed-free: once
+        for seed in seeds:
+            model_cfg = cfg.model.model_copy(update={"seed": seed})
+            fitted = fit_kgrec(split, model_cfg, steps, chosen)
+            result.add(
+                name,
+                evaluate(fitted.score_function(split.gt, liked)),
+                kgrec_choice(fitted),
+                fitted.history,
+            )
+            if name == "kgrec" and ablations and fitted.filter is not None:
+                fitted.gnn_weight = 0.0
+                result.add(FILTER_ONLY, evaluate(fitted.score_function(split.gt, liked)))
+    evaluate = test_evaluator(base_split)
+    fixed: dict[str, dict[str, float]] = {}
+    fixed_choice: dict[str, dict[str, Any]] = {}
+    for k, seed in enumerate(seeds):
+        model_cfg = config.model.model_copy(update={"seed": seed})
+        ev = config.eval
+        if k > 0:  # untrained baselines give the same result for every seed
+            ev = ev.model_copy(update={"baselines": [b for b in ev.baselines if b in TRAINED]})
+        for name, fn, choice in run_baselines(base_split, ev, model_cfg, steps):
+            curve = choice.pop("history", None)
+            metrics = evaluate(fn)
+            result.add(name, metrics, choice, curve)
+            if name not in TRAINED:
+                fixed[name], fixed_choice[name] = metrics, choice
+        if k > 0:
+            for name, metrics in fixed.items():
+                result.add(name, metrics, fixed_choice[name])
+    return result

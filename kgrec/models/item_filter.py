@@ -1,0 +1,219 @@
+r"""The knowledge-aware item filter: kgrec's closed-form item–item part.
+
+For every pair of items it learns how much liking item *j* says about item *i*, from
+three kinds of two-hop paths in the graph at once:
+
+* item *j* – user – item *i* (co-interaction): :math:`X^\top X`, with :math:`X` the
+  binary user × item training matrix;
+* item *j* – attribute – item *i* (shared genre, person, place, theme, KG entity, …):
+  :math:`A^\top A`, with :math:`A` the binary attribute × item matrix of the extracted
+  and loaded attribute links;
+* item *j* ≈ item *i* in text: :math:`T T^\top`, with :math:`T` the items' L2-normalised
+  BERT text embeddings.
+
+Their weighted sum is a Gram matrix :math:`G = X^\top X + \alpha A^\top A + \beta T T^\top`
+and the filter is the ridge regression that rebuilds each item's column from the
+*other* items' columns (EASE, Steck 2019; with side information as extra rows, as in
+collective EASE, Jeunen et al. 2020):
+
+.. math::  B = I - P\,\mathrm{diag}(1/\mathrm{diag}(P)), \qquad P = (G + \lambda I)^{-1}
+
+so :math:`\mathrm{diag}(B) = 0`. A user's filter score for item *i* is
+:math:`f(u, i) = \sum_{j \in I_u} B_{ji}`: a sum over the items the user liked, each
+term the weight of one item-to-item link — which is how ``kgrec.reasoning`` explains it.
+Items without interactions still get weights through attributes and text, so the filter
+scores new items (cold start). :math:`B` is kept sparse: the ``keep`` largest weights
+(by magnitude) of each item's column.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from kgrec.evaluation.ranking import ranking_metrics
+from kgrec.graph.export import GraphTensors
+
+_CHUNK = 1024  # rows of X or A turned dense at a time while summing the Gram matrix
+
+
+@dataclass
+class ItemFilter:
+    """A sparse item–item weight matrix ``B`` (rows: liked item j, columns: scored item i)."""
+
+    index: torch.Tensor  # (2, nnz): j, i
+    values: torch.Tensor  # (nnz,)
+    n_items: int
+
+    def __post_init__(self) -> None:
+        # B transposed (rows: scored item i), so scores are one sparse @ dense product
+        with warnings.catch_warnings():  # "sparse CSR support is in beta": we rely on matmul only
+            warnings.simplefilter("ignore", UserWarning)
+            self._bt = torch.sparse_coo_tensor(
+                self.index.flip(0), self.values, (self.n_items, self.n_items)
+            ).to_sparse_csr()
+
+    def scores(self, liked: torch.Tensor) -> torch.Tensor:
+        """Filter scores of every item for rows of liked-item indicators (B, n_items)."""
+        return (self._bt @ liked.T.contiguous()).T
+
+    def weights_into(self, item: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """The items j with a weight ``B[j, item]`` and those weights."""
+        hit = self.index[1] == item
+        return self.index[0, hit], self.values[hit]
+
+    def state(self) -> dict[str, torch.Tensor]:
+        """Tensors for a checkpoint."""
+        return {
+            "index": self.index.to(torch.int32),  # half the size on disk
+            "values": self.values,
+            "n_items": torch.tensor(self.n_items),
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, torch.Tensor]) -> ItemFilter:
+        """Inverse of :meth:`state`."""
+        return cls(state["index"].long(), state["values"], int(state["n_items"]))
+
+
+def item_attributes(gt: GraphTensors) -> tuple[torch.Tensor, torch.Tensor]:
+    """(attribute row, item position) of every item–attribute link in ``gt``.
+
+    An attribute is any non-user, non-item neighbour of an item (genre, person, theme,
+    KG entity, …); users' links to attributes are not item knowledge and are left out.
+    """
+    n_items = len(gt.items)
+    item_pos = torch.full((gt.num_nodes,), -1, dtype=torch.long)
+    item_pos[gt.items] = torch.arange(n_items)
+    is_user = torch.zeros(gt.num_nodes, dtype=torch.bool)
+    is_user[gt.users] = True
+    src, dst = gt.edge_index
+    link = (item_pos[src] >= 0) & (item_pos[dst] < 0) & ~is_user[dst]
+    _, row = torch.unique(dst[link], return_inverse=True)
+    return row, item_pos[src[link]]
+
+
+def _dense_gram(rows: torch.Tensor, cols: torch.Tensor, n_rows: int, n_items: int) -> torch.Tensor:
+    """``M^T M`` for the binary matrix M with ones at (rows, cols), a chunk of rows at a time."""
+    gram = torch.zeros(n_items, n_items)
+    order = torch.argsort(rows)
+    rows, cols = rows[order], cols[order]
+    bounds = torch.searchsorted(rows, torch.arange(0, n_rows + _CHUNK, _CHUNK))
+    for k in range(len(bounds) - 1):
+        lo, hi = int(bounds[k]), int(bounds[k + 1])
+        if lo == hi:
+            continue
+        dense = torch.zeros(_CHUNK, n_items)
+        dense[rows[lo:hi] - k * _CHUNK, cols[lo:hi]] = 1.0
+        gram.addmm_(dense.T, dense)
+    return gram
+
+
+@dataclass(frozen=True)
+class FilterGrams:
+    """The three Gram matrices of one training graph, summed per setting by :func:`fit`."""
+
+    interactions: torch.Tensor
+    attributes: torch.Tensor
+    text: torch.Tensor
+
+    @classmethod
+    def of(cls, gt: GraphTensors, train_pairs: np.ndarray) -> FilterGrams:
+        """Gram matrices of ``gt``'s items for the (user, item) positions ``train_pairs``."""
+        n_items = len(gt.items)
+        pairs = torch.as_tensor(train_pairs, dtype=torch.long)
+        n_users = int(pairs[:, 0].max()) + 1 if len(pairs) else 0
+        inter = _dense_gram(pairs[:, 0], pairs[:, 1], n_users, n_items)
+        row, col = item_attributes(gt)
+        attrs = _dense_gram(row, col, int(row.max()) + 1 if len(row) else 0, n_items)
+        text = torch.nn.functional.normalize(gt.text[gt.items] * gt.has_text[gt.items], dim=1)
+        return cls(inter, attrs, text @ text.T)
+
+
+def fit(grams: FilterGrams, lam: float, alpha: float, beta: float, keep: int) -> ItemFilter:
+    """The filter for L2 weight ``lam``, attribute weight ``alpha`` and text weight ``beta``."""
+    gram = grams.interactions.clone()
+    if alpha:
+        gram.add_(grams.attributes, alpha=alpha)
+    if beta:
+        gram.add_(grams.text, alpha=beta)
+    gram.diagonal().add_(lam)
+    # G + λI is symmetric positive definite: Cholesky inverts it in about half LU's time
+    p = torch.cholesky_inverse(torch.linalg.cholesky(gram))
+    del gram
+    b = p.div_(-p.diagonal()[None, :])
+    b.fill_diagonal_(0.0)
+    n = b.size(0)
+    k = min(keep, max(n - 1, 1))
+    top = torch.topk(b.abs(), k, dim=0).indices  # (k, n): the rows j kept in each column i
+    values = torch.gather(b, 0, top)
+    keep_mask = values != 0
+    index = torch.stack([top[keep_mask], torch.arange(n).expand(k, n)[keep_mask]])
+    return ItemFilter(index, values[keep_mask], n)
+
+
+@dataclass
+class FilterChoice:
+    """The filter chosen on the validation split and every setting tried on the way."""
+
+    filter: ItemFilter
+    lam: float
+    alpha: float
+    beta: float
+    tried: list[dict[str, float]]
+
+
+def choose(
+    grams: FilterGrams,
+    liked: torch.Tensor,
+    exclude: Sequence[Sequence[int]],
+    valid: Sequence[Sequence[int]],
+    grids: tuple[Sequence[float], Sequence[float], Sequence[float]],
+    keep: int,
+    candidates: Sequence[int] | None = None,
+    on_fit: Callable[[], None] | None = None,
+) -> FilterChoice:
+    """Pick (λ, α, β) by validation NDCG@10, one coordinate at a time.
+
+    ``grids`` are the λ, α and β values tried; the search starts from the middle value
+    of each and sweeps λ, then α, then β, keeping the best so far. ``liked`` is the
+    users × items training matrix. A grid of one value fixes that setting (``[0.0]``
+    for α leaves attributes out, for β text).
+    """
+    point = [float(g[len(g) // 2]) for g in grids]
+    seen: dict[tuple[float, ...], tuple[float, ItemFilter]] = {}
+
+    def score(setting: tuple[float, ...]) -> float:
+        if setting not in seen:
+            f = fit(grams, setting[0], setting[1], setting[2], keep)
+            ndcg = ranking_metrics(
+                lambda batch: f.scores(liked[batch]),
+                liked.size(0),
+                exclude,
+                valid,
+                ks=(10,),
+                candidates=candidates,
+            )["ndcg@10"]
+            seen[setting] = (ndcg, f)
+            if on_fit is not None:
+                on_fit()
+        return seen[setting][0]
+
+    for axis, grid in enumerate(grids):
+        best = max(((*point[:axis], float(v), *point[axis + 1 :]) for v in grid), key=score)
+        point = list(best)
+    lam, alpha, beta = point
+    tried = [
+        {"lambda": k[0], "alpha": k[1], "beta": k[2], "valid_ndcg@10": v[0]}
+        for k, v in seen.items()
+    ]
+    return FilterChoice(seen[(lam, alpha, beta)][1], lam, alpha, beta, tried)
+
+
+def search_size(grids: tuple[Sequence[float], Sequence[float], Sequence[float]]) -> int:
+    """How many fits :func:`choose` makes at most."""
+    return sum(len(g) for g in grids) - (len(grids) - 1)
