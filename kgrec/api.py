@@ -163,7 +163,7 @@ class Recommender:
     ) -> list[Recommendation]:
         """Recommendations for someone known only by a sentence in their own words."""
         hood, final = self._text_user(text)
-        return self._rank(hood, final, k, explain, [], True)
+        return self._rank(hood, final, k, explain, [], True, said=hood.neighbours)
 
     def similar_items(self, item_id: str, k: int = 10) -> list[Recommendation]:
         """Items most like ``item_id``: by the item filter's weights where the model has
@@ -195,17 +195,36 @@ class Recommender:
     def _item_key(self, pos: int) -> str:
         return self.gt.node_ids[int(self.gt.items[pos])].removeprefix("Item:")
 
-    def _scores(self, final: torch.Tensor, liked: list[int]) -> torch.Tensor:
-        """Every item's score: the GNN's part plus the item filter's over ``liked`` items."""
-        # someone known only by text has no liked items: the GNN's part is all there is
-        weight = self.fitted.gnn_weight if liked else 1.0
-        scores = weight * (self._item_final @ final)
-        if liked:
-            x = torch.zeros(1, len(self.gt.items))
-            x[0, liked] = 1.0
-            base = self.fitted.base(x)
-            if base is not None:
-                scores = scores + base[0]
+    def _said_items(self, said: torch.Tensor) -> torch.Tensor:
+        """Per item, how many of the attribute nodes ``said`` (what a sentence asked for)
+        it is linked to."""
+        counts = torch.zeros(len(self.gt.items))
+        for node in said.tolist():
+            for n in self.scorer.neighbourhood(node).neighbours.tolist():
+                pos = self._item_pos.get(self.gt.node_ids[n])
+                if pos is not None:
+                    counts[pos] += 1.0
+        return counts
+
+    def _scores(
+        self, final: torch.Tensor, liked: list[int], said: torch.Tensor | None = None
+    ) -> torch.Tensor:
+        """Every item's score: the GNN's part plus the item filter's over ``liked`` items.
+
+        Someone known only by a sentence has no liked items: the items linked to the
+        attributes they ``said`` they like stand in for them, each also scoring directly
+        (one filter unit per attribute named)."""
+        scores = self.fitted.gnn_weight * (self._item_final @ final)
+        x = torch.zeros(1, len(self.gt.items))
+        x[0, liked] = 1.0
+        direct = self._said_items(said) if said is not None and len(said) else None
+        if direct is not None:
+            x[0] += direct
+        base = self.fitted.base(x) if bool(x.any()) else None
+        if base is not None:
+            scores = scores + base[0]
+            if direct is not None:
+                scores = scores + self.fitted.filter_scale * direct
         return scores
 
     @torch.inference_mode()
@@ -217,14 +236,22 @@ class Recommender:
         explain: bool,
         liked: list[int],
         exclude_seen: bool,
+        said: torch.Tensor | None = None,
     ) -> list[Recommendation]:
-        scores = self._scores(final, liked)
+        scores = self._scores(final, liked, said)
         if exclude_seen and liked:
             scores[liked] = -torch.inf
         top = torch.topk(scores, min(k, int(torch.isfinite(scores).sum()))).indices.tolist()
         return [
             self._recommendation(
-                hood, final, liked, int(self.gt.items[p]), rank, explain, score=float(scores[p])
+                hood,
+                final,
+                liked,
+                int(self.gt.items[p]),
+                rank,
+                explain,
+                score=float(scores[p]),
+                said=said,
             )
             for rank, p in enumerate(top, start=1)
         ]
@@ -239,22 +266,30 @@ class Recommender:
         explain: bool,
         top: int = 5,
         score: float | None = None,
+        said: torch.Tensor | None = None,
     ) -> Recommendation:
         key = self.gt.node_ids[item].removeprefix("Item:")
+        pos = self._item_pos[self.gt.node_ids[item]]
         if not explain:
             if score is None:
-                score = float(self._scores(final, liked)[self._item_pos[self.gt.node_ids[item]]])
+                score = float(self._scores(final, liked, said)[pos])
             return Recommendation(key, self.gt.names[item], score, rank)
-        exp = self._explanation(hood, final, liked, item, top)
+        exp = self._explanation(hood, final, liked, item, top, said)
         return Recommendation(
             key, self.gt.names[item], exp.score, rank, explanation_sentence(exp.paths), exp.paths
         )
 
     def _explanation(
-        self, hood: Neighbourhood, final: torch.Tensor, liked: list[int], item: int, top: int
+        self,
+        hood: Neighbourhood,
+        final: torch.Tensor,
+        liked: list[int],
+        item: int,
+        top: int,
+        said: torch.Tensor | None = None,
     ) -> Explanation:
         """Both parts of the score, each split exactly over its terms; the top paths of both."""
-        w = self.fitted.gnn_weight if liked else 1.0
+        w = self.fitted.gnn_weight
         gnn = self.scorer.explain(hood, item, top=top, user_final=final)
         parts = [
             Explanation(
@@ -277,10 +312,36 @@ class Recommender:
                     top,
                 )
             )
+        if f is not None and said is not None and len(said):
+            parts.append(self._said_part(hood, said, item, final))
         score = sum(p.score for p in parts)
         carried = sum(p.score * p.path_share for p in parts)
         paths = sorted((q for p in parts for q in p.paths), key=lambda q: -q.score)[:top]
         return Explanation(score, paths, carried / score if score else 0.0)
+
+    def _said_part(
+        self, hood: Neighbourhood, said: torch.Tensor, item: int, final: torch.Tensor
+    ) -> Explanation:
+        """The filter's part of a sentence-only user's score: each attribute they named
+        that the item has is a path you–attribute–item; what the filter adds through the
+        other matching items is counted without a path."""
+        pos = self._item_pos[self.gt.node_ids[item]]
+        total = float(self._scores(final, [], said)[pos]) - self.fitted.gnn_weight * float(
+            self._item_final[pos] @ final
+        )
+        own = self.scorer.neighbourhood(item)
+        unit = self.fitted.filter_scale
+        paths = [
+            GraphPath(
+                (hood.node, self.scorer.node(int(a)), self.scorer.node(item)),
+                ("LIKES", self.gt.relations[int(own.rel_types[own.neighbours == a][0])]),
+                unit,
+            )
+            for a in said.tolist()
+            if bool((own.neighbours == a).any())
+        ]
+        carried = unit * len(paths)
+        return Explanation(total, paths, carried / total if total else 0.0)
 
     @cached_property
     def _extractor(self) -> Extractor:

@@ -119,3 +119,37 @@ def test_cli_query_refuses_writes_without_flag(sample_run: RunSummary) -> None:
     assert res.exit_code != 0
     res = runner.invoke(app, ["query", "MATCH (n:Item) RETURN count(n) AS n", "--json"])
     assert json.loads(res.stdout) == [{"n": 320}]
+
+
+def test_scores_split_exactly_into_the_two_parts(rec: Recommender) -> None:
+    """A recommendation's score is the filter's and the GNN's parts together, and the
+    explanation accounts for that same score."""
+    user = rec.user_ids()[2]
+    for r in rec.recommend(user, k=5, explain=False):
+        e = rec.explain(user, r.item_id)
+        assert e.score == pytest.approx(r.score, rel=1e-4, abs=1e-5)
+        assert e.rank == r.rank
+    assert rec.fitted.filter is not None  # the sample's valid split keeps the filter
+
+
+def test_cli_eval_json_shape_and_plots(sample_run: RunSummary, tmp_path: Path) -> None:
+    toml = tmp_path / "quick.toml"
+    toml.write_text(
+        f'name = "quick"\nwork_dir = "{tmp_path / "quick"}"\n'
+        "[model]\nepochs = 10\n"
+        '[eval]\nbaselines = ["popularity", "ease", "lightgcn"]\nease_lambdas = [50.0, 500.0]\n'
+    )
+    res = runner.invoke(app, ["eval", str(toml), "--seeds", "2", "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert out["dataset"] == "quick" and out["split"] == "random" and out["seeds"] == [0, 1]
+    names = {"kgrec", "kgrec-no-attributes", "kgrec-no-text", "kgrec-gnn-only"}
+    names |= {"kgrec-filter-only", "popularity", "ease", "lightgcn"}
+    assert set(out["models"]) == names
+    for row in out["models"].values():
+        for metric in ("ndcg@10", "recall@10", "ndcg@20", "recall@20", "mrr@10"):
+            assert 0.0 <= row[metric] <= 1.0 and row[f"{metric}_std"] >= 0.0
+    assert out["models"]["ease"]["ndcg@10_std"] == 0.0  # not trained: one fit for all seeds
+    assert out["models"]["kgrec"]["ndcg@10"] > out["models"]["popularity"]["ndcg@10"]
+    for png in ("eval_models.png", "eval_training.png"):
+        assert (tmp_path / "quick" / png).read_bytes()[:4] == b"\x89PNG"

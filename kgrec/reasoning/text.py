@@ -40,7 +40,7 @@ def _group_key(path: Path) -> tuple[str, ...]:
     if len(path.nodes) == 3 and labels[1] == "User":
         return ("friends", labels[1], path.relationships[0])
     if len(path.nodes) == 3:
-        return ("said", path.nodes[1].node_id, path.relationships[1])
+        return ("said", path.relationships[0])
     if labels[1] == "Item" and labels[2] not in ("User", "Item"):
         return ("shared", path.nodes[2].node_id, path.relationships[2])
     if labels[2] == "User":

@@ -1,0 +1,91 @@
+"""The knowledge-aware item filter against a numpy closed form, and what it adds."""
+
+import numpy as np
+import torch
+
+from kgrec.graph.export import GraphTensors
+from kgrec.models import item_filter as F
+
+# 4 users × 4 items; item 3 has no interaction but shares a genre with item 0
+X = np.array([[1, 1, 0, 0], [1, 1, 1, 0], [0, 1, 1, 0], [1, 0, 0, 0]], dtype=float)
+PAIRS = np.argwhere(X > 0).astype(np.int64)
+
+
+def _graph(text: np.ndarray) -> GraphTensors:
+    # nodes 0-3 users, 4-7 items, 8 a genre linked to items 0 and 3 (both directions)
+    edges = [(4, 8), (8, 4), (7, 8), (8, 7)]
+    edges += [(int(u), 4 + int(i)) for u, i in PAIRS] + [(4 + int(i), int(u)) for u, i in PAIRS]
+    full = torch.zeros(9, text.shape[1])
+    full[4:8] = torch.as_tensor(text, dtype=torch.float32)
+    has = torch.zeros(9, 1)
+    has[4:8] = 1.0
+    return GraphTensors(
+        node_ids=[f"n{k}" for k in range(9)],
+        labels=np.array(["User"] * 4 + ["Item"] * 4 + ["Genre"]),
+        names=[f"n{k}" for k in range(9)],
+        users=torch.arange(4),
+        items=torch.arange(4, 8),
+        relations=["HAS_GENRE", "INTERACTED"],
+        edge_index=torch.tensor(edges).T,
+        edge_type=torch.tensor([0] * 4 + [1] * (2 * len(PAIRS))),
+        text=full,
+        has_text=has,
+    )
+
+
+TEXT = np.array([[1.0, 0.0], [0.0, 1.0], [0.6, 0.8], [0.8, 0.6]])
+
+
+def _closed_form(gram: np.ndarray, lam: float) -> np.ndarray:
+    p = np.linalg.inv(gram + lam * np.eye(len(gram)))
+    b = np.eye(len(gram)) - p / np.diag(p)[None, :]
+    np.fill_diagonal(b, 0.0)
+    return b
+
+
+def test_filter_is_the_closed_form_over_all_three_grams() -> None:
+    grams = F.FilterGrams.of(_graph(TEXT), PAIRS)
+    a = np.array([[1.0, 0.0, 0.0, 1.0]])  # the genre row
+    t = TEXT / np.linalg.norm(TEXT, axis=1, keepdims=True)
+    np.testing.assert_allclose(grams.interactions.numpy(), X.T @ X)
+    np.testing.assert_allclose(grams.attributes.numpy(), a.T @ a)
+    np.testing.assert_allclose(grams.text.numpy(), t @ t.T, atol=1e-6)
+    f = F.fit(grams, lam=0.5, alpha=2.0, beta=3.0, keep=10)
+    want = X @ _closed_form(X.T @ X + 2.0 * a.T @ a + 3.0 * t @ t.T, 0.5)
+    got = f.scores(torch.as_tensor(X, dtype=torch.float32)).numpy()
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
+
+
+def test_attributes_and_text_score_an_item_nobody_had() -> None:
+    grams = F.FilterGrams.of(_graph(TEXT), PAIRS)
+    liked_item0 = torch.tensor([[1.0, 0.0, 0.0, 0.0]])
+    plain = F.fit(grams, lam=0.5, alpha=0.0, beta=0.0, keep=10).scores(liked_item0)[0]
+    assert plain[3] == 0.0  # interactions alone know nothing of item 3
+    rich = F.fit(grams, lam=0.5, alpha=2.0, beta=0.0, keep=10).scores(liked_item0)[0]
+    assert rich[3] > 0.0  # the shared genre links it to item 0
+
+
+def test_keep_prunes_each_column_to_its_largest_weights() -> None:
+    grams = F.FilterGrams.of(_graph(TEXT), PAIRS)
+    full = F.fit(grams, lam=0.5, alpha=2.0, beta=3.0, keep=10)
+    one = F.fit(grams, lam=0.5, alpha=2.0, beta=3.0, keep=1)
+    assert len(one.values) == 4 and len(full.values) > 4
+    for item in range(4):
+        rows, weights = full.weights_into(item)
+        kept_rows, kept = one.weights_into(item)
+        assert abs(float(kept[0])) == float(weights.abs().max())
+        assert int(kept_rows[0]) == int(rows[weights.abs().argmax()])
+    restored = F.ItemFilter.from_state(one.state())
+    assert torch.equal(restored.index, one.index) and torch.equal(restored.values, one.values)
+
+
+def test_choose_sweeps_one_setting_at_a_time_on_valid() -> None:
+    grams = F.FilterGrams.of(_graph(TEXT), PAIRS)
+    liked = torch.as_tensor(X, dtype=torch.float32)
+    train = [[int(i) for i in np.flatnonzero(row)] for row in X]
+    valid = [[3], [], [], []]  # user 0 goes on to item 3, which only the genre links
+    grids = ([0.5, 5.0], [0.0, 50.0], [0.0])
+    picked = F.choose(grams, liked, train, valid, grids, keep=10)
+    assert picked.alpha == 50.0
+    assert max(t["valid_ndcg@10"] for t in picked.tried) == 1.0
+    assert len(picked.tried) <= F.search_size(grids) == 3
