@@ -151,5 +151,11 @@ def test_cli_eval_json_shape_and_plots(sample_run: RunSummary, tmp_path: Path) -
             assert 0.0 <= row[metric] <= 1.0 and row[f"{metric}_std"] >= 0.0
     assert out["models"]["ease"]["ndcg@10_std"] == 0.0  # not trained: one fit for all seeds
     assert out["models"]["kgrec"]["ndcg@10"] > out["models"]["popularity"]["ndcg@10"]
+    cold = out["cold_start"]
+    assert cold["items"] > 0 and cold["test_pairs"] > 0
+    rows = cold["models"]
+    # attributes rank items nobody had; the ID-only model can only guess (the sample has
+    # about 20 cold items, so Recall@20 is near 1 for all; NDCG@20 tells them apart)
+    assert rows["kgrec-filter"]["ndcg@20"] > 1.2 * rows["id-only (EASE)"]["ndcg@20"]
     for png in ("eval_models.png", "eval_training.png"):
         assert (tmp_path / "quick" / png).read_bytes()[:4] == b"\x89PNG"

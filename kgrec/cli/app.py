@@ -108,13 +108,16 @@ def eval_(
     ablations: Annotated[
         bool, typer.Option(help="Also train kgrec without attributes, text, or item filter.")
     ] = True,
+    cold_start: Annotated[
+        bool, typer.Option(help="Also rank held-out cold items (no interactions) by text.")
+    ] = True,
     as_json: JsonOpt = False,
 ) -> None:
     """Compare kgrec, its ablations and the baselines on the pipeline's split (test
     metrics, mean ± std over seeds; every setting chosen on valid). Writes eval.json,
     eval_models.png and eval_training.png into the work directory."""
     from kgrec.cli.progress import RichProgress
-    from kgrec.cli.render import comparison_table, print_json
+    from kgrec.cli.render import cold_start_table, comparison_table, print_json
     from kgrec.evaluation.experiment import compare
     from kgrec.evaluation.plots import save_comparison_chart, save_training_curves
     from kgrec.models.fit import progress_steps
@@ -129,6 +132,7 @@ def eval_(
         seeds=range(seeds),
         ablations=ablations,
         steps=progress_steps(progress.track),
+        cold=cold_start,
     )
     work = config.resolved_work_dir()
     summary = result.to_json()
@@ -143,6 +147,8 @@ def eval_(
         print_json(out, summary)
         return
     out.print(comparison_table(summary))
+    if "cold_start" in summary:
+        out.print(cold_start_table(summary["cold_start"]))
     out.print(f"Saved {work / 'eval.json'}, {bars} and {curves}", markup=False, style="dim")
 
 

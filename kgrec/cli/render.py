@@ -55,6 +55,21 @@ def comparison_table(result: dict[str, Any]) -> Table:
     return table
 
 
+def cold_start_table(cold: dict[str, Any]) -> Table:
+    """Cold-start items: each model's Recall@20 / NDCG@20 ranking the cold items."""
+    table = Table(
+        title=f"Cold-start items: {cold['items']} items without interactions, "
+        f"{cold['test_pairs']} test pairs of {cold['users']} users, ranked among themselves",
+        title_justify="left",
+    )
+    table.add_column("model", no_wrap=True)
+    table.add_column("recall@20", justify="right")
+    table.add_column("ndcg@20", justify="right")
+    for name, row in cold["models"].items():
+        table.add_row(name, f"{row['recall@20']:.4f}", f"{row['ndcg@20']:.4f}")
+    return table
+
+
 def counts_table(counts: dict[str, int]) -> Table:
     """Node and relationship counts of the graph."""
     table = Table(title="Knowledge graph", title_justify="left")

@@ -16,6 +16,7 @@ import numpy as np
 import torch
 
 from kgrec.config import PipelineConfig
+from kgrec.evaluation.cold_start import cold_start
 from kgrec.evaluation.ranking import ScoreFn, ranking_metrics
 from kgrec.models.baselines import run_baselines
 from kgrec.models.fit import (
@@ -77,6 +78,7 @@ class Comparison:
     runs: dict[str, dict[str, list[float]]] = field(default_factory=dict)
     choices: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     curves: dict[str, list[list[dict[str, float]]]] = field(default_factory=dict)
+    cold_start: dict[str, Any] | None = None
 
     def add(
         self,
@@ -115,7 +117,7 @@ class Comparison:
             "seeds": self.seeds,
             "models": self.summary(),
             "choices": self.choices,
-        }
+        } | ({"cold_start": self.cold_start} if self.cold_start is not None else {})
 
 
 def compare(
@@ -124,12 +126,15 @@ def compare(
     seeds: Sequence[int] = (0, 1, 2),
     ablations: bool = True,
     steps: Steps = no_steps,
+    cold: bool = False,
 ) -> Comparison:
     """Train and test kgrec (and its ablations) per seed and the configured baselines.
 
     ``split_for`` builds the split's training graph for a config (the ablation without
     attributes needs a graph without attribute edges). Deterministic baselines
-    (popularity, ItemKNN, EASE) are fitted once and repeated for every seed.
+    (popularity, ItemKNN, EASE) are fitted once and repeated for every seed. With
+    ``cold``, the cold-start item experiment (``kgrec.evaluation.cold_start``) runs with
+    the item filter settings kgrec chose on valid.
     """
     result = Comparison(config.name, config.split.method, list(seeds))
     variants: dict[str, PipelineConfig] = {"kgrec": config}
@@ -156,6 +161,11 @@ def compare(
             if name == "kgrec" and ablations and fitted.filter is not None:
                 fitted.gnn_weight = 0.0
                 result.add(FILTER_ONLY, evaluate(fitted.score_function(split.gt, liked)))
+    picked = result.choices["kgrec"][0]
+    if cold and "lambda" in picked:
+        result.cold_start = cold_start(
+            base_split, picked["lambda"], picked["alpha"], picked["beta"], config.model.filter_keep
+        )
     evaluate = test_evaluator(base_split)
     fixed: dict[str, dict[str, float]] = {}
     fixed_choice: dict[str, dict[str, Any]] = {}

@@ -27,8 +27,20 @@ pairs, plus ego terms; a term whose *v* and *w* are the same node or are linked 
 score carried by the graph path u–v(–w)–i. ``kgrec.reasoning`` uses exactly these
 terms as path scores, so explanations account for the model's score.
 
+**The whole score.** kgrec adds a second, closed-form part: the knowledge-aware item
+filter :math:`B` of ``kgrec.models.item_filter`` (ridge regression of each item on the
+other items over co-interactions, shared attributes and text similarity):
+
+.. math::  s(u, i) = c \sum_{j \in I_u} B_{ji} \; + \; w\, e_u \cdot e_i
+
+with :math:`c` = ``filter_scale``. Its settings :math:`(\lambda, \alpha, \beta)` are chosen
+on the valid split first; the GNN is then trained on the whole score, so it learns what
+the filter misses (the residual), and it is kept (:math:`w = 1`) only if some epoch beats
+the filter alone on valid NDCG@10 (else :math:`w = 0`). Both parts are sums over graph
+paths, so explanations stay exact (``kgrec.reasoning``).
+
 **Training.** BPR on (user, liked item, sampled item) triples with L2 on the batch's
-input embeddings (see ``kgrec.models.train``).
+input embeddings (see ``kgrec.models.train`` and ``kgrec.models.fit``).
 """
 
 from __future__ import annotations
