@@ -8,6 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import torch
 from torch_geometric.utils import scatter
@@ -20,6 +21,7 @@ from kgrec.graph.export import GraphTensors, to_tensors
 from kgrec.graph.kg import KnowledgeGraph, node_id
 from kgrec.models.checkpoint import load_checkpoint
 from kgrec.models.fit import KgrecFit
+from kgrec.models.recency import recency_weights
 from kgrec.models.train import propagate
 from kgrec.reasoning.paths import Explanation, Neighbourhood, PathNode, PathScorer
 from kgrec.reasoning.paths import Path as GraphPath
@@ -83,6 +85,13 @@ class Recommender:
         self._seen: dict[str, list[int]] = {
             str(u): [self._item_pos[i] for i in group] for u, group in inter.groupby("src")["dst"]
         }
+        # each seen item's weight in the user's history row (recency-faded where timed)
+        self._seen_weight: dict[str, np.ndarray] = {}
+        if fitted.half_life is not None and inter["timestamp"].notna().all():
+            for u, group in inter.groupby("src"):
+                times = group["timestamp"].to_numpy(dtype=np.int64)
+                users = np.zeros(len(group), dtype=np.int64)
+                self._seen_weight[str(u)] = recency_weights(users, times, fitted.half_life)
 
     # --- construction ---------------------------------------------------------------
     @classmethod
@@ -139,7 +148,7 @@ class Recommender:
         """The top ``k`` items for a known user, each with paths and a sentence."""
         user = self._node("User", user_id)
         hood = self.scorer.neighbourhood(user)
-        liked = self._seen.get(self.gt.node_ids[user], [])
+        liked = self._history(user)
         return self._rank(hood, self.prop.final[user], k, explain, liked, exclude_seen)
 
     def explain(self, user_id: str, item_id: str, top: int = 5) -> Recommendation:
@@ -148,13 +157,13 @@ class Recommender:
         ``rank`` is the item's position among the user's unseen items (0 if seen)."""
         user, item = self._node("User", user_id), self._node("Item", item_id)
         hood = self.scorer.neighbourhood(user)
-        seen = self._seen.get(self.gt.node_ids[user], [])
+        seen = self._history(user)
         scores = self._scores(self.prop.final[user], seen)
         pos = self._item_pos[self.gt.node_ids[item]]
         if pos in seen:
             rank = 0
         else:
-            scores[seen] = -torch.inf
+            scores[list(seen)] = -torch.inf
             rank = int((scores > scores[pos]).sum()) + 1
         return self._recommendation(hood, self.prop.final[user], seen, item, rank, True, top)
 
@@ -163,7 +172,7 @@ class Recommender:
     ) -> list[Recommendation]:
         """Recommendations for someone known only by a sentence in their own words."""
         hood, final = self._text_user(text)
-        return self._rank(hood, final, k, explain, [], True, said=hood.neighbours)
+        return self._rank(hood, final, k, explain, {}, True, said=hood.neighbours)
 
     def similar_items(self, item_id: str, k: int = 10) -> list[Recommendation]:
         """Items most like ``item_id``: by the item filter's weights where the model has
@@ -195,6 +204,15 @@ class Recommender:
     def _item_key(self, pos: int) -> str:
         return self.gt.node_ids[int(self.gt.items[pos])].removeprefix("Item:")
 
+    def _history(self, user: int) -> dict[int, float]:
+        """A known user's items (positions) and each one's weight in their history row."""
+        key = self.gt.node_ids[user]
+        items = self._seen.get(key, [])
+        weights = self._seen_weight.get(key)
+        if weights is None:
+            return dict.fromkeys(items, 1.0)
+        return {i: float(w) for i, w in zip(items, weights, strict=True)}
+
     def _said_items(self, said: torch.Tensor) -> torch.Tensor:
         """Per item, how many of the attribute nodes ``said`` (what a sentence asked for)
         it is linked to."""
@@ -207,7 +225,7 @@ class Recommender:
         return counts
 
     def _scores(
-        self, final: torch.Tensor, liked: list[int], said: torch.Tensor | None = None
+        self, final: torch.Tensor, liked: dict[int, float], said: torch.Tensor | None = None
     ) -> torch.Tensor:
         """Every item's score: the GNN's part plus the item filter's over ``liked`` items.
 
@@ -216,7 +234,7 @@ class Recommender:
         (one filter unit per attribute named)."""
         scores = self.fitted.gnn_weight * (self._item_final @ final)
         x = torch.zeros(1, len(self.gt.items))
-        x[0, liked] = 1.0
+        x[0, list(liked)] = torch.tensor(list(liked.values()))
         direct = self._said_items(said) if said is not None and len(said) else None
         if direct is not None:
             x[0] += direct
@@ -234,13 +252,13 @@ class Recommender:
         final: torch.Tensor,
         k: int,
         explain: bool,
-        liked: list[int],
+        liked: dict[int, float],
         exclude_seen: bool,
         said: torch.Tensor | None = None,
     ) -> list[Recommendation]:
         scores = self._scores(final, liked, said)
         if exclude_seen and liked:
-            scores[liked] = -torch.inf
+            scores[list(liked)] = -torch.inf
         top = torch.topk(scores, min(k, int(torch.isfinite(scores).sum()))).indices.tolist()
         return [
             self._recommendation(
@@ -260,7 +278,7 @@ class Recommender:
         self,
         hood: Neighbourhood,
         final: torch.Tensor,
-        liked: list[int],
+        liked: dict[int, float],
         item: int,
         rank: int,
         explain: bool,
@@ -283,7 +301,7 @@ class Recommender:
         self,
         hood: Neighbourhood,
         final: torch.Tensor,
-        liked: list[int],
+        liked: dict[int, float],
         item: int,
         top: int,
         said: torch.Tensor | None = None,
@@ -302,12 +320,13 @@ class Recommender:
         if f is not None and liked:
             pos = self._item_pos[self.gt.node_ids[item]]
             rows, weights = f.weights_into(pos)
-            mine = torch.isin(rows, torch.as_tensor(liked))
+            mine = torch.isin(rows, torch.as_tensor(list(liked)))
+            faded = torch.tensor([liked[int(r)] for r in rows[mine]])
             parts.append(
                 self.scorer.explain_filter(
                     hood.node,
                     self.gt.items[rows[mine]],
-                    self.fitted.filter_scale * weights[mine],
+                    self.fitted.filter_scale * weights[mine] * faded,
                     item,
                     top,
                 )
@@ -326,7 +345,7 @@ class Recommender:
         that the item has is a path you–attribute–item; what the filter adds through the
         other matching items is counted without a path."""
         pos = self._item_pos[self.gt.node_ids[item]]
-        total = float(self._scores(final, [], said)[pos]) - self.fitted.gnn_weight * float(
+        total = float(self._scores(final, {}, said)[pos]) - self.fitted.gnn_weight * float(
             self._item_final[pos] @ final
         )
         own = self.scorer.neighbourhood(item)

@@ -173,6 +173,12 @@ class ModelConfig(_Frozen):
     filter_scale: float = Field(
         20.0, gt=0.0, description="Weight of the item filter's score beside the GNN's dot product."
     )
+    half_lives: list[float] = Field(
+        default_factory=lambda: [5.0, 20.0, 50.0],
+        description="Recency half-lives (in interactions) tried on the valid split for users' "
+        "histories, beside the static history; used only where interactions have timestamps. "
+        "[] = always static.",
+    )
     filter_max_items: int = Field(
         30000,
         gt=0,

@@ -54,7 +54,6 @@ from kgrec.models.fit import (
     SplitData,
     Steps,
     fit_kgrec,
-    liked_matrix,
     progress_steps,
     refit_kgrec,
 )
@@ -333,7 +332,10 @@ class Pipeline:
             if self.config.split.method == "files"
             else None
         )
-        return SplitData(gt, tr, va, te, candidates)
+        frames = (train, valid, test)
+        timed = all("timestamp" in f and f["timestamp"].notna().all() for f in frames)
+        times = tuple(f["timestamp"].to_numpy(dtype=np.int64) for f in frames) if timed else None
+        return SplitData(gt, tr, va, te, candidates, times)  # type: ignore[arg-type]
 
     def steps(self) -> Steps:
         """Progress bars for training loops, from this pipeline's progress reporter."""
@@ -344,7 +346,7 @@ class Pipeline:
         gt, cfg = split.gt, self.config.model
         fitted = fit_kgrec(split, cfg, self.steps())
         evaluate = test_evaluator(split)
-        liked = liked_matrix(split.train, split.n_users, split.n_items)
+        liked = fitted.train_history(split)
         models = {"kgrec": evaluate(fitted.score_function(gt, liked))}
         chosen: dict[str, Any] = {"kgrec": kgrec_choice(fitted)}
         for name, fn, choice in run_baselines(split, self.config.eval, cfg, self.steps()):
@@ -368,7 +370,8 @@ class Pipeline:
         if cfg.refit:
             final_gt = self.tensors(KnowledgeGraph.load(self.work_dir / GRAPH_DIR))
             all_pairs = np.concatenate([split.train, split.valid, split.test])
-            final = refit_kgrec(final_gt, all_pairs, cfg, fitted, self.steps())
+            all_times = np.concatenate(split.times) if split.times is not None else None
+            final = refit_kgrec(final_gt, all_pairs, cfg, fitted, self.steps(), all_times)
         save_checkpoint(self.work_dir / CHECKPOINT_FILE, final, final_gt, cfg, {"refit": cfg.refit})
         (self.work_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))
 

@@ -26,7 +26,6 @@ from kgrec.models.fit import (
     Steps,
     choose_filter,
     fit_kgrec,
-    liked_matrix,
     no_steps,
 )
 
@@ -38,6 +37,8 @@ ABLATIONS: dict[str, dict[str, Any]] = {
 }
 #: Scored from the full model's fit, without training anything more.
 FILTER_ONLY = "kgrec-filter-only"
+#: kgrec with static histories (no recency fading), where interactions have times.
+STATIC = "kgrec-static"
 #: Baselines whose result depends on the seed.
 TRAINED = frozenset({"bpr", "lightgcn"})
 
@@ -144,22 +145,30 @@ def compare(
                 update={"model": config.model.model_copy(update=change)}
             )
     base_split = split_for(config)
+    if ablations and base_split.times is not None and config.model.half_lives:
+        variants[STATIC] = config  # kgrec's own filter, with histories left unfaded
+    full: ChosenFilter | None = None
     for name, cfg in variants.items():
         split = base_split if cfg.model.use_attributes else split_for(cfg)
         evaluate = test_evaluator(split)
-        liked = liked_matrix(split.train, split.n_users, split.n_items)
-        chosen: ChosenFilter = choose_filter(split, cfg.model, steps)  # seed-free: once
+        chosen: ChosenFilter
+        if name == STATIC and full is not None:
+            chosen = ChosenFilter(full.filter, full.choice | {"half_life": None}, None)
+        else:
+            chosen = choose_filter(split, cfg.model, steps)  # seed-free: once per variant
+        full = full or chosen
         for seed in seeds:
             model_cfg = cfg.model.model_copy(update={"seed": seed})
             fitted = fit_kgrec(split, model_cfg, steps, chosen)
             result.add(
                 name,
-                evaluate(fitted.score_function(split.gt, liked)),
+                evaluate(fitted.score_function(split.gt, fitted.train_history(split))),
                 kgrec_choice(fitted),
                 fitted.history,
             )
             if name == "kgrec" and ablations and fitted.filter is not None:
                 fitted.gnn_weight = 0.0
+                liked = fitted.train_history(split)
                 result.add(FILTER_ONLY, evaluate(fitted.score_function(split.gt, liked)))
     picked = result.choices["kgrec"][0]
     if cold and "lambda" in picked:

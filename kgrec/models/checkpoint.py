@@ -31,6 +31,7 @@ def save_checkpoint(
             "filter_scale": fitted.filter_scale,
             "gnn_weight": fitted.gnn_weight,
             "best_epoch": fitted.best_epoch,
+            "half_life": fitted.half_life,
             "model_config": config.model_dump(mode="json"),
             "relations": gt.relations,
             "node_ids": gt.node_ids,
@@ -59,5 +60,6 @@ def load_checkpoint(path: Path, gt: GraphTensors) -> tuple[KgrecFit, ModelConfig
         float(blob["filter_scale"]),
         float(blob["gnn_weight"]),
         int(blob["best_epoch"]),
+        half_life=blob.get("half_life"),
     )
     return fitted, config

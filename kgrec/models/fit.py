@@ -17,11 +17,12 @@ import numpy as np
 import torch
 
 from kgrec.config import ModelConfig
-from kgrec.evaluation.ranking import ScoreFn
+from kgrec.evaluation.ranking import ScoreFn, ranking_metrics
 from kgrec.graph.export import GraphTensors
 from kgrec.models import item_filter
 from kgrec.models.fusion import FusionGNN
 from kgrec.models.item_filter import FilterGrams, ItemFilter
+from kgrec.models.recency import recency_weights
 from kgrec.models.train import (
     Holdout,
     Progress,
@@ -50,6 +51,8 @@ class SplitData:
     test: np.ndarray
     #: the only item positions ranked (a benchmark's split files); None = every item
     candidates: list[int] | None = None
+    #: interaction times of train, valid and test pairs, where the data has them
+    times: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     @property
     def n_users(self) -> int:
@@ -89,11 +92,28 @@ class SplitData:
         return [a + b for a, b in zip(self.train_lists, self.valid_lists, strict=True)]
 
 
-def liked_matrix(pairs: np.ndarray, n_users: int, n_items: int) -> torch.Tensor:
-    """The binary users × items matrix of ``pairs``."""
+def liked_matrix(
+    pairs: np.ndarray, n_users: int, n_items: int, weights: np.ndarray | None = None
+) -> torch.Tensor:
+    """The users × items matrix of ``pairs``: 1 each, or ``weights``."""
     x = torch.zeros(n_users, n_items)
-    x[torch.as_tensor(pairs[:, 0]), torch.as_tensor(pairs[:, 1])] = 1.0
+    value = torch.as_tensor(weights, dtype=torch.float32) if weights is not None else 1.0
+    x[torch.as_tensor(pairs[:, 0]), torch.as_tensor(pairs[:, 1])] = value
     return x
+
+
+def history_matrix(
+    pairs: np.ndarray,
+    times: np.ndarray | None,
+    n_users: int,
+    n_items: int,
+    half_life: float | None,
+) -> torch.Tensor:
+    """Users' histories as filter input rows, older interactions faded by ``half_life``
+    (``kgrec.models.recency``; static without times or half-life)."""
+    if times is None or half_life is None:
+        return liked_matrix(pairs, n_users, n_items)
+    return liked_matrix(pairs, n_users, n_items, recency_weights(pairs[:, 0], times, half_life))
 
 
 @dataclass
@@ -107,12 +127,19 @@ class KgrecFit:
     best_epoch: int
     choice: dict[str, Any] = field(default_factory=dict)
     history: list[dict[str, float]] = field(default_factory=list)
+    #: recency half-life of users' histories (interactions); None = static
+    half_life: float | None = None
 
     def base(self, liked: torch.Tensor) -> torch.Tensor | None:
         """The filter's part of the score for rows of ``liked`` (None without a filter)."""
         if self.filter is None:
             return None
         return self.filter_scale * self.filter.scores(liked)
+
+    def train_history(self, split: SplitData) -> torch.Tensor:
+        """The split's training histories as this model's filter input rows."""
+        times = split.times[0] if split.times is not None else None
+        return history_matrix(split.train, times, split.n_users, split.n_items, self.half_life)
 
     def score_function(self, gt: GraphTensors, liked: torch.Tensor) -> ScoreFn:
         """Scores of every item for user positions, given the users' liked items."""
@@ -132,6 +159,7 @@ class ChosenFilter:
 
     filter: ItemFilter | None
     choice: dict[str, Any] = field(default_factory=dict)
+    half_life: float | None = None
 
 
 def choose_filter(split: SplitData, config: ModelConfig, steps: Steps = no_steps) -> ChosenFilter:
@@ -156,8 +184,37 @@ def choose_filter(split: SplitData, config: ModelConfig, steps: Steps = no_steps
         split.candidates,
         on_fit=lambda: step(0, 0.0, None),
     )
-    choice = {"lambda": picked.lam, "alpha": picked.alpha, "beta": picked.beta}
-    return ChosenFilter(picked.filter, choice | {"tried": picked.tried})
+    choice: dict[str, Any] = {"lambda": picked.lam, "alpha": picked.alpha, "beta": picked.beta}
+    half_life = _choose_half_life(split, picked.filter, config.half_lives)
+    choice |= {"half_life": half_life, "tried": picked.tried}
+    return ChosenFilter(picked.filter, choice, half_life)
+
+
+def _choose_half_life(
+    split: SplitData, chosen: ItemFilter, half_lives: list[float]
+) -> float | None:
+    """The recency half-life (or None, static) whose histories score best on valid."""
+    if split.times is None or not half_lives:
+        return None
+    best: tuple[float, float | None] | None = None
+    for h in [None, *half_lives]:
+        x = history_matrix(split.train, split.times[0], split.n_users, split.n_items, h)
+
+        def score(batch: torch.Tensor, x: torch.Tensor = x) -> torch.Tensor:
+            return chosen.scores(x[batch])
+
+        ndcg = ranking_metrics(
+            score,
+            split.n_users,
+            split.train_lists,
+            split.valid_lists,
+            ks=(10,),
+            candidates=split.candidates,
+        )["ndcg@10"]
+        if best is None or ndcg > best[0]:
+            best = (ndcg, h)
+    assert best is not None
+    return best[1]
 
 
 def fit_kgrec(
@@ -170,8 +227,16 @@ def fit_kgrec(
     residual, early-stopped on valid."""
     if chosen is None:
         chosen = choose_filter(split, config, steps)
-    liked = liked_matrix(split.train, split.n_users, split.n_items)
-    fitted = KgrecFit(FusionGNN(1, 1, 1), chosen.filter, config.filter_scale, 1.0, 0, chosen.choice)
+    fitted = KgrecFit(
+        FusionGNN(1, 1, 1),
+        chosen.filter,
+        config.filter_scale,
+        1.0,
+        0,
+        chosen.choice,
+        half_life=chosen.half_life,
+    )
+    liked = fitted.train_history(split)
     result = train_fusion(
         split.gt,
         split.train,
@@ -190,11 +255,17 @@ def fit_kgrec(
 
 
 def refit_kgrec(
-    gt: GraphTensors, pairs: np.ndarray, config: ModelConfig, fitted: KgrecFit, steps: Steps
+    gt: GraphTensors,
+    pairs: np.ndarray,
+    config: ModelConfig,
+    fitted: KgrecFit,
+    steps: Steps,
+    times: np.ndarray | None = None,
 ) -> KgrecFit:
-    """The same model refitted on ``pairs`` (all interactions) with the chosen settings."""
+    """The same model refitted on ``pairs`` (all interactions, at ``times``) with the
+    chosen settings."""
     chosen: ItemFilter | None = None
-    liked = liked_matrix(pairs, len(gt.users), len(gt.items))
+    liked = history_matrix(pairs, times, len(gt.users), len(gt.items), fitted.half_life)
     if fitted.filter is not None:
         c = fitted.choice
         grams = FilterGrams.of(gt, pairs)
@@ -206,6 +277,7 @@ def refit_kgrec(
         fitted.gnn_weight,
         fitted.best_epoch,
         fitted.choice,
+        half_life=fitted.half_life,
     )
     if fitted.best_epoch > 0:
         out.model = train_fusion(
