@@ -14,7 +14,7 @@ import torch
 from torch_geometric.utils import scatter
 
 from kgrec.config import PipelineConfig, load_config
-from kgrec.errors import NotBuiltError, UnknownIdError
+from kgrec.errors import DataError, NotBuiltError, UnknownIdError
 from kgrec.extract.encoder import TextEncoder
 from kgrec.extract.extractor import Extractor
 from kgrec.graph.export import GraphTensors, to_tensors
@@ -25,6 +25,7 @@ from kgrec.models.recency import recency_weights
 from kgrec.models.train import propagate
 from kgrec.reasoning.paths import Explanation, Neighbourhood, PathNode, PathScorer
 from kgrec.reasoning.paths import Path as GraphPath
+from kgrec.reasoning.profile import UserProfile, build_profile
 from kgrec.reasoning.text import explanation_sentence
 
 #: Artifacts of a pipeline run, relative to its work directory.
@@ -173,6 +174,41 @@ class Recommender:
         """Recommendations for someone known only by a sentence in their own words."""
         hood, final = self._text_user(text)
         return self._rank(hood, final, k, explain, {}, True, said=hood.neighbours)
+
+    def profile(self, user_id: str, top: int = 8, windows: int = 4) -> UserProfile:
+        """The attributes ``user_id`` leans to now (their items' attributes, recent items
+        weighing more: the model's half-life, or 20 interactions where it is static) and
+        each one's share of the user's items in ``windows`` consecutive time windows."""
+        user = self._node("User", user_id)
+        inter = self.kg.edges[
+            (self.kg.edges["rel"] == "INTERACTED")
+            & (self.kg.edges["src"] == self.gt.node_ids[user])
+        ]
+        if inter["timestamp"].isna().any():
+            raise DataError(
+                f"user {user_id!r}: interactions without timestamps; a profile over time "
+                "needs a timestamp column in the interactions"
+            )
+        items = [self._index[i] for i in inter["dst"]]
+
+        def attributes_of(item: int) -> list[tuple[str, str, str]]:
+            hood = self.scorer.neighbourhood(item)
+            out = []
+            for n in hood.neighbours.tolist():
+                label = str(self.gt.labels[n])
+                if label not in ("User", "Item"):
+                    out.append((self.gt.node_ids[n], label, self.gt.names[n]))
+            return out
+
+        return build_profile(
+            user_id,
+            items,
+            inter["timestamp"].to_numpy(dtype=np.int64),
+            attributes_of,
+            self.fitted.half_life,
+            top,
+            windows,
+        )
 
     def similar_items(self, item_id: str, k: int = 10) -> list[Recommendation]:
         """Items most like ``item_id``: by the item filter's weights where the model has

@@ -159,3 +159,18 @@ def test_cli_eval_json_shape_and_plots(sample_run: RunSummary, tmp_path: Path) -
     assert rows["kgrec-filter"]["ndcg@20"] > 1.2 * rows["id-only (EASE)"]["ndcg@20"]
     for png in ("eval_models.png", "eval_training.png"):
         assert (tmp_path / "quick" / png).read_bytes()[:4] == b"\x89PNG"
+
+
+def test_cli_profile_json_and_plot(sample_run: RunSummary, tmp_path: Path) -> None:
+    png = tmp_path / "profile.png"
+    res = runner.invoke(app, ["profile", "--user", "u03", "--plot", str(png), "--json"])
+    assert res.exit_code == 0, res.output
+    prof = json.loads(res.stdout)
+    assert prof["user_id"] == "u03" and prof["interactions"] > 0
+    shares = [t["share"] for t in prof["top"]]
+    assert shares == sorted(shares, reverse=True) and 0.0 < shares[0] <= 1.0
+    assert len(prof["windows"]) == 4
+    assert sum(w["items"] for w in prof["windows"]) == prof["interactions"]
+    times = [(w["from"], w["to"]) for w in prof["windows"]]
+    assert all(a <= b for a, b in times) and times == sorted(times)
+    assert png.read_bytes()[:4] == b"\x89PNG"

@@ -153,6 +153,35 @@ def eval_(
 
 
 @app.command()
+def profile(
+    user: Annotated[str, typer.Option("--user", "-u", help="A user id.")],
+    top: Annotated[int, typer.Option(help="How many attributes.")] = 8,
+    windows: Annotated[int, typer.Option(help="Time windows over the user's history.")] = 4,
+    plot: Annotated[
+        Path | None, typer.Option(help="Save a PNG of the shares per time window here.")
+    ] = None,
+    work_dir: WorkDirOpt = None,
+    pipeline: PipelineOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """A user's top attributes now (recent items weigh more) and how they moved over time."""
+    from kgrec.api import Recommender
+    from kgrec.cli.render import print_json, profile_table
+    from kgrec.reasoning.profile import save_profile_chart
+
+    rec = Recommender.load(_work_dir(work_dir, pipeline))
+    prof = rec.profile(user, top=top, windows=windows)
+    if plot is not None:
+        save_profile_chart(prof, plot)
+    if as_json:
+        print_json(out, prof.to_dict() | ({"plot": str(plot)} if plot else {}))
+        return
+    out.print(profile_table(prof))
+    if plot is not None:
+        out.print(f"Saved {plot}", markup=False, style="dim")
+
+
+@app.command()
 def recommend(
     user: Annotated[str | None, typer.Option("--user", "-u", help="A user id.")] = None,
     text: Annotated[

@@ -11,6 +11,7 @@ from rich.tree import Tree
 
 from kgrec.api import Recommendation
 from kgrec.reasoning.paths import Path
+from kgrec.reasoning.profile import UserProfile
 
 METRIC_COLUMNS = ("ndcg@10", "recall@10", "hit@10", "ndcg@20", "recall@20")
 
@@ -67,6 +68,29 @@ def cold_start_table(cold: dict[str, Any]) -> Table:
     table.add_column("ndcg@20", justify="right")
     for name, row in cold["models"].items():
         table.add_row(name, f"{row['recall@20']:.4f}", f"{row['ndcg@20']:.4f}")
+    return table
+
+
+def profile_table(profile: UserProfile) -> Table:
+    """Top attributes now, and their share of the items in each time window."""
+    table = Table(
+        title=f"User {profile.user_id}: {profile.interactions} interactions; 'now' weighs "
+        f"each item 2^(-later items / {profile.half_life:g})",
+        title_justify="left",
+    )
+    table.add_column("attribute", no_wrap=True)
+    table.add_column("kind")
+    table.add_column("now", justify="right")
+    for k, _ in enumerate(profile.windows, start=1):
+        table.add_column(f"window {k}", justify="right")
+    for interest in profile.top:
+        shares = [w["shares"].get(interest.name, 0.0) for w in profile.windows]
+        table.add_row(
+            interest.name,
+            interest.label,
+            f"{interest.share:.0%}",
+            *(f"{s:.0%}" for s in shares),
+        )
     return table
 
 

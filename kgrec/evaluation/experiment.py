@@ -145,7 +145,7 @@ def compare(
                 update={"model": config.model.model_copy(update=change)}
             )
     base_split = split_for(config)
-    if ablations and base_split.times is not None and config.model.half_lives:
+    if base_split.times is not None and config.model.half_lives:
         variants[STATIC] = config  # kgrec's own filter, with histories left unfaded
     full: ChosenFilter | None = None
     for name, cfg in variants.items():
