@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+
+from kgrec.plotting import finish, pyplot
 
 #: Metrics drawn in the comparison chart.
 CHART_METRICS = ("ndcg@10", "recall@10", "ndcg@20", "recall@20")
-
-
-def _pyplot() -> Any:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
 
 
 def save_comparison_chart(
@@ -23,7 +15,7 @@ def save_comparison_chart(
 ) -> Path:
     """Grouped horizontal bars per model (best NDCG@10 on top), one bar per metric in
     :data:`CHART_METRICS`, with the std over seeds as error bars."""
-    plt = _pyplot()
+    plt = pyplot()
     names = sorted(models, key=lambda m: models[m].get("ndcg@10", 0.0))
     fig, ax = plt.subplots(figsize=(9, 1.0 + 0.55 * len(names)))
     height = 0.8 / len(CHART_METRICS)
@@ -37,11 +29,7 @@ def save_comparison_chart(
     ax.set_title(title)
     ax.legend(loc="lower right", fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return finish(fig, path)
 
 
 def save_training_curves(
@@ -49,7 +37,7 @@ def save_training_curves(
 ) -> Path:
     """Validation NDCG@10 (left) and training loss (right) per epoch, one line per model
     and seed, for the models that were trained."""
-    plt = _pyplot()
+    plt = pyplot()
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for n, (name, runs) in enumerate(sorted(curves.items())):
@@ -74,9 +62,4 @@ def save_training_curves(
     left.legend(fontsize=8)
     for ax in (left, right):
         ax.spines[["top", "right"]].set_visible(False)
-    fig.suptitle(title)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return finish(fig, path, title)

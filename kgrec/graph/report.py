@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kgrec.plotting import finish, pyplot
+
 
 def save_counts_chart(counts: dict[str, int], path: Path, title: str = "Knowledge graph") -> Path:
     """Two horizontal bar charts (nodes per label, relationships per type; log scale) as
     a PNG at ``path``. ``counts`` is :meth:`KnowledgeGraph.counts`' shape."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     nodes = {k[2:-1]: v for k, v in counts.items() if k.startswith("(:")}
     rels = {k[2:-1]: v for k, v in counts.items() if k.startswith("[:")}
     height = 1.2 + 0.32 * max(len(nodes), len(rels))
@@ -29,9 +27,4 @@ def save_counts_chart(counts: dict[str, int], path: Path, title: str = "Knowledg
         ax.bar_label(bars, labels=[f"{v:,}" for v in values], padding=3, fontsize=8)
         ax.margins(x=0.25)
         ax.spines[["top", "right"]].set_visible(False)
-    fig.suptitle(title)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return finish(fig, path, title)

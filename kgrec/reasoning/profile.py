@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from kgrec.models.recency import recency_weights
+from kgrec.plotting import finish, pyplot
 
 #: Used to weigh "now" when the model's histories are static.
 DEFAULT_HALF_LIFE = 20.0
@@ -90,14 +92,9 @@ def build_profile(
     return profile
 
 
-def save_profile_chart(profile: UserProfile, path: Any) -> Any:
+def save_profile_chart(profile: UserProfile, path: Path) -> Path:
     """Each top attribute's share of the user's items per time window, as a PNG."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(9, 4.5))
+    fig, ax = pyplot().subplots(figsize=(9, 4.5))
     xs = list(range(1, len(profile.windows) + 1))
     for interest in profile.top:
         ax.plot(
@@ -116,7 +113,4 @@ def save_profile_chart(profile: UserProfile, path: Any) -> Any:
     )
     ax.legend(fontsize=8, bbox_to_anchor=(1.02, 1), loc="upper left")
     ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return finish(fig, path)
