@@ -109,11 +109,11 @@ def train_fusion(
     history: list[dict[str, float]] = []
     base_dev = base.to(device) if base is not None else None
 
-    def validate() -> float:
+    def validate(gnn_weight: float = 1.0) -> float:
         assert holdout is not None
         model.eval()
         with torch.inference_mode():
-            fn = score_function(propagate(model, gt, device), gt, base)
+            fn = score_function(propagate(model, gt, device), gt, base, gnn_weight)
             return ranking_metrics(
                 fn,
                 len(gt.users),
@@ -124,7 +124,8 @@ def train_fusion(
             )["ndcg@10"]
 
     if holdout is not None and base is not None:
-        valid0 = validate()
+        # epoch 0 is the filter alone: what is used (w = 0) if no epoch of the GNN beats it
+        valid0 = validate(gnn_weight=0.0)
         history.append({"epoch": 0.0, "valid_ndcg@10": valid0})
         early.update(0, valid0, model)
     for epoch in range(1, total + 1):
