@@ -183,12 +183,14 @@ class PathScorer:
         """The item filter's part of a score: one term per liked item (``liked``: node
         indices, ``terms``: each one's share of the score), shown as the graph path
         user–liked item–shared attribute (or fellow user)–item. Terms whose items share
-        no neighbour (text similarity alone) count in the score but have no path."""
+        no neighbour (text similarity alone), and terms beyond the strongest ``10 * top``
+        (at least 50), count in the score but have no path."""
         score = float(terms.sum())
         paths: list[Path] = []
         carried = 0.0
         interacted = self.gt.relations.index("INTERACTED")
-        for k in torch.argsort(terms, descending=True).tolist():
+        # the strongest terms only: a long history would cost one neighbour match per item
+        for k in torch.argsort(terms, descending=True)[: max(10 * top, 50)].tolist():
             link = self._link(int(liked[k]), item)
             if link is None:
                 continue
