@@ -144,7 +144,7 @@ def test_cli_eval_json_shape_and_plots(sample_run: RunSummary, tmp_path: Path) -
     out = json.loads(res.stdout)
     assert out["dataset"] == "quick" and out["split"] == "random" and out["seeds"] == [0, 1]
     names = {"kgrec", "kgrec-no-attributes", "kgrec-no-text", "kgrec-gnn-only"}
-    names |= {"kgrec-filter-only", "popularity", "ease", "lightgcn"}
+    names |= {"kgrec-filter-only", "kgrec-static", "popularity", "ease", "lightgcn"}
     assert set(out["models"]) == names
     for row in out["models"].values():
         for metric in ("ndcg@10", "recall@10", "ndcg@20", "recall@20", "mrr@10"):
