@@ -368,22 +368,23 @@ class Recommender:
                 )
             )
         if f is not None and said is not None and len(said):
-            parts.append(self._said_part(hood, said, item, final))
+            parts.append(self._said_part(hood, said, item))
         score = sum(p.score for p in parts)
         carried = sum(p.score * p.path_share for p in parts)
         paths = sorted((q for p in parts for q in p.paths), key=lambda q: -q.score)[:top]
         return Explanation(score, paths, carried / score if score else 0.0)
 
-    def _said_part(
-        self, hood: Neighbourhood, said: torch.Tensor, item: int, final: torch.Tensor
-    ) -> Explanation:
+    def _said_part(self, hood: Neighbourhood, said: torch.Tensor, item: int) -> Explanation:
         """The filter's part of a sentence-only user's score: each attribute they named
         that the item has is a path you–attribute–item; what the filter adds through the
         other matching items is counted without a path."""
         pos = self._item_pos[self.gt.node_ids[item]]
-        total = float(self._scores(final, {}, said)[pos]) - self.fitted.gnn_weight * float(
-            self._item_final[pos] @ final
-        )
+        f = self.fitted.filter
+        assert f is not None
+        # this item's filter score alone (one column of B), not every item's again
+        direct = self._said_items(said)
+        rows, weights = f.weights_into(pos)
+        total = self.fitted.filter_scale * float(direct[pos] + (weights * direct[rows]).sum())
         own = self.scorer.neighbourhood(item)
         unit = self.fitted.filter_scale
         paths = [
