@@ -274,9 +274,9 @@ class Recommender:
         direct = self._said_items(said) if said is not None and len(said) else None
         if direct is not None:
             x[0] += direct
-        base = self.fitted.base(x) if bool(x.any()) else None
-        if base is not None:
-            scores = scores + base[0]
+        f = self.fitted.filter
+        if f is not None and bool(x.any()):
+            scores = scores + self.fitted.filter_scale * f.scores(x)[0]
             if direct is not None:
                 scores = scores + self.fitted.filter_scale * direct
         return scores

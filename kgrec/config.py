@@ -185,6 +185,20 @@ class ModelConfig(_Frozen):
         description="Above this many items the filter (items × items, dense while fitted) is "
         "left out and the GNN scores alone.",
     )
+    training: Literal["auto", "full", "sampled"] = Field(
+        "auto",
+        description="'full': every step propagates over the whole graph; 'sampled': over "
+        "each batch's sampled neighbourhoods (kgrec.models.neighbors), for graphs too large "
+        "for that; 'auto': sampled above full_graph_max_edges edges.",
+    )
+    fanouts: list[int] = Field(
+        default_factory=lambda: [10, 10],
+        description="Neighbours sampled per node at each hop in sampled training (one per "
+        "layer; the last repeats where there are more layers).",
+    )
+    full_graph_max_edges: int = Field(
+        2_000_000, gt=0, description="Above this many edges 'auto' training is sampled."
+    )
     device: str | None = Field(
         None, description="'cpu', 'cuda', 'auto'; None follows KGREC_DEVICE."
     )

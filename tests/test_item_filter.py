@@ -5,6 +5,7 @@ import torch
 
 from kgrec.graph.export import GraphTensors
 from kgrec.models import item_filter as F
+from kgrec.models.history import Histories
 
 # 4 users × 4 items; item 3 has no interaction but shares a genre with item 0
 X = np.array([[1, 1, 0, 0], [1, 1, 1, 0], [0, 1, 1, 0], [1, 0, 0, 0]], dtype=float)
@@ -81,7 +82,7 @@ def test_keep_prunes_each_column_to_its_largest_weights() -> None:
 
 def test_choose_sweeps_one_setting_at_a_time_on_valid() -> None:
     grams = F.FilterGrams.of(_graph(TEXT), PAIRS)
-    liked = torch.as_tensor(X, dtype=torch.float32)
+    liked = Histories.of(PAIRS, 4, 4)
     train = [[int(i) for i in np.flatnonzero(row)] for row in X]
     valid = [[3], [], [], []]  # user 0 goes on to item 3, which only the genre links
     grids = ([0.5, 5.0], [0.0, 50.0], [0.0])

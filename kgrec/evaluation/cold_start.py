@@ -19,7 +19,8 @@ import torch
 
 from kgrec.evaluation.ranking import ranking_metrics
 from kgrec.models import item_filter
-from kgrec.models.fit import SplitData, liked_matrix
+from kgrec.models.fit import SplitData
+from kgrec.models.history import Histories
 from kgrec.models.item_filter import FilterGrams
 
 
@@ -50,7 +51,7 @@ def cold_start(
     truth = split.per_user(test)
     known = split.per_user(train)  # never a cold item: nothing to exclude among them
     grams = FilterGrams.of(split.gt, train)
-    liked = liked_matrix(train, split.n_users, split.n_items)
+    liked = Histories.of(train, split.n_users, split.n_items)
     noise = 1e-6 * torch.rand(split.n_items, generator=torch.Generator().manual_seed(seed))
     variants = {
         "kgrec-filter": (alpha, beta),
@@ -70,7 +71,7 @@ def cold_start(
             f = item_filter.fit(grams, lam, a, b, keep)
 
             def score(batch: torch.Tensor, f: item_filter.ItemFilter = f) -> torch.Tensor:
-                return f.scores(liked[batch]) + noise
+                return f.scores(liked.rows(batch)) + noise
 
             m = ranking_metrics(
                 score,

@@ -21,8 +21,8 @@ from kgrec.evaluation.ranking import ScoreFn, ranking_metrics
 from kgrec.graph.export import GraphTensors
 from kgrec.models import item_filter
 from kgrec.models.fusion import FusionGNN
+from kgrec.models.history import FilterPart, Histories
 from kgrec.models.item_filter import FilterGrams, ItemFilter
-from kgrec.models.recency import recency_weights
 from kgrec.models.train import (
     Holdout,
     Progress,
@@ -92,30 +92,6 @@ class SplitData:
         return [a + b for a, b in zip(self.train_lists, self.valid_lists, strict=True)]
 
 
-def liked_matrix(
-    pairs: np.ndarray, n_users: int, n_items: int, weights: np.ndarray | None = None
-) -> torch.Tensor:
-    """The users × items matrix of ``pairs``: 1 each, or ``weights``."""
-    x = torch.zeros(n_users, n_items)
-    value = torch.as_tensor(weights, dtype=torch.float32) if weights is not None else 1.0
-    x[torch.as_tensor(pairs[:, 0]), torch.as_tensor(pairs[:, 1])] = value
-    return x
-
-
-def history_matrix(
-    pairs: np.ndarray,
-    times: np.ndarray | None,
-    n_users: int,
-    n_items: int,
-    half_life: float | None,
-) -> torch.Tensor:
-    """Users' histories as filter input rows, older interactions faded by ``half_life``
-    (``kgrec.models.recency``; static without times or half-life)."""
-    if times is None or half_life is None:
-        return liked_matrix(pairs, n_users, n_items)
-    return liked_matrix(pairs, n_users, n_items, recency_weights(pairs[:, 0], times, half_life))
-
-
 @dataclass
 class KgrecFit:
     """A fitted kgrec model: GNN, item filter, their weights and how they were chosen."""
@@ -130,19 +106,19 @@ class KgrecFit:
     #: recency half-life of users' histories (interactions); None = static
     half_life: float | None = None
 
-    def base(self, liked: torch.Tensor) -> torch.Tensor | None:
-        """The filter's part of the score for rows of ``liked`` (None without a filter)."""
+    def base(self, liked: Histories) -> FilterPart | None:
+        """The filter's part of the score over users' histories (None without a filter)."""
         if self.filter is None:
             return None
-        return self.filter_scale * self.filter.scores(liked)
+        return FilterPart(self.filter, self.filter_scale, liked)
 
-    def train_history(self, split: SplitData) -> torch.Tensor:
-        """The split's training histories as this model's filter input rows."""
+    def train_history(self, split: SplitData) -> Histories:
+        """The split's training histories, faded as this model chose."""
         times = split.times[0] if split.times is not None else None
-        return history_matrix(split.train, times, split.n_users, split.n_items, self.half_life)
+        return Histories.timed(split.train, times, split.n_users, split.n_items, self.half_life)
 
-    def score_function(self, gt: GraphTensors, liked: torch.Tensor) -> ScoreFn:
-        """Scores of every item for user positions, given the users' liked items."""
+    def score_function(self, gt: GraphTensors, liked: Histories) -> ScoreFn:
+        """Scores of every item for user positions, given the users' histories."""
         with torch.inference_mode():
             prop = propagate(self.model, gt, torch.device("cpu"))
         return score_function(prop, gt, self.base(liked), self.gnn_weight)
@@ -176,7 +152,7 @@ def choose_filter(split: SplitData, config: ModelConfig, steps: Steps = no_steps
     step = steps(item_filter.search_size(grids), "item filter: settings chosen on valid")
     picked = item_filter.choose(
         grams,
-        liked_matrix(split.train, split.n_users, split.n_items),
+        Histories.of(split.train, split.n_users, split.n_items),
         split.train_lists,
         split.valid_lists,
         grids,
@@ -198,10 +174,10 @@ def _choose_half_life(
         return None
     best: tuple[float, float | None] | None = None
     for h in [None, *half_lives]:
-        x = history_matrix(split.train, split.times[0], split.n_users, split.n_items, h)
+        x = Histories.timed(split.train, split.times[0], split.n_users, split.n_items, h)
 
-        def score(batch: torch.Tensor, x: torch.Tensor = x) -> torch.Tensor:
-            return chosen.scores(x[batch])
+        def score(batch: torch.Tensor, x: Histories = x) -> torch.Tensor:
+            return chosen.scores(x.rows(batch))
 
         ndcg = ranking_metrics(
             score,
@@ -265,7 +241,7 @@ def refit_kgrec(
     """The same model refitted on ``pairs`` (all interactions, at ``times``) with the
     chosen settings."""
     chosen: ItemFilter | None = None
-    liked = history_matrix(pairs, times, len(gt.users), len(gt.items), fitted.half_life)
+    liked = Histories.timed(pairs, times, len(gt.users), len(gt.items), fitted.half_life)
     if fitted.filter is not None:
         c = fitted.choice
         grams = FilterGrams.of(gt, pairs)

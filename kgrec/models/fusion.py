@@ -53,6 +53,8 @@ from torch import nn
 from torch_geometric.nn import LGConv
 from torch_geometric.utils import scatter
 
+from kgrec.models.neighbors import Block
+
 _SOFTPLUS0 = math.log(2.0)
 
 
@@ -86,9 +88,15 @@ class FusionGNN(nn.Module):
         self.rel_logit = nn.Parameter(torch.zeros(num_relations))
         self.conv = LGConv(normalize=False)
 
-    def ego(self, text: torch.Tensor, has_text: torch.Tensor) -> torch.Tensor:
-        """Input embeddings e^(0): ID embedding plus projected text where there is text."""
-        x = self.id_emb.weight
+    def ego(
+        self, text: torch.Tensor, has_text: torch.Tensor, nodes: torch.Tensor | None = None
+    ) -> torch.Tensor:
+        """Input embeddings e^(0): ID embedding plus projected text where there is text
+        (of every node, or of ``nodes`` only)."""
+        if nodes is None:
+            x = self.id_emb.weight
+        else:
+            x, text, has_text = self.id_emb(nodes), text[nodes], has_text[nodes]
         if self.text_proj is not None:
             x = x + has_text * self.text_proj(text)
         return x
@@ -116,13 +124,31 @@ class FusionGNN(nn.Module):
     ) -> Propagated:
         """Run L layers; return final embeddings, what each node sends, and the edge norms."""
         ego = self.ego(text, has_text)
-        norm = self.edge_norm(edge_index, edge_type, ego.size(0))
+        return self._layers(ego, edge_index, self.edge_norm(edge_index, edge_type, ego.size(0)))
+
+    def propagate_block(
+        self,
+        block: Block,
+        edge_index: torch.Tensor,
+        edge_type: torch.Tensor,
+        text: torch.Tensor,
+        has_text: torch.Tensor,
+    ) -> Propagated:
+        """:meth:`propagate` over a sampled subgraph (``kgrec.models.neighbors``): rows are
+        ``block.nodes``; edge norms come from the whole graph's degrees, scaled by the
+        sampling weights."""
+        norm = self.edge_norm(edge_index, edge_type, text.size(0))[block.edge_id] * block.scale
+        return self._layers(self.ego(text, has_text, block.nodes), block.edge_index, norm)
+
+    def _layers(
+        self, ego: torch.Tensor, edge_index: torch.Tensor, norm: torch.Tensor
+    ) -> Propagated:
         alpha = 1.0 / (self.num_layers + 1)
         layer = ego
         final = alpha * ego
         sent = torch.zeros_like(ego)
-        # The edge set holds both directions and n_uv is symmetric, so message direction
-        # needs no care here.
+        # Messages flow edge_index[0] -> edge_index[1]; the whole graph holds both
+        # directions of every edge, a sampled block the direction its targets need.
         for _ in range(self.num_layers):
             sent = sent + alpha * layer
             layer = self.conv(layer, edge_index, norm)

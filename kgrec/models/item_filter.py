@@ -31,12 +31,16 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 
 from kgrec.evaluation.ranking import ranking_metrics
 from kgrec.graph.export import GraphTensors
+
+if TYPE_CHECKING:
+    from kgrec.models.history import Histories
 
 _CHUNK = 1024  # rows of X or A turned dense at a time while summing the Gram matrix
 
@@ -169,7 +173,7 @@ class FilterChoice:
 
 def choose(
     grams: FilterGrams,
-    liked: torch.Tensor,
+    liked: Histories,
     exclude: Sequence[Sequence[int]],
     valid: Sequence[Sequence[int]],
     grids: tuple[Sequence[float], Sequence[float], Sequence[float]],
@@ -181,7 +185,7 @@ def choose(
 
     ``grids`` are the λ, α and β values tried; the search starts from the middle value
     of each and sweeps λ, then α, then β, keeping the best so far. ``liked`` is the
-    users × items training matrix. A grid of one value fixes that setting (``[0.0]``
+    users' training histories. A grid of one value fixes that setting (``[0.0]``
     for α leaves attributes out, for β text).
     """
     point = [float(g[len(g) // 2]) for g in grids]
@@ -191,8 +195,8 @@ def choose(
         if setting not in seen:
             f = fit(grams, setting[0], setting[1], setting[2], keep)
             ndcg = ranking_metrics(
-                lambda batch: f.scores(liked[batch]),
-                liked.size(0),
+                lambda batch: f.scores(liked.rows(batch)),
+                liked.n_users,
                 exclude,
                 valid,
                 ks=(10,),

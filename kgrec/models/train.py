@@ -15,6 +15,8 @@ from kgrec.evaluation.ranking import ScoreFn, ranking_metrics
 from kgrec.graph.export import GraphTensors
 from kgrec.models.early_stop import EarlyStopping
 from kgrec.models.fusion import FusionGNN, Propagated
+from kgrec.models.history import FilterPart
+from kgrec.models.neighbors import NeighbourSampler
 from kgrec.models.sampling import sample_negatives
 
 #: Called after each epoch with (epoch, loss, valid NDCG@10 or None).
@@ -49,7 +51,13 @@ def build_model(gt: GraphTensors, config: ModelConfig) -> FusionGNN:
 
 def propagate(model: FusionGNN, gt: GraphTensors, device: torch.device) -> Propagated:
     """One propagation of ``model`` over ``gt`` on ``device``."""
-    return model.propagate(
+    return model.propagate(*_graph_inputs(gt, device))
+
+
+def _graph_inputs(
+    gt: GraphTensors, device: torch.device
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    return (
         gt.edge_index.to(device),
         gt.edge_type.to(device),
         gt.text.to(device),
@@ -57,12 +65,23 @@ def propagate(model: FusionGNN, gt: GraphTensors, device: torch.device) -> Propa
     )
 
 
+def sampler_for(gt: GraphTensors, config: ModelConfig) -> NeighbourSampler | None:
+    """The neighbour sampler for ``config.training`` on ``gt`` (None: full-graph steps)."""
+    edges = gt.edge_index.size(1)
+    if config.training == "full" or (
+        config.training == "auto" and edges <= config.full_graph_max_edges
+    ):
+        return None
+    fanouts = [config.fanouts[min(k, len(config.fanouts) - 1)] for k in range(config.layers)]
+    return NeighbourSampler(gt.edge_index, gt.num_nodes, fanouts)
+
+
 def score_function(
-    prop: Propagated, gt: GraphTensors, base: torch.Tensor | None = None, gnn_weight: float = 1.0
+    prop: Propagated, gt: GraphTensors, base: FilterPart | None = None, gnn_weight: float = 1.0
 ) -> ScoreFn:
     """Score users (positions into ``gt.users``) against all items.
 
-    ``base`` (users × items) is the item filter's part of the score, added as it is;
+    ``base`` is the item filter's part of the score, added as it is;
     ``gnn_weight`` scales the GNN's part (0 when validation kept the filter alone).
     """
     users = prop.final[gt.users.to(prop.final.device)]
@@ -70,7 +89,7 @@ def score_function(
 
     def score(batch: torch.Tensor) -> torch.Tensor:
         out = gnn_weight * (users[batch.to(users.device)] @ items.T).cpu()
-        return out if base is None else out + base[batch]
+        return out if base is None else out + base.rows(batch)
 
     return score
 
@@ -82,7 +101,7 @@ def train_fusion(
     holdout: Holdout | None = None,
     epochs: int | None = None,
     progress: Progress | None = None,
-    base: torch.Tensor | None = None,
+    base: FilterPart | None = None,
 ) -> TrainResult:
     """Train on ``train_pairs`` (rows of user position, item position).
 
@@ -90,7 +109,7 @@ def train_fusion(
     the best state is kept (stopping after ``patience`` checks without gain); without
     one, training runs exactly ``epochs`` (default ``config.epochs``) epochs.
 
-    With ``base`` (users × items: the item filter's scores), the GNN learns the residual:
+    With ``base`` (the item filter's part of the score), the GNN learns the residual:
     BPR runs on ``base + e_u·e_i``, and validation is first checked before any training,
     so ``best_epoch == 0`` says the filter alone did best and the GNN should be left out.
     """
@@ -104,16 +123,17 @@ def train_fusion(
     user_nodes = gt.users.to(device)
     item_nodes = gt.items.to(device)
     known = torch.as_tensor(train_pairs[:, 0] * n_items + train_pairs[:, 1])
+    graph = _graph_inputs(gt, device)  # on the device once, not per step
+    sampler = sampler_for(gt, config)
     total = epochs or config.epochs
     early = EarlyStopping(config.patience)
     history: list[dict[str, float]] = []
-    base_dev = base.to(device) if base is not None else None
 
     def validate(gnn_weight: float = 1.0) -> float:
         assert holdout is not None
         model.eval()
         with torch.inference_mode():
-            fn = score_function(propagate(model, gt, device), gt, base, gnn_weight)
+            fn = score_function(model.propagate(*graph), gt, base, gnn_weight)
             return ranking_metrics(
                 fn,
                 len(gt.users),
@@ -136,17 +156,22 @@ def train_fusion(
             batch = torch.as_tensor(train_pairs[order[start : start + config.batch_size]])
             users, pos = batch[:, 0], batch[:, 1]
             neg = sample_negatives(users, n_items, known, gen)
-            prop = propagate(model, gt, device)
-            u_ix, p_ix, n_ix = (
-                user_nodes[users.to(device)],
-                item_nodes[pos.to(device)],
-                item_nodes[neg.to(device)],
-            )
+            if sampler is None:
+                prop = model.propagate(*graph)
+                u_ix, p_ix, n_ix = (
+                    user_nodes[users.to(device)],
+                    item_nodes[pos.to(device)],
+                    item_nodes[neg.to(device)],
+                )
+            else:
+                seeds = torch.cat([gt.users[users], gt.items[pos], gt.items[neg]])
+                block = sampler.sample(seeds, gen).to(device)
+                prop = model.propagate_block(block, *graph)
+                u_ix, p_ix, n_ix = block.position.view(3, -1)
             eu, ep, en = prop.final[u_ix], prop.final[p_ix], prop.final[n_ix]
             margin = (eu * ep).sum(1) - (eu * en).sum(1)
-            if base_dev is not None:
-                u_dev = users.to(device)
-                margin = margin + base_dev[u_dev, pos.to(device)] - base_dev[u_dev, neg.to(device)]
+            if base is not None:
+                margin = margin + (base.pairs(users, pos) - base.pairs(users, neg)).to(device)
             loss = -nn.functional.logsigmoid(margin).mean()
             reg = (
                 prop.ego[u_ix].pow(2).sum()
