@@ -7,7 +7,8 @@ more, with full-graph steps and with neighbour-sampled steps, time and peak memo
 Each measurement runs in a fresh process (``--child``), so its peak resident memory
 (``ru_maxrss``, and what it was after the imports) is its own: graph building, model,
 one epoch, one full-graph scoring pass for validation. The graph comes from
-``kgrec.testing.synthetic`` (users, items, attributes, text vectors). ``--filter`` also times fitting the item filter for one setting.
+``kgrec.testing.synthetic`` (users, items, attributes, text vectors). ``--filter`` also
+times fitting the item filter for one setting.
 """
 
 from __future__ import annotations
