@@ -231,6 +231,13 @@ class EvalConfig(_Frozen):
         default_factory=lambda: [10.0, 50.0, 200.0, 500.0, 1000.0],
         description="EASE L2 weights tried.",
     )
+    test_history: Literal["auto", "train", "train+valid"] = Field(
+        "auto",
+        description="The interactions every model scores test users from (models are "
+        "fitted on train either way): 'train+valid' is what precedes the test period; "
+        "'auto' = 'train+valid' on a temporal split, 'train' otherwise (the protocol of "
+        "RecBole's figures on the fixed splits).",
+    )
 
 
 class PipelineConfig(_Frozen):

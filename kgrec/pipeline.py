@@ -335,7 +335,11 @@ class Pipeline:
         frames = (train, valid, test)
         timed = all("timestamp" in f and f["timestamp"].notna().all() for f in frames)
         times = tuple(f["timestamp"].to_numpy(dtype=np.int64) for f in frames) if timed else None
-        return SplitData(gt, tr, va, te, candidates, times)  # type: ignore[arg-type]
+        history = self.config.eval.test_history
+        with_valid = history == "train+valid" or (
+            history == "auto" and self.config.split.method == "temporal"
+        )
+        return SplitData(gt, tr, va, te, candidates, times, with_valid)  # type: ignore[arg-type]
 
     def steps(self) -> Steps:
         """Progress bars for training loops, from this pipeline's progress reporter."""
@@ -346,7 +350,7 @@ class Pipeline:
         gt, cfg = split.gt, self.config.model
         fitted = fit_kgrec(split, cfg, self.steps())
         evaluate = test_evaluator(split)
-        liked = fitted.train_history(split)
+        liked = fitted.test_history(split)
         models = {"kgrec": evaluate(fitted.score_function(gt, liked))}
         chosen: dict[str, Any] = {"kgrec": kgrec_choice(fitted)}
         for name, fn, choice in run_baselines(split, self.config.eval, cfg, self.steps()):

@@ -25,6 +25,11 @@ def test_ease_matches_the_closed_form() -> None:
     np.testing.assert_allclose(got[:, active], xa @ b, rtol=1e-5, atol=1e-6)
     assert (got[:, 3] < -1e8).all()  # unscorable item ranks last
     np.testing.assert_allclose(np.diag(b), 0.0, atol=1e-9)
+    # B from the training pairs, users scored from a longer history (train + valid)
+    h = X.copy()
+    h[3, 2] = 1.0
+    later = ease(_pairs(X), 4, 4, lam=lam, history=_pairs(h))(torch.arange(4)).numpy()
+    np.testing.assert_allclose(later[:, active], h[:, active] @ b, rtol=1e-5, atol=1e-6)
 
 
 def test_itemknn_is_cosine_with_top_neighbours() -> None:

@@ -162,13 +162,13 @@ def compare(
             fitted = fit_kgrec(split, model_cfg, steps, chosen)
             result.add(
                 name,
-                evaluate(fitted.score_function(split.gt, fitted.train_history(split))),
+                evaluate(fitted.score_function(split.gt, fitted.test_history(split))),
                 kgrec_choice(fitted),
                 fitted.history,
             )
             if name == "kgrec" and ablations and fitted.filter is not None:
                 fitted.gnn_weight = 0.0
-                liked = fitted.train_history(split)
+                liked = fitted.test_history(split)
                 result.add(FILTER_ONLY, evaluate(fitted.score_function(split.gt, liked)))
     picked = result.choices["kgrec"][0]
     if cold and "lambda" in picked:

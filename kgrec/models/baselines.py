@@ -49,17 +49,17 @@ def run_baselines(
             )
             yield name, run.score, {"best_epoch": run.best_epoch, "history": run.history}
             continue
-        fit: Callable[[float], ScoreFn]
+        fit: Callable[[float, np.ndarray | None], ScoreFn]
         if name == "itemknn":
             grid: list[float] = [float(n) for n in ev.knn_neighbours]
 
-            def fit(v: float) -> ScoreFn:
-                return itemknn(tr, n_users, n_items, neighbours=int(v))
+            def fit(v: float, history: np.ndarray | None = None) -> ScoreFn:
+                return itemknn(tr, n_users, n_items, neighbours=int(v), history=history)
         else:
             grid = list(ev.ease_lambdas)
 
-            def fit(v: float) -> ScoreFn:
-                return ease(tr, n_users, n_items, lam=v)
+            def fit(v: float, history: np.ndarray | None = None) -> ScoreFn:
+                return ease(tr, n_users, n_items, lam=v, history=history)
 
         step = steps(len(grid), f"{name}: settings chosen on valid")
 
@@ -71,4 +71,6 @@ def run_baselines(
         value, fn, tried = choose_on_valid(
             fit, stepped(grid), n_users, split.train_lists, split.valid_lists, split.candidates
         )
+        if split.valid_in_test_history:
+            fn = fit(value, split.test_history()[0])
         yield name, fn, {"value": value, "tried": tried}

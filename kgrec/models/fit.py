@@ -53,6 +53,8 @@ class SplitData:
     candidates: list[int] | None = None
     #: interaction times of train, valid and test pairs, where the data has them
     times: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    #: test users are scored from train + valid interactions (else from train only)
+    valid_in_test_history: bool = False
 
     @property
     def n_users(self) -> int:
@@ -86,6 +88,14 @@ class SplitData:
         """Test items per user."""
         return self.per_user(self.test)
 
+    def test_history(self) -> tuple[np.ndarray, np.ndarray | None]:
+        """The (user, item) pairs test users are scored from, and their times."""
+        times = self.times
+        if not self.valid_in_test_history:
+            return self.train, times[0] if times is not None else None
+        both = np.concatenate([self.train, self.valid])
+        return both, np.concatenate(times[:2]) if times is not None else None
+
     @cached_property
     def known_at_test(self) -> list[list[int]]:
         """Training and validation items per user: never ranked at test time."""
@@ -116,6 +126,11 @@ class KgrecFit:
         """The split's training histories, faded as this model chose."""
         times = split.times[0] if split.times is not None else None
         return Histories.timed(split.train, times, split.n_users, split.n_items, self.half_life)
+
+    def test_history(self, split: SplitData) -> Histories:
+        """The histories test users are scored from (``SplitData.test_history``)."""
+        pairs, times = split.test_history()
+        return Histories.timed(pairs, times, split.n_users, split.n_items, self.half_life)
 
     def score_function(self, gt: GraphTensors, liked: Histories) -> ScoreFn:
         """Scores of every item for user positions, given the users' histories."""

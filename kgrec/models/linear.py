@@ -34,7 +34,11 @@ def _matrix(train_pairs: np.ndarray, n_users: int, n_items: int) -> tuple[torch.
     return x, active
 
 
-def _scorer(x: torch.Tensor, active: np.ndarray, b: torch.Tensor) -> ScoreFn:
+def _scorer(
+    x: torch.Tensor, active: np.ndarray, b: torch.Tensor, history: np.ndarray | None
+) -> ScoreFn:
+    if history is not None:  # B is fitted on the training pairs, users scored from these
+        x, _ = _matrix(history, x.size(0), x.size(1))
     cols = torch.as_tensor(active)
     xa = x[:, cols]
 
@@ -46,8 +50,15 @@ def _scorer(x: torch.Tensor, active: np.ndarray, b: torch.Tensor) -> ScoreFn:
     return score
 
 
-def itemknn(train_pairs: np.ndarray, n_users: int, n_items: int, neighbours: int = 100) -> ScoreFn:
-    """ItemKNN with cosine similarity and ``neighbours`` neighbours per item."""
+def itemknn(
+    train_pairs: np.ndarray,
+    n_users: int,
+    n_items: int,
+    neighbours: int = 100,
+    history: np.ndarray | None = None,
+) -> ScoreFn:
+    """ItemKNN with cosine similarity and ``neighbours`` neighbours per item; users are
+    scored from ``history`` pairs where given (else from ``train_pairs``)."""
     x, active = _matrix(train_pairs, n_users, n_items)
     xa = x[:, torch.as_tensor(active)]
     norms = xa.norm(dim=0).clamp(min=1e-12)
@@ -58,11 +69,18 @@ def itemknn(train_pairs: np.ndarray, n_users: int, n_items: int, neighbours: int
         keep = torch.topk(sim, k, dim=0).indices  # each column keeps its k neighbours
         mask = torch.zeros_like(sim, dtype=torch.bool).scatter_(0, keep, True)
         sim = sim * mask
-    return _scorer(x, active, sim)
+    return _scorer(x, active, sim, history)
 
 
-def ease(train_pairs: np.ndarray, n_users: int, n_items: int, lam: float = 500.0) -> ScoreFn:
-    """EASE with L2 weight ``lam``."""
+def ease(
+    train_pairs: np.ndarray,
+    n_users: int,
+    n_items: int,
+    lam: float = 500.0,
+    history: np.ndarray | None = None,
+) -> ScoreFn:
+    """EASE with L2 weight ``lam``; users are scored from ``history`` pairs where given
+    (else from ``train_pairs``)."""
     x, active = _matrix(train_pairs, n_users, n_items)
     xa = x[:, torch.as_tensor(active)]
     gram = xa.T @ xa
@@ -71,7 +89,7 @@ def ease(train_pairs: np.ndarray, n_users: int, n_items: int, lam: float = 500.0
     p = torch.cholesky_inverse(torch.linalg.cholesky(gram))
     b = -p / p.diagonal()[None, :]
     b.fill_diagonal_(0.0)
-    return _scorer(x, active, b)
+    return _scorer(x, active, b, history)
 
 
 Fit = Callable[[float], ScoreFn]
