@@ -92,6 +92,14 @@ def test_cli_explain_json(sample_run: RunSummary) -> None:
     assert json.loads(res.stdout)["item_id"] == "m010"
 
 
+def test_cli_explain_png_draws_the_paths(sample_run: RunSummary, tmp_path: Path) -> None:
+    png = tmp_path / "why.png"
+    res = runner.invoke(app, ["explain", "--user", "u03", "--item", "m010", "--png", str(png)])
+    assert res.exit_code == 0, res.output
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
+    assert "Saved" in res.output
+
+
 def test_cli_query_reads_written_back_recommendations(sample_run: RunSummary) -> None:
     res = runner.invoke(
         app, ["query", "MATCH (:User)-[r:RECOMMENDED]->(:Item) RETURN count(r) AS n", "--json"]

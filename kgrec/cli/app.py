@@ -210,6 +210,9 @@ def recommend(
 def explain(
     user: Annotated[str, typer.Option("--user", "-u", help="A user id.")],
     item: Annotated[str, typer.Option("--item", "-i", help="An item id.")],
+    png: Annotated[
+        Path | None, typer.Option("--png", help="Also save a picture of the paths' subgraph.")
+    ] = None,
     work_dir: WorkDirOpt = None,
     pipeline: PipelineOpt = None,
     as_json: JsonOpt = False,
@@ -219,10 +222,21 @@ def explain(
     from kgrec.cli.render import explanation_tree, print_json
 
     result = Recommender.load(_work_dir(work_dir, pipeline)).explain(user, item)
+    if png is not None:
+        from kgrec.reasoning.picture import save_explanation_png
+
+        if not result.paths:
+            raise typer.BadParameter(
+                f"user {user!r}, item {item!r}: no explanation path to draw", param_hint="--png"
+            )
+        title = f"{result.title} for user {user}: score {result.score:.3f}"
+        save_explanation_png(result.paths, png, title, result.text)
     if as_json:
         print_json(out, result.to_dict())
     else:
         out.print(explanation_tree(user, result))
+        if png is not None:
+            out.print(f"Saved {png}")
 
 
 @app.command("extract-eval")
