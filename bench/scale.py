@@ -8,7 +8,8 @@ Each measurement runs in a fresh process (``--child``), so its peak resident mem
 (``ru_maxrss``, and what it was after the imports) is its own: graph building, model,
 one epoch, one full-graph scoring pass for validation. The graph comes from
 ``kgrec.testing.synthetic`` (users, items, attributes, text vectors). ``--filter`` also
-times fitting the item filter for one setting.
+times fitting the item filter for one setting; ``--steps`` times training steps of both
+modes alternating in one process (the fair ratio on a busy machine).
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import statistics
 import subprocess
 import sys
 import time
 from typing import Any
 
+import numpy as np
 import torch
 
 from kgrec.config import ModelConfig
@@ -50,7 +53,20 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
         "build_s": time.perf_counter() - start,
     }
     device = resolve_device(args.device)
-    if args.child == "filter":
+    if args.child == "steps":
+        # both modes in one process, alternating: a fair ratio on a busy machine
+        rng = np.random.default_rng(0)
+        part = train[rng.choice(len(train), 10 * args.batch_size, replace=False)]
+        per_step: dict[str, list[float]] = {"full": [], "sampled": []}
+        for _ in range(args.repeats):
+            for mode in per_step:
+                cfg = ModelConfig(batch_size=args.batch_size, training=mode, device=args.device)
+                start = time.perf_counter()
+                train_fusion(gt, part, cfg, epochs=1)
+                per_step[mode].append((time.perf_counter() - start) / 10)
+        out |= {f"{m}_step_s": statistics.median(t) for m, t in per_step.items()}
+        out["step_ratio"] = out["full_step_s"] / out["sampled_step_s"]
+    elif args.child == "filter":
         start = time.perf_counter()
         grams = FilterGrams.of(gt, train)
         f = fit(grams, 200.0, 3.0, 20.0, keep=1000)
@@ -89,8 +105,12 @@ def main() -> None:
     ap.add_argument("--attributes", type=int, default=2_000)
     ap.add_argument("--per-user", type=int, default=12)
     ap.add_argument("--batch-size", type=int, default=8192)
-    ap.add_argument("--modes", nargs="+", default=["full", "sampled"])
+    ap.add_argument("--modes", nargs="*", default=["full", "sampled"])
     ap.add_argument("--filter", action="store_true", help="also fit the item filter once")
+    ap.add_argument(
+        "--steps", action="store_true", help="also time steps of both modes in one process"
+    )
+    ap.add_argument("--repeats", type=int, default=3, help="--steps: rounds of 10 steps each")
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--json", action="store_true", help="print one JSON object only")
     ap.add_argument("--child", help=argparse.SUPPRESS)
@@ -99,9 +119,11 @@ def main() -> None:
         print(json.dumps(child(args)))
         return
     runs = []
-    for mode in [*args.modes, *(["filter"] if args.filter else [])]:
+    extra = (["filter"] if args.filter else []) + (["steps"] if args.steps else [])
+    for mode in [*args.modes, *extra]:
         cmd = [sys.executable, __file__, "--child", mode]
-        for flag in ("users", "items", "attributes", "per_user", "batch_size", "device"):
+        flags = ("users", "items", "attributes", "per_user", "batch_size", "device", "repeats")
+        for flag in flags:
             cmd += [f"--{flag.replace('_', '-')}", str(getattr(args, flag))]
         done = subprocess.run(cmd, capture_output=True, text=True, check=True)
         runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
@@ -118,6 +140,12 @@ def main() -> None:
         f"{result['threads']} threads"
     )
     for r in runs:
+        if r["mode"] == "steps":
+            print(
+                f"  one step (median, same process): full {r['full_step_s']:.2f} s, "
+                f"sampled {r['sampled_step_s']:.2f} s, ratio {r['step_ratio']:.2f}"
+            )
+            continue
         took = r.get("epoch_s", r.get("fit_s"))
         what = "item filter fit" if r["mode"] == "filter" else f"{r['mode']} epoch"
         print(
