@@ -42,7 +42,8 @@ from kgrec.graph.export import GraphTensors
 if TYPE_CHECKING:
     from kgrec.models.history import Histories
 
-_CHUNK = 1024  # rows of X or A turned dense at a time while summing the Gram matrix
+#: floats in the dense block of rows of X or A made at a time while summing a Gram matrix
+_CHUNK_FLOATS = 1 << 26
 
 
 @dataclass
@@ -102,18 +103,26 @@ def item_attributes(gt: GraphTensors) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def _dense_gram(rows: torch.Tensor, cols: torch.Tensor, n_rows: int, n_items: int) -> torch.Tensor:
-    """``M^T M`` for the binary matrix M with ones at (rows, cols), a chunk of rows at a time."""
+    """``M^T M`` for the binary matrix M with ones at (rows, cols), a chunk of rows at a
+    time: each chunk's sparse transpose times its dense rows, so the work grows with the
+    ones in M times the items, not with the rows times the items squared."""
     gram = torch.zeros(n_items, n_items)
-    order = torch.argsort(rows)
-    rows, cols = rows[order], cols[order]
-    bounds = torch.searchsorted(rows, torch.arange(0, n_rows + _CHUNK, _CHUNK))
+    chunk = max(1, min(8192, _CHUNK_FLOATS // max(n_items, 1)))
+    key = torch.unique(rows * n_items + cols)  # sorted by row; a one given twice is one
+    rows, cols = key // n_items, key % n_items
+    bounds = torch.searchsorted(rows, torch.arange(0, n_rows + chunk, chunk))
     for k in range(len(bounds) - 1):
         lo, hi = int(bounds[k]), int(bounds[k + 1])
         if lo == hi:
             continue
-        dense = torch.zeros(_CHUNK, n_items)
-        dense[rows[lo:hi] - k * _CHUNK, cols[lo:hi]] = 1.0
-        gram.addmm_(dense.T, dense)
+        r, c = rows[lo:hi] - k * chunk, cols[lo:hi]
+        ones = torch.ones(hi - lo)
+        sparse_t = torch.sparse_coo_tensor(
+            torch.stack([c, r]), ones, (n_items, chunk), check_invariants=False
+        )
+        dense = torch.zeros(chunk, n_items)
+        dense[r, c] = 1.0
+        gram.addmm_(sparse_t.coalesce(), dense)
     return gram
 
 
