@@ -13,16 +13,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _work import work_dir_or_sample
 
 from kgrec.api import Recommender
-from kgrec.config import PipelineConfig
-from kgrec.pipeline import Pipeline
 
 
 def main() -> None:
@@ -33,11 +31,7 @@ def main() -> None:
     ap.add_argument("--json", action="store_true", help="print one JSON object only")
     args = ap.parse_args()
 
-    with tempfile.TemporaryDirectory() as tmp:
-        work = args.work_dir
-        if work is None:
-            work = Path(tmp) / "sample"
-            Pipeline(PipelineConfig(work_dir=work)).run()
+    with work_dir_or_sample(args.work_dir) as work:
         rec = Recommender.load(work)
     users = rec.user_ids()
     for u in users:  # warm-up: caches, allocator, lazy imports

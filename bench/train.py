@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import torch
+from _work import work_dir_or_sample
 
 from kgrec.config import PipelineConfig
 from kgrec.graph.builder import build_graph
@@ -39,11 +39,7 @@ def main() -> None:
     ap.add_argument("--json", action="store_true", help="print one JSON object only")
     args = ap.parse_args()
 
-    with tempfile.TemporaryDirectory() as tmp:
-        work = args.work_dir
-        if work is None:
-            work = Path(tmp) / "sample"
-            Pipeline(PipelineConfig(work_dir=work)).run()
+    with work_dir_or_sample(args.work_dir) as work:
         config = PipelineConfig.model_validate_json((work / "pipeline.json").read_text())
         config = config.model_copy(update={"work_dir": work})
         pipe = Pipeline(config)
