@@ -90,3 +90,16 @@ def test_choose_sweeps_one_setting_at_a_time_on_valid() -> None:
     assert picked.alpha == 50.0
     assert max(t["valid_ndcg@10"] for t in picked.tried) == 1.0
     assert len(picked.tried) <= F.search_size(grids) == 3
+
+
+def test_weights_into_an_item_are_its_column_of_b() -> None:
+    grams = F.FilterGrams.of(_graph(TEXT), PAIRS)
+    f = F.fit(grams, lam=0.5, alpha=2.0, beta=3.0, keep=2)
+    dense = torch.zeros(4, 4)
+    dense[f.index[0], f.index[1]] = f.values
+    for item in range(4):
+        rows, weights = f.weights_into(item)
+        got = torch.zeros(4)
+        got[rows] = weights
+        torch.testing.assert_close(got, dense[:, item])
+        assert len(rows) <= 2

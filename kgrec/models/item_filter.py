@@ -67,9 +67,11 @@ class ItemFilter:
         return (self._bt @ liked.T.contiguous()).T
 
     def weights_into(self, item: int) -> tuple[torch.Tensor, torch.Tensor]:
-        """The items j with a weight ``B[j, item]`` and those weights."""
-        hit = self.index[1] == item
-        return self.index[0, hit], self.values[hit]
+        """The items j with a weight ``B[j, item]`` and those weights (one row of the
+        compressed transpose: no scan of every weight)."""
+        crow = self._bt.crow_indices()
+        lo, hi = int(crow[item]), int(crow[item + 1])
+        return self._bt.col_indices()[lo:hi], self._bt.values()[lo:hi]
 
     def state(self) -> dict[str, torch.Tensor]:
         """Tensors for a checkpoint."""
