@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/train.py                       # the bundled sample
     .venv/bin/python bench/train.py --work-dir ~/.kgrec/movielens --json
+    python bench/train.py --frozen movielens.pt --device cuda   # see bench/frozen.py
 
 ``--work-dir`` is a pipeline's work directory after its graph stage (`kgrec run`); the
 training pairs are its train split. kgrec trains on the whole user/item/attribute graph
@@ -19,44 +20,45 @@ import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
 import torch
-from _work import work_dir_or_sample
 
 from kgrec.config import PipelineConfig
-from kgrec.graph.builder import build_graph
-from kgrec.graph.kg import node_id
+from kgrec.models.fit import SplitData
 from kgrec.models.lightgcn import train_lightgcn
 from kgrec.models.train import train_fusion
-from kgrec.pipeline import Pipeline
+
+
+def _split(work_dir: Path | None, frozen: Path | None) -> tuple[PipelineConfig, SplitData]:
+    """The pipeline's settings and training graph: from a frozen file, a work dir or a
+    fresh sample run (the pipeline's imports are only needed for the last two)."""
+    if frozen is not None:
+        from frozen import load
+
+        config, splits = load(frozen)
+        return config, splits[True]
+    from _work import work_dir_or_sample
+
+    from kgrec.pipeline import Pipeline
+
+    with work_dir_or_sample(work_dir) as work:
+        config = PipelineConfig.model_validate_json((work / "pipeline.json").read_text())
+        config = config.model_copy(update={"work_dir": work})
+        return config, Pipeline(config).split_data()
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--work-dir", type=Path, help="a pipeline work dir (default: run the sample)")
+    ap.add_argument("--frozen", type=Path, help="a bench/frozen.py file instead of a work dir")
+    ap.add_argument("--device", default="cpu", help="cpu, cuda or auto")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--json", action="store_true", help="print one JSON object only")
     args = ap.parse_args()
 
-    with work_dir_or_sample(args.work_dir) as work:
-        config = PipelineConfig.model_validate_json((work / "pipeline.json").read_text())
-        config = config.model_copy(update={"work_dir": work})
-        pipe = Pipeline(config)
-        dataset = pipe.dataset()
-        train = pd.read_parquet(work / "data" / "train.parquet")
-        mentions = pd.read_parquet(work / "extract" / "mentions.parquet")
-        gt = pipe.tensors(build_graph(dataset, mentions, train))
-    users = {gt.node_ids[int(n)]: k for k, n in enumerate(gt.users)}
-    items = {gt.node_ids[int(n)]: k for k, n in enumerate(gt.items)}
-    pairs = np.asarray(
-        [
-            [users[node_id("User", u)] for u in train["user_id"]],
-            [items[node_id("Item", i)] for i in train["item_id"]],
-        ],
-        dtype=np.int64,
-    ).T
-    one = config.model.model_copy(update={"epochs": 1})
+    config, split = _split(args.work_dir, args.frozen)
+    gt, pairs = split.gt, split.train
+    users, items = range(split.n_users), range(split.n_items)
+    one = config.model.model_copy(update={"epochs": 1, "device": args.device})
     no_truth: list[list[int]] = [[] for _ in users]
 
     def kgrec_epoch() -> float:
@@ -80,6 +82,7 @@ def main() -> None:
         "edges": int(gt.edge_index.size(1)),
         "train_pairs": len(pairs),
         "batch_size": one.batch_size,
+        "device": torch.cuda.get_device_name() if one.device == "cuda" else "cpu",
         "threads": torch.get_num_threads(),
         "kgrec_epoch_s": statistics.median(t_k),
         "lightgcn_epoch_s": statistics.median(t_l),
@@ -91,7 +94,7 @@ def main() -> None:
     print(
         f"{config.name}: {gt.num_nodes:,} nodes, {result['edges']:,} directed edges, "
         f"{len(pairs):,} training pairs, batch {one.batch_size}, "
-        f"{result['threads']} threads, median of {args.repeats}"
+        f"{result['device']}, {result['threads']} CPU threads, median of {args.repeats}"
     )
     print(
         f"one epoch: kgrec {result['kgrec_epoch_s']:.2f} s, PyG LightGCN "

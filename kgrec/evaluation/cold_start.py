@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from kgrec.device import resolve_device
 from kgrec.evaluation.ranking import ranking_metrics
 from kgrec.models import item_filter
 from kgrec.models.fit import SplitData
@@ -40,6 +41,7 @@ def cold_start(
     keep: int,
     share: float = 0.1,
     seed: int = 0,
+    device: str | None = None,
 ) -> dict[str, Any]:
     """Recall@20 / NDCG@20 on cold items for the filter with text and attributes, with
     each alone, and ID-only; plus how many items, users and test pairs were cold."""
@@ -50,7 +52,7 @@ def cold_start(
     test = split.test[is_cold[split.test[:, 1]]]
     truth = split.per_user(test)
     known = split.per_user(train)  # never a cold item: nothing to exclude among them
-    grams = FilterGrams.of(split.gt, train)
+    grams = FilterGrams.of(split.gt, train).to(resolve_device(device))
     liked = Histories.of(train, split.n_users, split.n_items)
     noise = 1e-6 * torch.rand(split.n_items, generator=torch.Generator().manual_seed(seed))
     variants = {

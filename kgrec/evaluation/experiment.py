@@ -173,7 +173,12 @@ def compare(
     picked = result.choices["kgrec"][0]
     if cold and "lambda" in picked:
         result.cold_start = cold_start(
-            base_split, picked["lambda"], picked["alpha"], picked["beta"], config.model.filter_keep
+            base_split,
+            picked["lambda"],
+            picked["alpha"],
+            picked["beta"],
+            config.model.filter_keep,
+            device=config.model.device,
         )
     evaluate = test_evaluator(base_split)
     fixed: dict[str, dict[str, float]] = {}

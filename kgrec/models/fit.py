@@ -17,6 +17,7 @@ import numpy as np
 import torch
 
 from kgrec.config import ModelConfig
+from kgrec.device import resolve_device
 from kgrec.evaluation.ranking import ScoreFn, ranking_metrics
 from kgrec.graph.export import GraphTensors
 from kgrec.models import item_filter
@@ -163,7 +164,7 @@ def choose_filter(split: SplitData, config: ModelConfig, steps: Steps = no_steps
         grids = (grids[0], [0.0], grids[2])
     if not config.use_text:
         grids = (grids[0], grids[1], [0.0])
-    grams = FilterGrams.of(split.gt, split.train)
+    grams = FilterGrams.of(split.gt, split.train).to(resolve_device(config.device))
     step = steps(item_filter.search_size(grids), "item filter: settings chosen on valid")
     picked = item_filter.choose(
         grams,
@@ -259,7 +260,7 @@ def refit_kgrec(
     liked = Histories.timed(pairs, times, len(gt.users), len(gt.items), fitted.half_life)
     if fitted.filter is not None:
         c = fitted.choice
-        grams = FilterGrams.of(gt, pairs)
+        grams = FilterGrams.of(gt, pairs).to(resolve_device(config.device))
         chosen = item_filter.fit(grams, c["lambda"], c["alpha"], c["beta"], config.filter_keep)
     out = KgrecFit(
         build_model(gt, config),  # untrained where the filter alone is used

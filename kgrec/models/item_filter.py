@@ -148,9 +148,17 @@ class FilterGrams:
         text = torch.nn.functional.normalize(gt.text[gt.items] * gt.has_text[gt.items], dim=1)
         return cls(inter, attrs, text @ text.T)
 
+    def to(self, device: torch.device | str) -> FilterGrams:
+        """The same matrices on ``device``: :func:`fit` then inverts there (a GPU turns
+        minutes per setting into a second at 20k items)."""
+        return FilterGrams(
+            self.interactions.to(device), self.attributes.to(device), self.text.to(device)
+        )
+
 
 def fit(grams: FilterGrams, lam: float, alpha: float, beta: float, keep: int) -> ItemFilter:
-    """The filter for L2 weight ``lam``, attribute weight ``alpha`` and text weight ``beta``."""
+    """The filter for L2 weight ``lam``, attribute weight ``alpha`` and text weight ``beta``,
+    computed on ``grams``' device and returned on the CPU."""
     gram = grams.interactions.clone()
     if alpha:
         gram.add_(grams.attributes, alpha=alpha)
@@ -167,8 +175,9 @@ def fit(grams: FilterGrams, lam: float, alpha: float, beta: float, keep: int) ->
     top = torch.topk(b.abs(), k, dim=0).indices  # (k, n): the rows j kept in each column i
     values = torch.gather(b, 0, top)
     keep_mask = values != 0
-    index = torch.stack([top[keep_mask], torch.arange(n).expand(k, n)[keep_mask]])
-    return ItemFilter(index, values[keep_mask], n)
+    columns = torch.arange(n, device=b.device).expand(k, n)
+    index = torch.stack([top[keep_mask], columns[keep_mask]])
+    return ItemFilter(index.cpu(), values[keep_mask].cpu(), n)
 
 
 @dataclass
