@@ -82,6 +82,8 @@ class Recommender:
         self._index = self.scorer.index
         self._item_pos = {gt.node_ids[int(i)]: k for k, i in enumerate(gt.items)}
         self._item_final = self.prop.final[gt.items]
+        if fitted.filter is not None:
+            _ = fitted.filter.by_rows  # built now, not in the first request
         inter = kg.edges[kg.edges["rel"] == "INTERACTED"]
         self._seen: dict[str, list[int]] = {
             str(u): [self._item_pos[i] for i in group] for u, group in inter.groupby("src")["dst"]
@@ -166,7 +168,8 @@ class Recommender:
         else:
             scores[list(seen)] = -torch.inf
             rank = int((scores > scores[pos]).sum()) + 1
-        return self._recommendation(hood, self.prop.final[user], seen, item, rank, True, top)
+        exp = self._explanations(hood, self.prop.final[user], seen, [item], top)[0]
+        return self._explained(item, rank, exp)
 
     def recommend_for_text(
         self, text: str, k: int = 10, explain: bool = True
@@ -269,14 +272,15 @@ class Recommender:
         attributes they ``said`` they like stand in for them, each also scoring directly
         (one filter unit per attribute named)."""
         scores = self.fitted.gnn_weight * (self._item_final @ final)
-        x = torch.zeros(1, len(self.gt.items))
-        x[0, list(liked)] = torch.tensor(list(liked.values()))
+        items = torch.tensor(list(liked), dtype=torch.long)
+        weights = torch.tensor(list(liked.values()), dtype=torch.float32)
         direct = self._said_items(said) if said is not None and len(said) else None
         if direct is not None:
-            x[0] += direct
+            (named,) = direct.nonzero(as_tuple=True)
+            items, weights = torch.cat([items, named]), torch.cat([weights, direct[named]])
         f = self.fitted.filter
-        if f is not None and bool(x.any()):
-            scores = scores + self.fitted.filter_scale * f.scores(x)[0]
+        if f is not None and len(items):
+            scores = scores + self.fitted.filter_scale * f.scores_for(items, weights)
             if direct is not None:
                 scores = scores + self.fitted.filter_scale * direct
         return scores
@@ -296,83 +300,77 @@ class Recommender:
         if exclude_seen and liked:
             scores[list(liked)] = -torch.inf
         top = torch.topk(scores, min(k, int(torch.isfinite(scores).sum()))).indices.tolist()
+        items = [int(self.gt.items[p]) for p in top]
+        if not explain:
+            return [
+                Recommendation(self._item_key(p), self.gt.names[i], float(scores[p]), rank)
+                for rank, (p, i) in enumerate(zip(top, items, strict=True), start=1)
+            ]
+        exps = self._explanations(hood, final, liked, items, 5, said)
         return [
-            self._recommendation(
-                hood,
-                final,
-                liked,
-                int(self.gt.items[p]),
-                rank,
-                explain,
-                score=float(scores[p]),
-                said=said,
-            )
-            for rank, p in enumerate(top, start=1)
+            self._explained(i, rank, e)
+            for rank, (i, e) in enumerate(zip(items, exps, strict=True), start=1)
         ]
 
-    def _recommendation(
-        self,
-        hood: Neighbourhood,
-        final: torch.Tensor,
-        liked: dict[int, float],
-        item: int,
-        rank: int,
-        explain: bool,
-        top: int = 5,
-        score: float | None = None,
-        said: torch.Tensor | None = None,
-    ) -> Recommendation:
-        key = self.gt.node_ids[item].removeprefix("Item:")
-        pos = self._item_pos[self.gt.node_ids[item]]
-        if not explain:
-            if score is None:
-                score = float(self._scores(final, liked, said)[pos])
-            return Recommendation(key, self.gt.names[item], score, rank)
-        exp = self._explanation(hood, final, liked, item, top, said)
+    def _explained(self, item: int, rank: int, exp: Explanation) -> Recommendation:
         return Recommendation(
-            key, self.gt.names[item], exp.score, rank, explanation_sentence(exp.paths), exp.paths
+            self.gt.node_ids[item].removeprefix("Item:"),
+            self.gt.names[item],
+            exp.score,
+            rank,
+            explanation_sentence(exp.paths),
+            exp.paths,
         )
 
-    def _explanation(
+    def _explanations(
         self,
         hood: Neighbourhood,
         final: torch.Tensor,
         liked: dict[int, float],
-        item: int,
+        items: list[int],
         top: int,
         said: torch.Tensor | None = None,
-    ) -> Explanation:
-        """Both parts of the score, each split exactly over its terms; the top paths of both."""
+    ) -> list[Explanation]:
+        """Both parts of each item's score, each split exactly over its terms; the top
+        paths of both. The filter's part is explained for all ``items`` at once."""
+        parts: list[list[Explanation]] = []
         w = self.fitted.gnn_weight
-        gnn = self.scorer.explain(hood, item, top=top, user_final=final)
-        parts = [
-            Explanation(
-                w * gnn.score,
-                [GraphPath(p.nodes, p.relationships, w * p.score) for p in gnn.paths],
-                gnn.path_share,
+        if w:  # with w = 0 the GNN carries none of the score: nothing to explain
+            gnn = [self.scorer.explain(hood, i, top=top, user_final=final) for i in items]
+            parts.append(
+                [
+                    Explanation(
+                        w * g.score,
+                        [GraphPath(p.nodes, p.relationships, w * p.score) for p in g.paths],
+                        g.path_share,
+                    )
+                    for g in gnn
+                ]
             )
-        ]
         f = self.fitted.filter
         if f is not None and liked:
-            pos = self._item_pos[self.gt.node_ids[item]]
-            rows, weights = f.weights_into(pos)
-            mine = torch.isin(rows, torch.as_tensor(list(liked)))
-            faded = torch.tensor([liked[int(r)] for r in rows[mine]])
+            positions = torch.tensor([self._item_pos[self.gt.node_ids[i]] for i in items])
+            of, rows, weights = f.columns(positions)
+            history = torch.zeros(len(self.gt.items))
+            history[list(liked)] = torch.tensor(list(liked.values()))
+            mine = history[rows] != 0
+            rows = rows[mine]
+            terms = self.fitted.filter_scale * weights[mine] * history[rows]
             parts.append(
                 self.scorer.explain_filter(
-                    hood.node,
-                    self.gt.items[rows[mine]],
-                    self.fitted.filter_scale * weights[mine] * faded,
-                    item,
-                    top,
+                    hood.node, torch.tensor(items), of[mine], self.gt.items[rows], terms, top
                 )
             )
         if f is not None and said is not None and len(said):
-            parts.append(self._said_part(hood, said, item))
-        score = sum(p.score for p in parts)
-        carried = sum(p.score * p.path_share for p in parts)
-        paths = sorted((q for p in parts for q in p.paths), key=lambda q: -q.score)[:top]
-        return Explanation(score, paths, carried / score if score else 0.0)
+            parts.append([self._said_part(hood, said, i) for i in items])
+        out = []
+        for n in range(len(items)):
+            mine_parts = [p[n] for p in parts]
+            score = sum(p.score for p in mine_parts)
+            carried = sum(p.score * p.path_share for p in mine_parts)
+            paths = sorted((q for p in mine_parts for q in p.paths), key=lambda q: -q.score)
+            out.append(Explanation(score, paths[:top], carried / score if score else 0.0))
+        return out
 
     def _said_part(self, hood: Neighbourhood, said: torch.Tensor, item: int) -> Explanation:
         """The filter's part of a sentence-only user's score: each attribute they named

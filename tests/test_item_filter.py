@@ -103,3 +103,23 @@ def test_weights_into_an_item_are_its_column_of_b() -> None:
         got[rows] = weights
         torch.testing.assert_close(got, dense[:, item])
         assert len(rows) <= 2
+
+
+def test_one_history_scored_from_its_rows_equals_the_product() -> None:
+    grams = F.FilterGrams.of(_graph(TEXT), PAIRS)
+    f = F.fit(grams, lam=0.5, alpha=2.0, beta=3.0, keep=3)
+    for items, weights in (([0, 2], [1.0, 0.5]), ([1], [2.0]), ([], []), ([3, 0, 3], [1, 1, 1])):
+        x = torch.zeros(1, 4)
+        for i, w in zip(items, weights, strict=True):
+            x[0, i] += w  # an item given twice counts twice, as in the product
+        got = f.scores_for(torch.tensor(items, dtype=torch.long), torch.tensor(weights))
+        torch.testing.assert_close(got, f.scores(x)[0])
+
+
+def test_columns_of_several_items_are_their_weights_into() -> None:
+    f = F.fit(F.FilterGrams.of(_graph(TEXT), PAIRS), lam=0.5, alpha=2.0, beta=3.0, keep=2)
+    items = torch.tensor([2, 0, 3])
+    of, rows, weights = f.columns(items)
+    for k, item in enumerate(items.tolist()):
+        want_rows, want = f.weights_into(item)
+        assert torch.equal(rows[of == k], want_rows) and torch.equal(weights[of == k], want)

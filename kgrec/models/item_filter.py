@@ -31,6 +31,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -38,6 +39,7 @@ import torch
 
 from kgrec.evaluation.ranking import ranking_metrics
 from kgrec.graph.export import GraphTensors
+from kgrec.models.ragged import segments
 
 if TYPE_CHECKING:
     from kgrec.models.history import Histories
@@ -66,12 +68,37 @@ class ItemFilter:
         """Filter scores of every item for rows of liked-item indicators (B, n_items)."""
         return (self._bt @ liked.T.contiguous()).T
 
+    @cached_property
+    def by_rows(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """B compressed by rows (liked item j): row offsets, columns, values. Built on
+        first use (a second copy of the weights), for :meth:`scores_for`."""
+        order = torch.argsort(self.index[0] * self.n_items + self.index[1])
+        rows = self.index[0][order]
+        crow = torch.searchsorted(rows, torch.arange(self.n_items + 1))
+        return crow, self.index[1][order], self.values[order]
+
+    def scores_for(self, items: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
+        """Filter scores of every item for one history (``items`` with ``weights``): the
+        weighted sum of those items' rows of B, so the work grows with the history, not
+        with every weight as :meth:`scores`' product does (one user being served)."""
+        crow, cols, vals = self.by_rows
+        seg, flat = segments(crow[items], crow[items + 1] - crow[items])
+        out = torch.zeros(self.n_items, dtype=vals.dtype)
+        return out.index_add_(0, cols[flat], vals[flat] * weights[seg].to(vals.dtype))
+
     def weights_into(self, item: int) -> tuple[torch.Tensor, torch.Tensor]:
         """The items j with a weight ``B[j, item]`` and those weights (one row of the
         compressed transpose: no scan of every weight)."""
         crow = self._bt.crow_indices()
         lo, hi = int(crow[item]), int(crow[item + 1])
         return self._bt.col_indices()[lo:hi], self._bt.values()[lo:hi]
+
+    def columns(self, items: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """:meth:`weights_into` for several items at once: for every weight ``B[j, i]``
+        into one of ``items``, the position of ``i`` in ``items``, ``j`` and the weight."""
+        crow = self._bt.crow_indices()
+        of, flat = segments(crow[items], crow[items + 1] - crow[items])
+        return of, self._bt.col_indices()[flat], self._bt.values()[flat]
 
     def state(self) -> dict[str, torch.Tensor]:
         """Tensors for a checkpoint."""

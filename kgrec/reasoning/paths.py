@@ -18,11 +18,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import torch
 
 from kgrec.graph.export import GraphTensors
 from kgrec.models.fusion import Propagated
+from kgrec.models.ragged import segments
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,7 @@ class PathScorer:
         self.keys = self.src * n + self.dst
         self.offsets = torch.searchsorted(self.src, torch.arange(n + 1))
         self.index = {node_id: k for k, node_id in enumerate(gt.node_ids)}
+        self.is_user = torch.as_tensor(gt.labels == "User")
 
     def node(self, index: int) -> PathNode:
         """The PathNode of a node index."""
@@ -105,6 +106,12 @@ class PathScorer:
             self.norm[lo:hi],
             self.rel[lo:hi],
         )
+
+    def _edges(self, keys: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Whether each ``src * num_nodes + dst`` key is an edge, and where it is in
+        ``self.dst`` where it is (binary search in the sorted keys)."""
+        pos = torch.searchsorted(self.keys, keys).clamp(max=max(len(self.keys) - 1, 0))
+        return self.keys[pos] == keys, pos
 
     def _rel_between(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
         pos = torch.searchsorted(self.keys, a * self.gt.num_nodes + b)
@@ -128,7 +135,7 @@ class PathScorer:
             return Explanation(score)
         pair = (wu[:, None] * wi[None, :]) * (g[nu] @ g[ni].T)
         same = nu[:, None] == ni[None, :]
-        linked = torch.isin(nu[:, None] * self.gt.num_nodes + ni[None, :], self.keys) & ~same
+        linked = self._edges(nu[:, None] * self.gt.num_nodes + ni[None, :])[0] & ~same
         # every candidate path's carried score at once; Python only touches the top few
         sr, sc = same.nonzero(as_tuple=True)
         sv = nu[sr]
@@ -160,64 +167,87 @@ class PathScorer:
             )
         return Explanation(score, paths, total / score if score else 0.0)
 
-    def _link(self, a: int, b: int) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
-        """The strongest graph link between items ``a`` and ``b``: a shared attribute,
-        else a user who had both (node indices in between, and relation positions)."""
-        ha, hb = self.neighbourhood(a), self.neighbourhood(b)
-        common, ia, ib = np_intersect(ha.neighbours, hb.neighbours)
-        if len(common) == 0:
-            return None
-        is_user = torch.as_tensor(self.gt.labels[common.numpy()] == "User")
-        strength = ha.norms[ia] * hb.norms[ib] + is_user.float() * -1.0  # attributes first
-        k = int(torch.argmax(strength))
-        return (int(common[k]),), (int(ha.rel_types[ia[k]]), int(hb.rel_types[ib[k]]))
+    def _links(self, liked: torch.Tensor, items: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """For each pair (``liked[p]``, ``items[p]``) of item nodes, the strongest graph
+        link between them: a shared attribute, else a user who had both. Returns per pair
+        the edge positions (in ``self.dst``) liked → shared node and item → shared node,
+        -1 where the two share no neighbour — every pair in one pass over the liked
+        items' edges."""
+        lo, hi = self.offsets[liked], self.offsets[liked + 1]
+        owner, flat = segments(lo, hi - lo)
+        via = self.dst[flat]
+        hit, at = self._edges(items[owner] * self.gt.num_nodes + via)
+        owner, flat, at, via = owner[hit], flat[hit], at[hit], via[hit]
+        # attributes first, then the pair of edges with the largest product of norms
+        strength = self.norm[flat] * self.norm[at] - self.is_user[via].float()
+        n = len(liked)
+        best = torch.full((n,), -torch.inf).scatter_reduce(0, owner, strength, "amax")
+        win = strength == best[owner]
+        # of equal winners the first shared node by index, so the choice is deterministic
+        none = len(self.dst)
+        mine = torch.full((n,), none).scatter_reduce(0, owner[win], flat[win], "amin")
+        theirs = torch.full((n,), none).scatter_reduce(0, owner[win], at[win], "amin")
+        mine[mine == none], theirs[theirs == none] = -1, -1
+        return mine, theirs
 
     def explain_filter(
         self,
         user: PathNode,
+        items: torch.Tensor,
+        of: torch.Tensor,
         liked: torch.Tensor,
         terms: torch.Tensor,
-        item: int,
         top: int = 5,
-    ) -> Explanation:
-        """The item filter's part of a score: one term per liked item (``liked``: node
-        indices, ``terms``: each one's share of the score), shown as the graph path
-        user–liked item–shared attribute (or fellow user)–item. Terms whose items share
-        no neighbour (text similarity alone), and terms beyond the strongest ``10 * top``
-        (at least 50), count in the score but have no path."""
-        score = float(terms.sum())
-        paths: list[Path] = []
-        carried = 0.0
+    ) -> list[Explanation]:
+        """The item filter's part of the scores of ``items`` (node indices) for one user:
+        term ``t`` is liked item ``liked[t]``'s share of the score of ``items[of[t]]``;
+        each is shown as the graph path user–liked item–shared attribute (or fellow
+        user)–item. Terms whose items share no neighbour (text similarity alone), and
+        terms beyond each item's strongest ``10 * top`` (at least 50), count in the score
+        but have no path. One explanation per item, all items in one vectorised pass."""
+        k = len(items)
+        score = torch.zeros(k).index_add_(0, of, terms)
+        # each item's strongest terms only: by item, then by descending term
+        order = torch.argsort(terms, descending=True, stable=True)
+        order = order[torch.argsort(of[order], stable=True)]
+        order = order[_rank_within(of[order], k) < max(10 * top, 50)]
+        mine, theirs = self._links(liked[order], items[of[order]])
+        linked = mine >= 0
+        order, mine, theirs = order[linked], mine[linked], theirs[linked]
+        carried = torch.zeros(k).index_add_(0, of[order], terms[order])
+        shown = _rank_within(of[order], k) < top
         interacted = self.gt.relations.index("INTERACTED")
-        # the strongest terms only: a long history would cost one neighbour match per item
-        for k in torch.argsort(terms, descending=True)[: max(10 * top, 50)].tolist():
-            link = self._link(int(liked[k]), item)
-            if link is None:
-                continue
-            carried += float(terms[k])
-            if len(paths) < top:
-                via, rels = link
-                paths.append(
-                    Path(
-                        nodes=(
-                            user,
-                            self.node(int(liked[k])),
-                            *map(self.node, via),
-                            self.node(item),
-                        ),
-                        relationships=tuple(self.gt.relations[x] for x in (interacted, *rels)),
-                        score=float(terms[k]),
-                    )
+        paths: list[list[Path]] = [[] for _ in range(k)]
+        for t, m, e in zip(
+            order[shown].tolist(), mine[shown].tolist(), theirs[shown].tolist(), strict=True
+        ):
+            item = int(items[of[t]])
+            paths[int(of[t])].append(
+                Path(
+                    nodes=(
+                        user,
+                        self.node(int(liked[t])),
+                        self.node(int(self.dst[m])),
+                        self.node(item),
+                    ),
+                    relationships=tuple(
+                        self.gt.relations[x]
+                        for x in (interacted, int(self.rel[m]), int(self.rel[e]))
+                    ),
+                    score=float(terms[t]),
                 )
-        return Explanation(score, paths, carried / score if score else 0.0)
+            )
+        return [
+            Explanation(float(s), p, float(c) / float(s) if s else 0.0)
+            for s, p, c in zip(score, paths, carried, strict=True)
+        ]
 
 
-def np_intersect(
-    a: torch.Tensor, b: torch.Tensor
-) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Common values of two 1-d tensors, with a position of each in each."""
-    both, ia, ib = np.intersect1d(a.numpy(), b.numpy(), return_indices=True)
-    return torch.as_tensor(both), torch.as_tensor(ia), torch.as_tensor(ib)
+def _rank_within(groups: torch.Tensor, n_groups: int) -> torch.Tensor:
+    """Each element's position within its run, for ``groups`` sorted ascending."""
+    counts = torch.bincount(groups, minlength=n_groups)
+    first = torch.cumsum(counts, 0) - counts
+    return torch.arange(len(groups)) - first[groups]
 
 
 def paths_from_json(rows: list[dict[str, Any]]) -> list[Path]:
