@@ -22,8 +22,8 @@ from kgrec.graph.kg import KnowledgeGraph, node_id
 from kgrec.models.checkpoint import load_checkpoint
 from kgrec.models.fit import KgrecFit
 from kgrec.models.recency import recency_weights
-from kgrec.models.train import propagate
-from kgrec.reasoning.paths import Explanation, Neighbourhood, PathNode, PathScorer
+from kgrec.reasoning.explainer import Explainer
+from kgrec.reasoning.paths import Explanation, Neighbourhood, PathNode
 from kgrec.reasoning.paths import Path as GraphPath
 from kgrec.reasoning.profile import UserProfile, build_profile
 from kgrec.reasoning.text import explanation_sentence
@@ -75,15 +75,11 @@ class Recommender:
     ) -> None:
         self.config, self.kg, self.gt, self.work_dir = config, kg, gt, work_dir
         self.fitted, self.model = fitted, fitted.model
-        model = fitted.model
-        with torch.inference_mode():
-            self.prop = propagate(model, gt, torch.device("cpu"))
-        self.scorer = PathScorer(gt, self.prop, model.num_layers)
+        self.explainer = Explainer(gt, fitted)
+        self.prop, self.scorer = self.explainer.prop, self.explainer.scorer
         self._index = self.scorer.index
-        self._item_pos = {gt.node_ids[int(i)]: k for k, i in enumerate(gt.items)}
-        self._item_final = self.prop.final[gt.items]
-        if fitted.filter is not None:
-            _ = fitted.filter.by_rows  # built now, not in the first request
+        self._item_pos = self.explainer.item_pos
+        self._item_final = self.explainer.item_final
         inter = kg.edges[kg.edges["rel"] == "INTERACTED"]
         self._seen: dict[str, list[int]] = {
             str(u): [self._item_pos[i] for i in group] for u, group in inter.groupby("src")["dst"]
@@ -161,14 +157,14 @@ class Recommender:
         user, item = self._node("User", user_id), self._node("Item", item_id)
         hood = self.scorer.neighbourhood(user)
         seen = self._history(user)
-        scores = self._scores(self.prop.final[user], seen)
+        scores = self.explainer.scores(self.prop.final[user], seen)
         pos = self._item_pos[self.gt.node_ids[item]]
         if pos in seen:
             rank = 0
         else:
             scores[list(seen)] = -torch.inf
             rank = int((scores > scores[pos]).sum()) + 1
-        exp = self._explanations(hood, self.prop.final[user], seen, [item], top)[0]
+        exp = self.explainer.explanations(hood, self.prop.final[user], seen, [item], top)[0]
         return self._explained(item, rank, exp)
 
     def recommend_for_text(
@@ -252,39 +248,6 @@ class Recommender:
             return dict.fromkeys(items, 1.0)
         return {i: float(w) for i, w in zip(items, weights, strict=True)}
 
-    def _said_items(self, said: torch.Tensor) -> torch.Tensor:
-        """Per item, how many of the attribute nodes ``said`` (what a sentence asked for)
-        it is linked to."""
-        counts = torch.zeros(len(self.gt.items))
-        for node in said.tolist():
-            for n in self.scorer.neighbourhood(node).neighbours.tolist():
-                pos = self._item_pos.get(self.gt.node_ids[n])
-                if pos is not None:
-                    counts[pos] += 1.0
-        return counts
-
-    def _scores(
-        self, final: torch.Tensor, liked: dict[int, float], said: torch.Tensor | None = None
-    ) -> torch.Tensor:
-        """Every item's score: the GNN's part plus the item filter's over ``liked`` items.
-
-        Someone known only by a sentence has no liked items: the items linked to the
-        attributes they ``said`` they like stand in for them, each also scoring directly
-        (one filter unit per attribute named)."""
-        scores = self.fitted.gnn_weight * (self._item_final @ final)
-        items = torch.tensor(list(liked), dtype=torch.long)
-        weights = torch.tensor(list(liked.values()), dtype=torch.float32)
-        direct = self._said_items(said) if said is not None and len(said) else None
-        if direct is not None:
-            (named,) = direct.nonzero(as_tuple=True)
-            items, weights = torch.cat([items, named]), torch.cat([weights, direct[named]])
-        f = self.fitted.filter
-        if f is not None and len(items):
-            scores = scores + self.fitted.filter_scale * f.scores_for(items, weights)
-            if direct is not None:
-                scores = scores + self.fitted.filter_scale * direct
-        return scores
-
     @torch.inference_mode()
     def _rank(
         self,
@@ -296,7 +259,7 @@ class Recommender:
         exclude_seen: bool,
         said: torch.Tensor | None = None,
     ) -> list[Recommendation]:
-        scores = self._scores(final, liked, said)
+        scores = self.explainer.scores(final, liked, said)
         if exclude_seen and liked:
             scores[list(liked)] = -torch.inf
         top = torch.topk(scores, min(k, int(torch.isfinite(scores).sum()))).indices.tolist()
@@ -306,7 +269,7 @@ class Recommender:
                 Recommendation(self._item_key(p), self.gt.names[i], float(scores[p]), rank)
                 for rank, (p, i) in enumerate(zip(top, items, strict=True), start=1)
             ]
-        exps = self._explanations(hood, final, liked, items, 5, said)
+        exps = self.explainer.explanations(hood, final, liked, items, 5, said)
         return [
             self._explained(i, rank, e)
             for rank, (i, e) in enumerate(zip(items, exps, strict=True), start=1)
@@ -321,81 +284,6 @@ class Recommender:
             explanation_sentence(exp.paths),
             exp.paths,
         )
-
-    def _explanations(
-        self,
-        hood: Neighbourhood,
-        final: torch.Tensor,
-        liked: dict[int, float],
-        items: list[int],
-        top: int,
-        said: torch.Tensor | None = None,
-    ) -> list[Explanation]:
-        """Both parts of each item's score, each split exactly over its terms; the top
-        paths of both. The filter's part is explained for all ``items`` at once."""
-        parts: list[list[Explanation]] = []
-        w = self.fitted.gnn_weight
-        if w:  # with w = 0 the GNN carries none of the score: nothing to explain
-            gnn = [self.scorer.explain(hood, i, top=top, user_final=final) for i in items]
-            parts.append(
-                [
-                    Explanation(
-                        w * g.score,
-                        [GraphPath(p.nodes, p.relationships, w * p.score) for p in g.paths],
-                        g.path_share,
-                    )
-                    for g in gnn
-                ]
-            )
-        f = self.fitted.filter
-        if f is not None and liked:
-            positions = torch.tensor([self._item_pos[self.gt.node_ids[i]] for i in items])
-            of, rows, weights = f.columns(positions)
-            history = torch.zeros(len(self.gt.items))
-            history[list(liked)] = torch.tensor(list(liked.values()))
-            mine = history[rows] != 0
-            rows = rows[mine]
-            terms = self.fitted.filter_scale * weights[mine] * history[rows]
-            parts.append(
-                self.scorer.explain_filter(
-                    hood.node, torch.tensor(items), of[mine], self.gt.items[rows], terms, top
-                )
-            )
-        if f is not None and said is not None and len(said):
-            parts.append([self._said_part(hood, said, i) for i in items])
-        out = []
-        for n in range(len(items)):
-            mine_parts = [p[n] for p in parts]
-            score = sum(p.score for p in mine_parts)
-            carried = sum(p.score * p.path_share for p in mine_parts)
-            paths = sorted((q for p in mine_parts for q in p.paths), key=lambda q: -q.score)
-            out.append(Explanation(score, paths[:top], carried / score if score else 0.0))
-        return out
-
-    def _said_part(self, hood: Neighbourhood, said: torch.Tensor, item: int) -> Explanation:
-        """The filter's part of a sentence-only user's score: each attribute they named
-        that the item has is a path you–attribute–item; what the filter adds through the
-        other matching items is counted without a path."""
-        pos = self._item_pos[self.gt.node_ids[item]]
-        f = self.fitted.filter
-        assert f is not None
-        # this item's filter score alone (one column of B), not every item's again
-        direct = self._said_items(said)
-        rows, weights = f.weights_into(pos)
-        total = self.fitted.filter_scale * float(direct[pos] + (weights * direct[rows]).sum())
-        own = self.scorer.neighbourhood(item)
-        unit = self.fitted.filter_scale
-        paths = [
-            GraphPath(
-                (hood.node, self.scorer.node(int(a)), self.scorer.node(item)),
-                ("LIKES", self.gt.relations[int(own.rel_types[own.neighbours == a][0])]),
-                unit,
-            )
-            for a in said.tolist()
-            if bool((own.neighbours == a).any())
-        ]
-        carried = unit * len(paths)
-        return Explanation(total, paths, carried / total if total else 0.0)
 
     @cached_property
     def _extractor(self) -> Extractor:

@@ -1,0 +1,136 @@
+"""A fitted model's scores for one user and the explanations of them: the item filter's
+part split over the user's liked items, the GNN's over the graph's short paths
+(``kgrec.reasoning.paths``). Used by :class:`kgrec.api.Recommender` and by the
+explanation metrics of ``kgrec.evaluation.explanations``."""
+
+from __future__ import annotations
+
+import torch
+
+from kgrec.graph.export import GraphTensors
+from kgrec.models.fit import KgrecFit
+from kgrec.models.train import propagate
+from kgrec.reasoning.paths import Explanation, Neighbourhood, PathScorer
+from kgrec.reasoning.paths import Path as GraphPath
+
+
+class Explainer:
+    """Scores and explanations of ``fitted`` over the graph ``gt`` (CPU)."""
+
+    def __init__(self, gt: GraphTensors, fitted: KgrecFit) -> None:
+        self.gt, self.fitted = gt, fitted
+        with torch.inference_mode():
+            self.prop = propagate(fitted.model, gt, torch.device("cpu"))
+        self.scorer = PathScorer(gt, self.prop, fitted.model.num_layers)
+        self.item_pos = {gt.node_ids[int(i)]: k for k, i in enumerate(gt.items)}
+        self.item_final = self.prop.final[gt.items]
+        if fitted.filter is not None:
+            _ = fitted.filter.by_rows  # built now, not in the first request
+
+    def said_items(self, said: torch.Tensor) -> torch.Tensor:
+        """Per item, how many of the attribute nodes ``said`` (what a sentence asked for)
+        it is linked to."""
+        counts = torch.zeros(len(self.gt.items))
+        for node in said.tolist():
+            for n in self.scorer.neighbourhood(node).neighbours.tolist():
+                pos = self.item_pos.get(self.gt.node_ids[n])
+                if pos is not None:
+                    counts[pos] += 1.0
+        return counts
+
+    def scores(
+        self, final: torch.Tensor, liked: dict[int, float], said: torch.Tensor | None = None
+    ) -> torch.Tensor:
+        """Every item's score: the GNN's part plus the item filter's over ``liked`` items.
+
+        Someone known only by a sentence has no liked items: the items linked to the
+        attributes they ``said`` they like stand in for them, each also scoring directly
+        (one filter unit per attribute named)."""
+        scores = self.fitted.gnn_weight * (self.item_final @ final)
+        items = torch.tensor(list(liked), dtype=torch.long)
+        weights = torch.tensor(list(liked.values()), dtype=torch.float32)
+        direct = self.said_items(said) if said is not None and len(said) else None
+        if direct is not None:
+            (named,) = direct.nonzero(as_tuple=True)
+            items, weights = torch.cat([items, named]), torch.cat([weights, direct[named]])
+        f = self.fitted.filter
+        if f is not None and len(items):
+            scores = scores + self.fitted.filter_scale * f.scores_for(items, weights)
+            if direct is not None:
+                scores = scores + self.fitted.filter_scale * direct
+        return scores
+
+    def explanations(
+        self,
+        hood: Neighbourhood,
+        final: torch.Tensor,
+        liked: dict[int, float],
+        items: list[int],
+        top: int,
+        said: torch.Tensor | None = None,
+    ) -> list[Explanation]:
+        """Both parts of each item's score, each split exactly over its terms; the top
+        paths of both. The filter's part is explained for all ``items`` at once."""
+        parts: list[list[Explanation]] = []
+        w = self.fitted.gnn_weight
+        if w:  # with w = 0 the GNN carries none of the score: nothing to explain
+            gnn = [self.scorer.explain(hood, i, top=top, user_final=final) for i in items]
+            parts.append(
+                [
+                    Explanation(
+                        w * g.score,
+                        [GraphPath(p.nodes, p.relationships, w * p.score) for p in g.paths],
+                        g.path_share,
+                    )
+                    for g in gnn
+                ]
+            )
+        f = self.fitted.filter
+        if f is not None and liked:
+            positions = torch.tensor([self.item_pos[self.gt.node_ids[i]] for i in items])
+            of, rows, weights = f.columns(positions)
+            history = torch.zeros(len(self.gt.items))
+            history[list(liked)] = torch.tensor(list(liked.values()))
+            mine = history[rows] != 0
+            rows = rows[mine]
+            terms = self.fitted.filter_scale * weights[mine] * history[rows]
+            parts.append(
+                self.scorer.explain_filter(
+                    hood.node, torch.tensor(items), of[mine], self.gt.items[rows], terms, top
+                )
+            )
+        if f is not None and said is not None and len(said):
+            parts.append([self.said_part(hood, said, i) for i in items])
+        out = []
+        for n in range(len(items)):
+            mine_parts = [p[n] for p in parts]
+            score = sum(p.score for p in mine_parts)
+            carried = sum(p.score * p.path_share for p in mine_parts)
+            paths = sorted((q for p in mine_parts for q in p.paths), key=lambda q: -q.score)
+            out.append(Explanation(score, paths[:top], carried / score if score else 0.0))
+        return out
+
+    def said_part(self, hood: Neighbourhood, said: torch.Tensor, item: int) -> Explanation:
+        """The filter's part of a sentence-only user's score: each attribute they named
+        that the item has is a path you–attribute–item; what the filter adds through the
+        other matching items is counted without a path."""
+        pos = self.item_pos[self.gt.node_ids[item]]
+        f = self.fitted.filter
+        assert f is not None
+        # this item's filter score alone (one column of B), not every item's again
+        direct = self.said_items(said)
+        rows, weights = f.weights_into(pos)
+        total = self.fitted.filter_scale * float(direct[pos] + (weights * direct[rows]).sum())
+        own = self.scorer.neighbourhood(item)
+        unit = self.fitted.filter_scale
+        paths = [
+            GraphPath(
+                (hood.node, self.scorer.node(int(a)), self.scorer.node(item)),
+                ("LIKES", self.gt.relations[int(own.rel_types[own.neighbours == a][0])]),
+                unit,
+            )
+            for a in said.tolist()
+            if bool((own.neighbours == a).any())
+        ]
+        carried = unit * len(paths)
+        return Explanation(total, paths, carried / total if total else 0.0)
