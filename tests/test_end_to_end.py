@@ -1,9 +1,11 @@
 """The sample pipeline end to end: pipeline, Python API, CLI and the embedded store."""
 
+import dataclasses
 import json
 from pathlib import Path
 
 import pytest
+import torch
 from typer.testing import CliRunner
 
 from kgrec import Recommender
@@ -11,6 +13,7 @@ from kgrec.cli.app import app
 from kgrec.config import PipelineConfig
 from kgrec.errors import NotBuiltError, UnknownIdError
 from kgrec.pipeline import Pipeline, RunSummary
+from kgrec.reasoning.explainer import Explainer
 
 runner = CliRunner()
 
@@ -140,6 +143,34 @@ def test_scores_split_exactly_into_the_two_parts(rec: Recommender) -> None:
     assert rec.fitted.filter is not None  # the sample's valid split keeps the filter
 
 
+def test_deleting_a_filter_path_rescores_as_the_model_would(rec: Recommender) -> None:
+    """score_without (the deletion behind deletion fidelity) against the model's own
+    scoring with the path's liked item taken out of the history; GNN part off, so the
+    comparison is exact."""
+    fitted = dataclasses.replace(rec.fitted, gnn_weight=0.0)
+    ex = Explainer(rec.gt, fitted)
+    user = rec._node("User", rec.user_ids()[2])
+    hood, final = ex.scorer.neighbourhood(user), ex.prop.final[user]
+    liked = rec._history(user)
+    dense = torch.zeros(len(rec.gt.items))
+    dense[list(liked)] = torch.tensor(list(liked.values()))
+    checked = 0
+    for item_id in rec.item_ids()[:15]:
+        item = rec._node("Item", item_id)
+        pos = ex.item_pos[rec.gt.node_ids[item]]
+        (exp,) = ex.explanations(hood, final, liked, [item], top=3)
+        whole = ex.score_without(hood, final, dense, item)
+        assert whole == pytest.approx(float(ex.scores(final, liked)[pos]), abs=1e-5)
+        for path in exp.paths:
+            first = ex.item_pos[path.nodes[1].node_id]
+            rest = {i: w for i, w in liked.items() if i != first}
+            want = float(ex.scores(final, rest)[pos]) if rest else 0.0
+            assert ex.score_without(hood, final, dense, item, path) == pytest.approx(want, abs=1e-5)
+            assert whole - want == pytest.approx(path.score, abs=1e-5)  # the path's own score
+            checked += 1
+    assert checked > 5
+
+
 def test_cli_eval_json_shape_and_plots(sample_run: RunSummary, tmp_path: Path) -> None:
     toml = tmp_path / "quick.toml"
     toml.write_text(
@@ -165,6 +196,13 @@ def test_cli_eval_json_shape_and_plots(sample_run: RunSummary, tmp_path: Path) -
     # attributes rank items nobody had; the ID-only model can only guess (the sample has
     # about 20 cold items, so Recall@20 is near 1 for all; NDCG@20 tells them apart)
     assert rows["kgrec-filter"]["ndcg@20"] > 1.2 * rows["id-only (EASE)"]["ndcg@20"]
+    exp = out["explanations"]
+    assert exp["coverage"] == 1.0  # every recommendation of the sample has a path
+    assert exp["deletion_fidelity"] >= 0.9 and exp["fidelity_cases"] > 0
+    assert 0.0 < exp["mean_score_drop"] <= 1.5
+    assert 0.0 < exp["path_type_diversity"] <= 1.0
+    assert 0.0 < exp["shared_entity_popularity"] < 1.0
+    assert 0.0 <= exp["path_recency"] <= 1.0  # the sample's interactions have times
     for png in ("eval_models.png", "eval_training.png"):
         assert (tmp_path / "quick" / png).read_bytes()[:4] == b"\x89PNG"
 

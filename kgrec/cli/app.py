@@ -117,7 +117,12 @@ def eval_(
     metrics, mean ± std over seeds; every setting chosen on valid). Writes eval.json,
     eval_models.png and eval_training.png into the work directory."""
     from kgrec.cli.progress import RichProgress
-    from kgrec.cli.render import cold_start_table, comparison_table, print_json
+    from kgrec.cli.render import (
+        cold_start_table,
+        comparison_table,
+        explanations_table,
+        print_json,
+    )
     from kgrec.evaluation.experiment import compare
     from kgrec.evaluation.plots import save_comparison_chart, save_training_curves
     from kgrec.models.fit import progress_steps
@@ -149,6 +154,8 @@ def eval_(
     out.print(comparison_table(summary))
     if "cold_start" in summary:
         out.print(cold_start_table(summary["cold_start"]))
+    if "explanations" in summary:
+        out.print(explanations_table(summary["explanations"]))
     out.print(f"Saved {work / 'eval.json'}, {bars} and {curves}", markup=False, style="dim")
 
 

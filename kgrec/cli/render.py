@@ -71,6 +71,34 @@ def cold_start_table(cold: dict[str, Any]) -> Table:
     return table
 
 
+#: Explanation metrics as shown, in order (``kgrec.evaluation.explanations``).
+EXPLANATION_ROWS = {
+    "coverage": "top-10 items with ≥ 1 path",
+    "deletion_fidelity": "top path's deletion lowers the score more than another of its type",
+    "mean_score_drop": "share of the score lost when the top path is deleted",
+    "path_type_diversity": "distinct path types per list / list length",
+    "path_recency": "liked item a top path starts from: 1 latest, 0 first",
+    "shared_entity_popularity": "share of all items linked to the path's shared node",
+}
+
+
+def explanations_table(metrics: dict[str, float]) -> Table:
+    """kgrec's explanation metrics (mean ± std over seeds)."""
+    table = Table(
+        title=f"Explanations of kgrec's top-10 lists: {metrics['recommendations']:.0f} "
+        f"recommendations, {metrics['fidelity_cases']:.0f} with a second path of the top "
+        "path's type",
+        title_justify="left",
+    )
+    table.add_column("measure", no_wrap=True)
+    table.add_column("value", justify="right")
+    table.add_column("what it is")
+    for key, what in EXPLANATION_ROWS.items():
+        if key in metrics:
+            table.add_row(key, f"{metrics[key]:.4f}±{metrics[key + '_std']:.4f}", what)
+    return table
+
+
 def profile_table(profile: UserProfile) -> Table:
     """Top attributes now, and their share of the items in each time window."""
     table = Table(

@@ -17,6 +17,7 @@ import torch
 
 from kgrec.config import PipelineConfig
 from kgrec.evaluation.cold_start import cold_start
+from kgrec.evaluation.explanations import explanation_metrics
 from kgrec.evaluation.ranking import ScoreFn, ranking_metrics
 from kgrec.models.baselines import run_baselines
 from kgrec.models.fit import (
@@ -28,6 +29,7 @@ from kgrec.models.fit import (
     fit_kgrec,
     no_steps,
 )
+from kgrec.reasoning.explainer import Explainer
 
 #: kgrec's ablations: name → what changes in [model].
 ABLATIONS: dict[str, dict[str, Any]] = {
@@ -63,6 +65,34 @@ def test_evaluator(split: SplitData) -> Callable[[ScoreFn], dict[str, float]]:
     return evaluate
 
 
+def explain_metrics(split: SplitData, fitted: KgrecFit) -> dict[str, float]:
+    """Explanation metrics of ``fitted``'s top-10 lists for the split's test users."""
+    users = [u for u, items in enumerate(split.test_lists) if items]
+    pairs, times = split.test_history()
+    return explanation_metrics(
+        Explainer(split.gt, fitted),
+        fitted.test_history(split),
+        users,
+        split.known_at_test,
+        split.candidates,
+        times=(pairs, times) if times is not None else None,
+    )
+
+
+def _mean_of(runs: list[dict[str, float]]) -> dict[str, float]:
+    """Per key of the runs' dicts, the mean over runs with ``<key>_std`` beside it."""
+    return _mean_std({key: [r[key] for r in runs] for key in runs[0]})
+
+
+def _mean_std(values: dict[str, list[float]]) -> dict[str, float]:
+    """Per key, the mean of its values with ``<key>_std`` (population std) beside it."""
+    out: dict[str, float] = {}
+    for key, vs in values.items():
+        out[key] = statistics.fmean(vs)
+        out[f"{key}_std"] = statistics.pstdev(vs) if len(vs) > 1 else 0.0
+    return out
+
+
 def kgrec_choice(fitted: KgrecFit) -> dict[str, Any]:
     """What was chosen on valid for a fitted kgrec model, for metrics.json."""
     out = {k: v for k, v in fitted.choice.items() if k != "tried"}
@@ -80,6 +110,8 @@ class Comparison:
     choices: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     curves: dict[str, list[list[dict[str, float]]]] = field(default_factory=dict)
     cold_start: dict[str, Any] | None = None
+    #: kgrec's explanation metrics (``kgrec.evaluation.explanations``), one dict per seed
+    explanations: list[dict[str, float]] = field(default_factory=list)
 
     def add(
         self,
@@ -99,26 +131,25 @@ class Comparison:
 
     def summary(self) -> dict[str, dict[str, float]]:
         """Mean over seeds per metric, with ``<metric>_std`` (population std) beside it."""
-        out: dict[str, dict[str, float]] = {}
-        for name, runs in self.runs.items():
-            row: dict[str, float] = {}
-            for metric, values in runs.items():
-                if metric == "users":
-                    continue
-                row[metric] = statistics.fmean(values)
-                row[f"{metric}_std"] = statistics.pstdev(values) if len(values) > 1 else 0.0
-            out[name] = row
-        return out
+        return {
+            name: _mean_std({m: v for m, v in runs.items() if m != "users"})
+            for name, runs in self.runs.items()
+        }
 
     def to_json(self) -> dict[str, Any]:
         """The ``kgrec eval --json`` object."""
-        return {
+        out: dict[str, Any] = {
             "dataset": self.dataset,
             "split": self.split,
             "seeds": self.seeds,
             "models": self.summary(),
             "choices": self.choices,
-        } | ({"cold_start": self.cold_start} if self.cold_start is not None else {})
+        }
+        if self.cold_start is not None:
+            out["cold_start"] = self.cold_start
+        if self.explanations:
+            out["explanations"] = _mean_of(self.explanations)
+        return out
 
 
 def compare(
@@ -166,6 +197,8 @@ def compare(
                 kgrec_choice(fitted),
                 fitted.history,
             )
+            if name == "kgrec":
+                result.explanations.append(explain_metrics(split, fitted))
             if name == "kgrec" and ablations and fitted.filter is not None:
                 fitted.gnn_weight = 0.0
                 liked = fitted.test_history(split)

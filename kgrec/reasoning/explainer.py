@@ -134,3 +134,40 @@ class Explainer:
         ]
         carried = unit * len(paths)
         return Explanation(total, paths, carried / total if total else 0.0)
+
+    def score_without(
+        self,
+        hood: Neighbourhood,
+        final: torch.Tensor,
+        history: torch.Tensor,
+        item: int,
+        path: GraphPath | None = None,
+    ) -> float:
+        """The model's score of ``item`` (a node index) for a user with ``path``'s end edges
+        deleted: the user's edge to the path's second node (and that node from the
+        user's ``history``, a dense weight per item position, where it is an item) and
+        the item's edge to the node before it. The filter's part is re-scored exactly (B
+        is a learned parameter and stays); the GNN's to first order (neighbour norms and
+        deeper layers stay). ``path=None``: the score with nothing deleted."""
+        g, e_i = self.prop.sent, self.prop.final[item]
+        if path is not None:
+            first = self.scorer.index[path.nodes[1].node_id]
+            last = self.scorer.index[path.nodes[-2].node_id]
+            pos = self.item_pos.get(self.gt.node_ids[first])
+            if pos is not None:
+                history = history.clone()
+                history[pos] = 0.0
+            final = final - _norm_to(hood, first) * g[first]
+            e_i = e_i - _norm_to(self.scorer.neighbourhood(item), last) * g[last]
+        score = self.fitted.gnn_weight * float(final @ e_i)
+        f = self.fitted.filter
+        if f is not None:
+            rows, weights = f.weights_into(self.item_pos[self.gt.node_ids[item]])
+            score += self.fitted.filter_scale * float((weights * history[rows]).sum())
+        return score
+
+
+def _norm_to(hood: Neighbourhood, node: int) -> torch.Tensor:
+    """The norm of the edge from ``hood``'s node to ``node`` (0 where there is none)."""
+    at = hood.neighbours == node
+    return hood.norms[at].sum() if bool(at.any()) else torch.zeros(())
