@@ -125,6 +125,7 @@ def test_cli_query_reads_written_back_recommendations(sample_run: RunSummary) ->
     assert [r["rank"] for r in rows] == list(range(1, 11)) and rows[0]["why"].startswith("Because")
 
 
+@pytest.mark.reliability
 def test_cli_query_refuses_writes_without_flag(sample_run: RunSummary) -> None:
     res = runner.invoke(app, ["query", "MATCH (n:Item) DETACH DELETE n"])
     assert res.exit_code != 0

@@ -16,6 +16,7 @@ class TestEmbeddedStore(StoreContract):
         s.close()
 
 
+@pytest.mark.reliability
 def test_read_only_open_refuses_writes(tmp_path: Path) -> None:
     with EmbeddedStore.open(tmp_path / "g.lbug") as s:
         s.write(contract_graph())
@@ -38,6 +39,7 @@ def test_open_store_by_uri(tmp_path: Path) -> None:
         open_store("mysql://nope", tmp_path)
 
 
+@pytest.mark.reliability
 def test_unchanged_rewrite_sends_no_writes(tmp_path: Path) -> None:
     """The bulk writer compares with what is stored: an unchanged graph costs reads only."""
     kg = contract_graph()

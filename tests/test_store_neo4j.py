@@ -31,6 +31,7 @@ def test_constraints_come_from_the_schema(neo4j_env: dict[str, str]) -> None:
         assert {"user_node_id", "item_node_id", "genre_node_id"} <= names
 
 
+@pytest.mark.reliability
 def test_routing_uri_and_read_only_open(neo4j_env: dict[str, str]) -> None:
     routed = neo4j_env["NEO4J_URI"].replace("bolt://", "neo4j://")
     with Neo4jStore.open(routed) as s:
@@ -42,6 +43,7 @@ def test_routing_uri_and_read_only_open(neo4j_env: dict[str, str]) -> None:
             s.query("MATCH (n:Item) SET n.name = 'x'", write=True)
 
 
+@pytest.mark.reliability
 def test_bad_password_and_dead_server_say_what_to_do(neo4j_env: dict[str, str]) -> None:
     with pytest.raises(StoreError, match="NEO4J_PASSWORD"):
         Neo4jStore.open(neo4j_env["NEO4J_URI"], password="wrong-password")
@@ -49,6 +51,7 @@ def test_bad_password_and_dead_server_say_what_to_do(neo4j_env: dict[str, str]) 
         Neo4jStore.open("bolt://127.0.0.1:1")
 
 
+@pytest.mark.reliability
 def test_repr_hides_the_password(neo4j_env: dict[str, str]) -> None:
     with Neo4jStore.open() as s:
         assert neo4j_env["NEO4J_PASSWORD"] not in repr(s)
@@ -62,6 +65,7 @@ def _counts(work: Path) -> tuple[int, int, int]:
     return nodes, rels, recs
 
 
+@pytest.mark.reliability
 def test_sample_pipeline_on_neo4j_is_idempotent(neo4j_sample: Path) -> None:
     first = _counts(neo4j_sample)
     graph = KnowledgeGraph.load(neo4j_sample / "graph")

@@ -126,6 +126,7 @@ class StoreContract:
         )
         assert _triples(back.edges) == _triples(kg.edges)
 
+    @pytest.mark.reliability
     def test_rewrite_is_idempotent(self, store: GraphStore) -> None:
         kg = contract_graph()
         store.write(kg)
@@ -165,6 +166,7 @@ class StoreContract:
         assert _count(store, "(n:Item)") == 7
         assert _count(store, "()-[e:INTERACTED]->()") == 12
 
+    @pytest.mark.reliability
     def test_names_stored_literally(self, store: GraphStore) -> None:
         store.write(contract_graph())
         titles = {r["t"] for r in store.query("MATCH (n:Item) RETURN n.title AS t")}
@@ -203,6 +205,7 @@ class StoreContract:
         hops = store.query(MATCH_EXPLANATION_PATHS[getattr(store, "dialect", "neo4j")])
         assert hops == [{"hops": 3}]
 
+    @pytest.mark.reliability
     def test_query_is_read_only_by_default(self, store: GraphStore) -> None:
         store.write(contract_graph())
         with pytest.raises(ReadOnlyQueryError):

@@ -1,0 +1,171 @@
+"""Reliability and security promises (issue 7), each with the figure docs/reliability.md
+quotes: Cypher built only from schema names, secrets kept out of every output, and one
+Recommender shared by many threads."""
+
+from __future__ import annotations
+
+import ast
+import json
+import logging
+import shutil
+import statistics
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+import kgrec
+from kgrec import Recommender
+from kgrec.cli.app import app
+from kgrec.config import PipelineConfig
+from kgrec.errors import SchemaError, StoreError
+from kgrec.pipeline import RunSummary
+from kgrec.store import Neo4jStore
+
+pytestmark = pytest.mark.reliability
+
+#: Words that make a string Cypher (or the embedded engine's DDL).
+_CYPHER = ("MATCH ", "MERGE ", "UNWIND ", "CREATE ", "COPY ", "ALTER TABLE", "CALL ", "RETURN ")
+#: The only names a Cypher f-string may interpolate, each one a schema-checked identifier
+#: or text assembled from them (kgrec/store/cypher.py, kgrec/store/embedded.py): a label,
+#: a relationship type, their end labels, a declared property and its type, or a clause
+#: assembled from those. A new name here needs a reason in review.
+_SCHEMA_NAMES = {"label", "rel", "src", "dst", "p", "sets", "merge", "cols", "a", "b"}
+_SCHEMA_NAMES |= {"table", "prop", "typ"}
+#: (file, expression) interpolated into Cypher-looking text that is not a query run on
+#: data: the DDL generated from schema.yaml itself, the contract suite's own patterns, and
+#: a hint printed for the user.
+_NOT_VALUES = {
+    ("schema.py", "label.lower()"),
+    ("schema.py", "rel.type"),
+    ("schema.py", "pairs"),
+    ("schema.py", "props"),
+    ("store_contract.py", "pattern"),
+    ("app.py", "summary.work_dir"),
+    ("app.py", "rec.user_ids()[0]"),
+}
+
+
+def _cypher_fstrings() -> list[tuple[str, int, str]]:
+    """(file, line, interpolated expression) of every f-string in kgrec/ that reads as
+    Cypher, one entry per interpolation."""
+    found = []
+    for path in sorted(Path(kgrec.__file__).parent.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.JoinedStr):
+                continue
+            text = "".join(
+                v.value
+                for v in node.values
+                if isinstance(v, ast.Constant) and isinstance(v.value, str)
+            )
+            if not any(word in text for word in _CYPHER):
+                continue
+            for part in node.values:
+                if isinstance(part, ast.FormattedValue):
+                    found.append((path.name, node.lineno, ast.unparse(part.value)))
+    return found
+
+
+def test_no_cypher_is_built_from_values() -> None:
+    found = _cypher_fstrings()
+    assert len(found) >= 10  # the scan sees the store's query builders
+    bad = [f for f in found if f[2] not in _SCHEMA_NAMES and (f[0], f[2]) not in _NOT_VALUES]
+    assert not bad, f"Cypher interpolating something other than a schema name: {bad}"
+
+
+def test_schema_names_are_checked_before_they_reach_cypher() -> None:
+    """The builders refuse a label, relationship type or property the schema lacks, so a
+    crafted name never becomes Cypher text."""
+    from kgrec.graph.schema import load_schema
+    from kgrec.store import cypher
+
+    schema = load_schema()
+    crafted = "Item) DETACH DELETE n //"
+    with pytest.raises(SchemaError, match="schema"):
+        cypher.upsert_nodes(schema, crafted, ["name"])
+    with pytest.raises(SchemaError, match="schema"):
+        cypher.upsert_nodes(schema, "Item", ["name = 'x' DETACH DELETE n //"])
+
+
+@pytest.fixture(scope="module")
+def rec(sample_run: RunSummary) -> Recommender:
+    return Recommender.load(sample_run.work_dir)
+
+
+def test_one_recommender_from_8_threads(rec: Recommender) -> None:
+    """8 threads × 500 explained calls on one Recommender: no error, every answer equal
+    to the sequential one. The p99 latency under that load is printed for the docs."""
+    users = rec.user_ids()
+    expected = {u: [r.to_dict() for r in rec.recommend(u, k=10)] for u in users}
+    errors: list[BaseException] = []
+    mismatches: list[str] = []
+    times: list[float] = []
+    lock = threading.Lock()
+
+    def work(seed: int) -> None:
+        order = np.random.default_rng(seed).choice(users, size=500)
+        mine = []
+        try:
+            for u in order:
+                start = time.perf_counter()
+                got = [r.to_dict() for r in rec.recommend(str(u), k=10)]
+                mine.append(time.perf_counter() - start)
+                if got != expected[str(u)]:
+                    mismatches.append(str(u))
+        except BaseException as exc:  # any failure in a thread fails the test
+            errors.append(exc)
+        with lock:
+            times.extend(mine)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
+    wall = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - wall
+    assert not errors, errors[:3]
+    assert not mismatches, mismatches[:5]
+    assert len(times) == 8 * 500
+    p99 = float(np.percentile(times, 99)) * 1000
+    print(
+        f"\n8 threads x 500 calls: {len(times)} ok, p50 "
+        f"{statistics.median(times) * 1000:.1f} ms, p99 {p99:.1f} ms, {wall:.1f} s"
+    )
+
+
+@pytest.mark.neo4j
+def test_the_neo4j_password_never_leaks(
+    sample_run: RunSummary,
+    neo4j_env: dict[str, str],
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Not in the run's output (--json) or logs, the work dir's saved config, the store's
+    repr, nor in the error a wrong password gets."""
+    secret = neo4j_env["NEO4J_PASSWORD"]
+    work = tmp_path / "sample"
+    shutil.copytree(sample_run.work_dir, work)
+    toml = tmp_path / "neo4j.toml"
+    toml.write_text(f'name = "sample"\nwork_dir = "{work}"\nstore = "neo4j"\n')
+    caplog.set_level(logging.DEBUG)
+    res = CliRunner().invoke(app, ["run", str(toml), "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["stages"]["store"] == "ran"
+    seen = res.output + caplog.text + capsys.readouterr().err
+    assert secret not in seen
+    for saved in work.rglob("*.json"):
+        assert secret not in saved.read_text(encoding="utf-8"), saved
+    assert secret not in PipelineConfig(store="neo4j").model_dump_json()
+    with Neo4jStore.open() as store:
+        assert secret not in repr(store) and secret not in str(vars(store))
+    wrong = "not-the-password-4711"
+    with pytest.raises(StoreError) as err:
+        Neo4jStore.open(neo4j_env["NEO4J_URI"], password=wrong)
+    assert wrong not in str(err.value) and secret not in str(err.value)
