@@ -1,0 +1,139 @@
+"""A pipeline killed (SIGKILL) at a random point of its store stage completes on re-run,
+with a stored graph identical to an uninterrupted run's — on both stores."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import shutil
+import signal
+import time
+from multiprocessing.process import BaseProcess
+from multiprocessing.synchronize import Event
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kgrec.config import PipelineConfig
+from kgrec.graph.kg import KnowledgeGraph
+from kgrec.pipeline import Pipeline, RunSummary
+from kgrec.progress import Silent
+from kgrec.store import Neo4jStore, embedded_path, open_store
+
+pytestmark = [pytest.mark.reliability, pytest.mark.slow]
+
+TRIALS = 10
+
+
+class _Marks(Silent):
+    """Progress that signals the store stage's start and end to the parent process."""
+
+    def __init__(self, started: Event, stored: Event) -> None:
+        self.started, self.stored = started, stored
+
+    def stage(self, name: str, status: str, detail: str = "") -> None:
+        if name == "store" and status == "run":
+            self.started.set()
+        if name == "store" and status == "done":
+            self.stored.set()
+
+
+def _store_stage(work: Path, store: str, started: Event, stored: Event) -> None:
+    Pipeline(PipelineConfig(work_dir=work, store=store), _Marks(started, stored)).run(until="store")
+
+
+def _fresh(sample: Path, work: Path, store: str) -> Path:
+    """A copy of the sample run whose store stage has not run (and an empty store)."""
+    if work.exists():
+        shutil.rmtree(work)
+    # what the stages up to the store read; not the store, the model or the caches
+    skip = shutil.ignore_patterns("graph.lbug*", "model", "cache", "*.png", "recommendations*")
+    shutil.copytree(sample, work, ignore=skip)
+    manifest = json.loads((work / "manifest.json").read_text())
+    for stage in ("store", "train", "recommend"):
+        manifest.pop(stage, None)
+    (work / "manifest.json").write_text(json.dumps(manifest))
+    if store == "neo4j":
+        with Neo4jStore.open() as s:
+            s.clear()
+    return work
+
+
+def _stored(work: Path, store: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The stored graph as sorted node and edge tables."""
+    with open_store(store, work, read_only=True) as s:
+        kg: KnowledgeGraph = s.read()
+    nodes = kg.nodes.sort_values("node_id").reset_index(drop=True)
+    edges = kg.edges.sort_values(["src", "rel", "dst"]).reset_index(drop=True)
+    return nodes, edges
+
+
+def _child(work: Path, store: str) -> tuple[BaseProcess, Event]:
+    """The pipeline up to its store stage in a forked process (the imports are done
+    already: a fresh interpreter would spend most of a trial importing), returned once the
+    store stage has started, with the event its end sets."""
+    ctx = multiprocessing.get_context("fork")
+    started, stored = ctx.Event(), ctx.Event()
+    proc = ctx.Process(target=_store_stage, args=(work, store, started, stored))
+    proc.start()
+    assert started.wait(timeout=300), "the store stage did not start"
+    return proc, stored
+
+
+def _trials(sample: Path, root: Path, store: str) -> None:
+    work = root / "work"
+    # the reference: uninterrupted store stages, timed from start to end; the shorter of
+    # two (a server's first write is slower) bounds the kill times
+    durations = []
+    for _ in range(2):
+        proc, stored = _child(_fresh(sample, work, store), store)
+        start = time.perf_counter()
+        assert stored.wait(timeout=600)
+        durations.append(time.perf_counter() - start)
+        proc.join(timeout=600)
+        assert proc.exitcode == 0
+    duration = min(durations)
+    want_nodes, want_edges = _stored(work, store)
+    assert len(want_nodes) > 100 and len(want_edges) > 100
+    rng = np.random.default_rng(7)
+    killed = trials = 0
+    delays = []
+    # until TRIALS kills have landed inside the stage (a kill after it is a trial too)
+    while killed < TRIALS and trials < 3 * TRIALS:
+        proc, _ = _child(_fresh(sample, work, store), store)
+        delay = float(rng.uniform(0.0, duration))
+        time.sleep(delay)
+        os.kill(proc.pid, signal.SIGKILL)  # type: ignore[arg-type]
+        proc.join(timeout=60)
+        assert proc.exitcode in (0, -signal.SIGKILL)
+        trials += 1
+        again = Pipeline(PipelineConfig(work_dir=work, store=store)).run(until="store")
+        # "ran": the kill came before the stage was marked done, so the re-run resumed it
+        if again.stages["store"] == "ran":
+            killed += 1
+            delays.append(delay)
+        nodes, edges = _stored(work, store)
+        pd.testing.assert_frame_equal(nodes, want_nodes)
+        pd.testing.assert_frame_equal(edges, want_edges)
+    print(
+        f"\n{store}: {trials} trials, {killed} killed inside the store stage (after "
+        f"{min(delays):.2f}-{max(delays):.2f} s of a {duration:.2f} s stage), every re-run "
+        f"identical to the uninterrupted run: {len(want_nodes)} nodes, {len(want_edges)} "
+        "relationships"
+    )
+    assert killed == TRIALS
+
+
+def test_embedded_store_survives_sigkill(sample_run: RunSummary, tmp_path: Path) -> None:
+    _trials(sample_run.work_dir, tmp_path, "embedded")
+    assert embedded_path(tmp_path / "work").exists()
+
+
+@pytest.mark.neo4j
+def test_neo4j_store_survives_sigkill(
+    sample_run: RunSummary, neo4j_env: dict[str, str], tmp_path: Path
+) -> None:
+    _trials(sample_run.work_dir, tmp_path, "neo4j")
