@@ -12,13 +12,23 @@ from collections.abc import Mapping
 from typing import Any
 
 import neo4j
-from neo4j.exceptions import ClientError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import ClientError, Neo4jError, ServiceUnavailable, SessionExpired
 from neo4j.graph import Node, Path, Relationship
 
 from kgrec.errors import ReadOnlyQueryError, StoreError
 from kgrec.graph.schema import GraphSchema, load_schema
 from kgrec.store.base import CypherStore
 from kgrec.store.neo4j_server import DEFAULT_PASSWORD
+
+#: How long a write or query retries transient errors and lost connections before it
+#: fails (``$KGREC_NEO4J_RETRY_S`` overrides).
+DEFAULT_RETRY_S = 30.0
+
+
+def retry_seconds() -> float:
+    """``$KGREC_NEO4J_RETRY_S`` or :data:`DEFAULT_RETRY_S`."""
+    return float(os.environ.get("KGREC_NEO4J_RETRY_S", DEFAULT_RETRY_S))
+
 
 NEO4J_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
 
@@ -55,7 +65,10 @@ class Neo4jStore(CypherStore):
         if password is None:
             password = os.environ.get("NEO4J_PASSWORD", DEFAULT_PASSWORD)
         database = database or os.environ.get("NEO4J_DATABASE") or None
-        driver = neo4j.GraphDatabase.driver(uri, auth=(username, password))
+        # the driver retries transient errors and lost connections, for this long at most
+        driver = neo4j.GraphDatabase.driver(
+            uri, auth=(username, password), max_transaction_retry_time=retry_seconds()
+        )
         try:
             driver.verify_connectivity()
         except ServiceUnavailable as exc:
@@ -82,6 +95,12 @@ class Neo4jStore(CypherStore):
             return self._driver.execute_query(
                 statement, dict(params or {}), routing_=routing, database_=self.database
             )
+        except (ServiceUnavailable, SessionExpired) as exc:
+            raise StoreError(
+                f"lost Neo4j at {self.uri} (retried for up to {retry_seconds():g} s): {exc}. "
+                "Start it again (`kgrec neo4j start`) and re-run: writes are idempotent, so the "
+                "run resumes without losing or duplicating anything"
+            ) from exc
         except ClientError as exc:
             if exc.code == "Neo.ClientError.Statement.AccessMode":
                 raise ReadOnlyQueryError(
