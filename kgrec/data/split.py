@@ -31,7 +31,10 @@ def split_interactions(interactions: pd.DataFrame, config: SplitConfig) -> Split
     ``round(n * frac)`` interactions (at least one) go to valid and to test.
     """
     rng = np.random.default_rng(config.seed)
-    frame = interactions.reset_index(drop=True)
+    # a canonical row order first: the split depends on the interactions and the seed, not
+    # on the order rows were read in (a graph read back from a store comes in its own order)
+    keys = [c for c in ("user_id", "item_id", "timestamp") if c in interactions.columns]
+    frame = interactions.sort_values(keys, kind="stable").reset_index(drop=True)
     if config.method == "temporal" and "timestamp" in frame.columns:
         order = frame.sort_values(["user_id", "timestamp"], kind="stable").index
     else:
