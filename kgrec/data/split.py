@@ -31,13 +31,13 @@ def split_interactions(interactions: pd.DataFrame, config: SplitConfig) -> Split
     ``round(n * frac)`` interactions (at least one) go to valid and to test.
     """
     rng = np.random.default_rng(config.seed)
-    # a canonical row order first: the split depends on the interactions and the seed, not
-    # on the order rows were read in (a graph read back from a store comes in its own order)
-    keys = [c for c in ("user_id", "item_id", "timestamp") if c in interactions.columns]
-    frame = interactions.sort_values(keys, kind="stable").reset_index(drop=True)
+    frame = interactions.reset_index(drop=True)
     if config.method == "temporal" and "timestamp" in frame.columns:
         order = frame.sort_values(["user_id", "timestamp"], kind="stable").index
     else:
+        # a canonical row order first: the random split depends on the interactions and the
+        # seed, not on the order rows were read in (a store returns rows in its own order)
+        frame = frame.sort_values(["user_id", "item_id"], kind="stable").reset_index(drop=True)
         order = frame.index[rng.permutation(len(frame))]
         order = frame.loc[order].sort_values("user_id", kind="stable").index
     part = np.zeros(len(frame), dtype=np.int8)  # 0 train, 1 valid, 2 test

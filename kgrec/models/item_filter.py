@@ -70,12 +70,13 @@ class ItemFilter:
 
     @cached_property
     def by_rows(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """B compressed by rows (liked item j): row offsets, columns, values. Built on
-        first use (a second copy of the weights), for :meth:`scores_for`."""
-        order = torch.argsort(self.index[0] * self.n_items + self.index[1])
-        rows = self.index[0][order]
-        crow = torch.searchsorted(rows, torch.arange(self.n_items + 1))
-        return crow, self.index[1][order], self.values[order]
+        """B compressed by rows (liked item j): row offsets, columns, values — the
+        transpose's compressed columns. Built on first use (a second copy of the weights),
+        for :meth:`scores_for`."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            b = self._bt.to_sparse_csc()
+        return b.ccol_indices(), b.row_indices(), b.values()
 
     def scores_for(self, items: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
         """Filter scores of every item for one history (``items`` with ``weights``): the
