@@ -48,6 +48,7 @@ from kgrec.graph.export import GraphTensors, to_tensors
 from kgrec.graph.kg import KnowledgeGraph, node_id
 from kgrec.graph.report import save_counts_chart
 from kgrec.graph.schema import schema_path
+from kgrec.graph.text_links import with_text_links
 from kgrec.models.baselines import run_baselines
 from kgrec.models.checkpoint import save_checkpoint
 from kgrec.models.fit import (
@@ -273,8 +274,6 @@ class Pipeline:
         dataset = self.dataset()
         mentions = pd.read_parquet(self.work_dir / "extract" / "mentions.parquet")
         kg = build_graph(dataset, mentions)
-        kg.save(self.work_dir / GRAPH_DIR)
-        save_counts_chart(kg.counts(), self.work_dir / COUNTS_CHART, title=self.config.name)
         texts = node_texts(kg.nodes)
         keys = list(texts)
         vecs: list[np.ndarray] = []
@@ -285,9 +284,12 @@ class Pipeline:
             f"embedding {len(keys)} node texts",
         ):
             vecs.extend(self.encoder.encode([texts[k] for k in keys[start : start + step]]))
-        pd.DataFrame({"node_id": keys, "vec": [v.tolist() for v in vecs]}).to_parquet(
-            self.work_dir / EMBEDDINGS_FILE, index=False
-        )
+        emb = pd.DataFrame({"node_id": keys, "vec": [v.tolist() for v in vecs]})
+        (self.work_dir / EMBEDDINGS_FILE).parent.mkdir(parents=True, exist_ok=True)
+        emb.to_parquet(self.work_dir / EMBEDDINGS_FILE, index=False)
+        kg = with_text_links(kg, emb)
+        kg.save(self.work_dir / GRAPH_DIR)
+        save_counts_chart(kg.counts(), self.work_dir / COUNTS_CHART, title=self.config.name)
 
     def _store(self) -> None:
         kg = KnowledgeGraph.load(self.work_dir / GRAPH_DIR)
@@ -298,9 +300,11 @@ class Pipeline:
         finally:
             store.close()
 
-    def tensors(self, kg: KnowledgeGraph) -> GraphTensors:
-        """``kg`` as model inputs, with the node text embeddings the graph stage saved."""
-        emb = pd.read_parquet(self.work_dir / EMBEDDINGS_FILE)
+    def tensors(self, kg: KnowledgeGraph, emb: pd.DataFrame | None = None) -> GraphTensors:
+        """``kg`` as model inputs, with the node text embeddings ``emb`` (default: those
+        the graph stage saved)."""
+        if emb is None:
+            emb = pd.read_parquet(self.work_dir / EMBEDDINGS_FILE)
         return to_tensors(
             kg,
             emb,
@@ -316,7 +320,8 @@ class Pipeline:
             pd.read_parquet(folder / f"{p}.parquet") for p in ("train", "valid", "test")
         )
         mentions = pd.read_parquet(self.work_dir / "extract" / "mentions.parquet")
-        gt = self.tensors(build_graph(dataset, mentions, train))
+        emb = pd.read_parquet(self.work_dir / EMBEDDINGS_FILE)
+        gt = self.tensors(with_text_links(build_graph(dataset, mentions, train), emb), emb)
         users = {gt.node_ids[int(n)]: k for k, n in enumerate(gt.users)}
         items = {gt.node_ids[int(n)]: k for k, n in enumerate(gt.items)}
 

@@ -46,7 +46,9 @@ def test_score_decomposes_exactly_over_neighbour_pairs() -> None:
             assert torch.allclose(e_i, prop.final[i], atol=1e-5)
 
 
-def test_path_scores_are_the_terms_they_claim() -> None:
+def test_gnn_terms_add_up_to_the_score_and_paths_are_stored_edges() -> None:
+    """The GNN's score splits exactly over the user's edges; each shown path is the
+    term of its first edge and walks stored edges only."""
     kg, emb = _graph()
     gt = to_tensors(kg, emb, text_dim=8)
     result = train_fusion(
@@ -55,17 +57,42 @@ def test_path_scores_are_the_terms_they_claim() -> None:
     with torch.no_grad():
         prop = propagate(result.model, gt, torch.device("cpu"))
     scorer = PathScorer(gt, prop, 2)
-    user, item = int(gt.users[0]), int(gt.items[5])
-    exp = scorer.explain(scorer.neighbourhood(user), item, top=100)
-    assert exp.score == float(prop.final[user] @ prop.final[item])
+    user = int(gt.users[0])
+    hood = scorer.neighbourhood(user)
+    terms, rest = scorer.gnn_terms(hood, gt.items)
+    want = prop.final[gt.items] @ prop.final[user]
+    assert torch.allclose(terms.sum(0) + rest, want, atol=1e-5)
+    n, k = len(hood.neighbours), len(gt.items)
+    exps = scorer.explain_terms(
+        hood.node,
+        gt.items,
+        torch.arange(k).repeat(n),
+        hood.neighbours.repeat_interleave(k),
+        hood.rel_types.repeat_interleave(k),
+        terms.flatten(),
+        top=100,
+        rest=rest,
+    )
     edges = set(zip(kg.edges["src"], kg.edges["dst"], strict=True))
-    for path in exp.paths:
-        ids = [n.node_id for n in path.nodes]
-        assert ids[0] == gt.node_ids[user] and ids[-1] == gt.node_ids[item]
-        for a, b in itertools.pairwise(ids):
-            assert (a, b) in edges or (b, a) in edges  # every hop is a stored edge
+    term_of = {
+        (gt.node_ids[int(v)], j): float(terms[a, j])
+        for a, v in enumerate(hood.neighbours)
+        for j in range(k)
+    }
+    shown = 0
+    for j, exp in enumerate(exps):
+        assert exp.score == pytest.approx(float(want[j]), abs=1e-5)
+        assert [p.score for p in exp.paths] == sorted((p.score for p in exp.paths), reverse=True)
+        for path in exp.paths:
+            ids = [node.node_id for node in path.nodes]
+            assert ids[0] == gt.node_ids[user] and ids[-1] == gt.node_ids[int(gt.items[j])]
+            for a, b in itertools.pairwise(ids):
+                assert (a, b) in edges or (b, a) in edges  # every hop is a stored edge
+            assert path.score == pytest.approx(term_of[(ids[1], j)], abs=1e-6)
+            shown += 1
+    assert shown > k
     # user 0 liked i0..i3; i5 shares a genre with i1 and i3: paths u0-i1-Genre-i5 exist
-    assert any(p.relationships == ("INTERACTED", "HAS_GENRE", "HAS_GENRE") for p in exp.paths)
+    assert any(p.relationships == ("INTERACTED", "HAS_GENRE", "HAS_GENRE") for p in exps[5].paths)
 
 
 def test_training_lowers_the_loss() -> None:
@@ -95,11 +122,13 @@ def test_filter_paths_are_the_strongest_linked_terms_through_the_best_shared_nod
     items = gt.items
     rng = np.random.default_rng(1)
     n = 40
-    of = torch.as_tensor(rng.integers(0, len(items), n))
-    liked = items[torch.as_tensor(rng.integers(0, len(items), n))]
+    pairs = rng.choice(len(items) ** 2, n, replace=False)  # (item, liked) pairs, no repeats
+    of = torch.as_tensor(pairs // len(items))
+    liked = items[torch.as_tensor(pairs % len(items))]
     terms = torch.as_tensor(rng.normal(size=n), dtype=torch.float32)
     top = 2
-    got = scorer.explain_filter(scorer.node(0), items, of, liked, terms, top=top)
+    interacted = torch.full((n,), gt.relations.index("INTERACTED"))
+    got = scorer.explain_terms(scorer.node(0), items, of, liked, interacted, terms, top=top)
     src, dst = gt.edge_index.tolist()
     norm = {(s, d): float(w) for s, d, w in zip(src, dst, prop.norm.tolist(), strict=True)}
     nbrs: dict[int, set[int]] = {}
@@ -113,7 +142,7 @@ def test_filter_paths_are_the_strongest_linked_terms_through_the_best_shared_nod
         for t in mine:
             a = int(liked[t])
             common = nbrs.get(a, set()) & nbrs.get(item, set())
-            if common:
+            if common and a != item:
 
                 def strength(c: int, a: int = a, i: int = item) -> float:
                     return norm[(a, c)] * norm[(i, c)] - (gt.labels[c] == "User")

@@ -7,6 +7,7 @@ import pandas as pd
 from kgrec.data.dataset import Dataset
 from kgrec.graph.kg import KnowledgeGraph, node_id
 from kgrec.graph.schema import GraphSchema, load_schema
+from kgrec.graph.text_links import SIMILAR_TEXT
 
 #: Columns of the mentions table the extraction stage writes (one row per mention).
 MENTION_COLUMNS = ["owner_label", "owner_id", "kind", "canonical", "relation", "polarity", "score"]
@@ -209,7 +210,8 @@ def dataset_from_graph(kg: KnowledgeGraph, name: str = "store") -> tuple[Dataset
         sources={p: "store" for p in ("interactions", "items", "users")},
         name=name,
     )
-    attr = edges[edges["rel"] != "INTERACTED"]
+    # text links are not attributes: the graph stage recomputes them from the texts
+    attr = edges[~edges["rel"].isin(["INTERACTED", SIMILAR_TEXT])]
     mentions = pd.DataFrame(
         {
             "owner_label": attr["src"].map(label_of).to_numpy(),

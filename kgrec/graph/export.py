@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import networkx as nx
 import numpy as np
@@ -11,9 +11,11 @@ import torch
 from torch_geometric.data import HeteroData
 
 from kgrec.graph.kg import KnowledgeGraph
+from kgrec.graph.text_links import SIMILAR_TEXT
 
-#: Relationship types that never carry a model's messages.
-NOT_PROPAGATED = frozenset({"DISLIKES", "RECOMMENDED"})
+#: Relationship types that never carry a model's messages (text links are evidence for
+#: explanations, kept in ``GraphTensors.text_links``).
+NOT_PROPAGATED = frozenset({"DISLIKES", "RECOMMENDED", SIMILAR_TEXT})
 
 
 @dataclass
@@ -22,7 +24,8 @@ class GraphTensors:
 
     ``edge_index`` holds each propagated relationship in both directions, with
     ``edge_type`` giving its position in ``relations``. ``text`` holds a text
-    embedding for each node that has one (``has_text`` marks which).
+    embedding for each node that has one (``has_text`` marks which). ``text_links`` holds
+    the SIMILAR_TEXT item pairs (both directions), which the model does not propagate over.
     """
 
     node_ids: list[str]
@@ -35,6 +38,7 @@ class GraphTensors:
     edge_type: torch.Tensor
     text: torch.Tensor
     has_text: torch.Tensor
+    text_links: torch.Tensor = field(default_factory=lambda: torch.zeros(2, 0, dtype=torch.long))
 
     @property
     def num_nodes(self) -> int:
@@ -77,6 +81,9 @@ def to_tensors(
             text[rows] = torch.as_tensor(np.stack(list(known["vec"])), dtype=torch.float32)
             has_text[rows] = 1.0
     labels = nodes["label"].to_numpy()
+    links = kg.edges[kg.edges["rel"] == SIMILAR_TEXT]
+    a = torch.as_tensor(index.loc[links["src"]].to_numpy(copy=True), dtype=torch.long)
+    b = torch.as_tensor(index.loc[links["dst"]].to_numpy(copy=True), dtype=torch.long)
     return GraphTensors(
         node_ids=list(nodes["node_id"]),
         labels=labels,
@@ -88,6 +95,7 @@ def to_tensors(
         edge_type=torch.cat([etype, etype]),
         text=text,
         has_text=has_text,
+        text_links=torch.stack([torch.cat([a, b]), torch.cat([b, a])]),
     )
 
 

@@ -24,6 +24,7 @@ class Explainer:
         self.scorer = PathScorer(gt, self.prop, fitted.model.num_layers)
         self.item_pos = {gt.node_ids[int(i)]: k for k, i in enumerate(gt.items)}
         self.item_final = self.prop.final[gt.items]
+        self._likes = gt.relations.index("LIKES") if "LIKES" in gt.relations else 0
         if fitted.filter is not None:
             _ = fitted.filter.by_rows  # built now, not in the first request
 
@@ -69,71 +70,81 @@ class Explainer:
         top: int,
         said: torch.Tensor | None = None,
     ) -> list[Explanation]:
-        """Both parts of each item's score, each split exactly over its terms; the top
-        paths of both. The filter's part is explained for all ``items`` at once."""
-        parts: list[list[Explanation]] = []
+        """Each item's score split exactly over the user's edges (the GNN's terms and the
+        filter's, those through one liked item added up) and its ``top`` paths, all
+        ``items`` at once (``kgrec.reasoning.paths``)."""
+        targets = torch.tensor(items, dtype=torch.long)
+        k = len(items)
+        of: list[torch.Tensor] = []
+        via: list[torch.Tensor] = []
+        rel: list[torch.Tensor] = []
+        terms: list[torch.Tensor] = []
+        rest = torch.zeros(k)
         w = self.fitted.gnn_weight
         if w:  # with w = 0 the GNN carries none of the score: nothing to explain
-            gnn = [self.scorer.explain(hood, i, top=top, user_final=final) for i in items]
-            parts.append(
-                [
-                    Explanation(
-                        w * g.score,
-                        [GraphPath(p.nodes, p.relationships, w * p.score) for p in g.paths],
-                        g.path_share,
-                    )
-                    for g in gnn
-                ]
-            )
+            gnn, own = self.scorer.gnn_terms(hood, targets)
+            n = len(hood.neighbours)
+            of.append(torch.arange(k).repeat(n))
+            via.append(hood.neighbours.repeat_interleave(k))
+            rel.append(hood.rel_types.repeat_interleave(k))
+            terms.append(w * gnn.flatten())
+            rest += w * own
         f = self.fitted.filter
         if f is not None and liked:
             positions = torch.tensor([self.item_pos[self.gt.node_ids[i]] for i in items])
-            of, rows, weights = f.columns(positions)
+            cols, rows, weights = f.columns(positions)
             history = torch.zeros(len(self.gt.items))
             history[list(liked)] = torch.tensor(list(liked.values()))
             mine = history[rows] != 0
             rows = rows[mine]
-            terms = self.fitted.filter_scale * weights[mine] * history[rows]
-            parts.append(
-                self.scorer.explain_filter(
-                    hood.node, torch.tensor(items), of[mine], self.gt.items[rows], terms, top
-                )
-            )
+            of.append(cols[mine])
+            via.append(self.gt.items[rows])
+            rel.append(torch.full((len(rows),), self.gt.relations.index("INTERACTED")))
+            terms.append(self.fitted.filter_scale * weights[mine] * history[rows])
         if f is not None and said is not None and len(said):
-            parts.append([self.said_part(hood, said, i) for i in items])
-        out = []
-        for n in range(len(items)):
-            mine_parts = [p[n] for p in parts]
-            score = sum(p.score for p in mine_parts)
-            carried = sum(p.score * p.path_share for p in mine_parts)
-            paths = sorted((q for p in mine_parts for q in p.paths), key=lambda q: -q.score)
-            out.append(Explanation(score, paths[:top], carried / score if score else 0.0))
-        return out
+            parts = self._said_terms(said, targets)
+            of.append(parts[0])
+            via.append(parts[1])
+            rel.append(torch.full((len(parts[1]),), self._likes))
+            terms.append(parts[2])
+            rest += parts[3]
+        if not terms:
+            return [Explanation(float(r)) for r in rest]
+        return self.scorer.explain_terms(
+            hood.node,
+            targets,
+            torch.cat(of),
+            torch.cat(via),
+            torch.cat(rel),
+            torch.cat(terms),
+            top,
+            rest,
+        )
 
-    def said_part(self, hood: Neighbourhood, said: torch.Tensor, item: int) -> Explanation:
-        """The filter's part of a sentence-only user's score: each attribute they named
-        that the item has is a path you–attribute–item; what the filter adds through the
-        other matching items is counted without a path."""
-        pos = self.item_pos[self.gt.node_ids[item]]
+    def _said_terms(
+        self, said: torch.Tensor, items: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+        """The filter's part of a sentence-only user's scores of ``items`` (node indices)
+        as terms: one filter unit for each attribute they named that the item has (a
+        path you–attribute–item), and per item the rest, what the filter adds through
+        the other items that have those attributes. Returns (item, attribute, term) per
+        term and the rest per item."""
         f = self.fitted.filter
         assert f is not None
-        # this item's filter score alone (one column of B), not every item's again
-        direct = self.said_items(said)
-        rows, weights = f.weights_into(pos)
-        total = self.fitted.filter_scale * float(direct[pos] + (weights * direct[rows]).sum())
-        own = self.scorer.neighbourhood(item)
         unit = self.fitted.filter_scale
-        paths = [
-            GraphPath(
-                (hood.node, self.scorer.node(int(a)), self.scorer.node(item)),
-                ("LIKES", self.gt.relations[int(own.rel_types[own.neighbours == a][0])]),
-                unit,
-            )
-            for a in said.tolist()
-            if bool((own.neighbours == a).any())
-        ]
-        carried = unit * len(paths)
-        return Explanation(total, paths, carried / total if total else 0.0)
+        direct = self.said_items(said)
+        total = torch.zeros(len(items))
+        for k, item in enumerate(items.tolist()):
+            # this item's filter score alone (one column of B), not every item's again
+            pos = self.item_pos[self.gt.node_ids[item]]
+            rows, weights = f.weights_into(pos)
+            total[k] = unit * (direct[pos] + (weights * direct[rows]).sum())
+        n = self.gt.num_nodes
+        has, _ = self.scorer.find_edges(said[:, None] * n + items[None, :])
+        named, of = has.nonzero(as_tuple=True)
+        terms = torch.full((len(of),), unit)
+        rest = total - torch.zeros(len(items)).index_add_(0, of, terms)
+        return of, said[named], terms, rest
 
     def score_without(
         self,

@@ -1,16 +1,27 @@
-"""Explanation paths and their scores, read off the fusion GNN's exact score decomposition.
+"""Explanation paths: the terms of a model's score, each shown as a graph path.
 
-With linear propagation (see ``kgrec.models.fusion``) a user's final embedding is
-``e_u = α e_u⁰ + Σ_{v∈N(u)} n_uv g_v`` and likewise for the item, so
+Both parts of kgrec's score are sums over the user's edges, exactly:
 
-    s(u, i) = α² e_u⁰·e_i⁰ + α Σ_v n_uv g_v·e_i⁰ + α Σ_w n_iw e_u⁰·g_w + Σ_v Σ_w n_uv n_iw g_v·g_w.
+* the item filter's ``Σ_j x_uj B_ji`` has one term per item ``j`` the user had;
+* the fusion GNN's ``e_u · e_i`` with ``e_u = α e_u⁰ + Σ_{v∈N(u)} n_uv g_v`` (linear
+  propagation, ``kgrec.models.fusion``; ``g_v`` is what ``v`` sends over all layers) has one
+  term ``n_uv g_v · e_i`` per neighbour ``v`` of the user (items they had, attributes they
+  said they like, friends) and a rest ``α e_u⁰ · e_i`` from the user's own embedding.
 
-Every term names a neighbour ``v`` of the user and/or ``w`` of the item. A term whose ``v``
-and ``w`` are one node is carried by the path u–v–i; one whose ``v`` and ``w`` are linked
-is carried by u–v–w–i. Those are the paths reported, each with the exact sum of its
-terms as its score, so path scores add up to the part of ``s(u, i)`` that the graph's
-short paths carry (``Explanation.path_share``); the rest flows through the nodes' own
-embeddings and through longer walks.
+A term is shown as the path from the user over the edge it belongs to, then the
+strongest link from that neighbour to the item: u–v–a–i through an attribute ``a`` both
+have (else a fellow user), or u–v–i where ``v`` is linked to the item itself. A path's
+score is its term (a liked item's filter and GNN terms together), so path scores add up
+to the part of the score that linked neighbours carry (``Explanation.path_share``).
+
+Why the user's edges and not the walks: deleting the path's first edge removes its term
+from the score — exactly for the filter, and for the GNN to first order (the neighbour
+norms and the item's side held fixed) — so the path with the largest score is the one
+whose deletion costs the most (deletion fidelity, ``kgrec.evaluation.explanations``). A
+walk-by-walk split of the GNN (``n_uv n_iw g_v·g_w`` per pair of neighbours) is also
+exact, but deleting an edge removes every walk through it, and there the top walk was
+often not the costliest deletion (fidelity 0.58 on the sample). The approximation is in
+the deletion, not in the scores: they add up exactly (tests check both).
 """
 
 from __future__ import annotations
@@ -21,6 +32,7 @@ from typing import Any
 import torch
 
 from kgrec.graph.export import GraphTensors
+from kgrec.graph.text_links import SIMILAR_TEXT
 from kgrec.models.fusion import Propagated
 from kgrec.models.ragged import segments
 
@@ -76,21 +88,26 @@ class Neighbourhood:
 
 
 class PathScorer:
-    """Finds and scores the 2- and 3-hop paths between users and items."""
+    """Shows the terms of a score as graph paths from the user to the item."""
 
     def __init__(self, gt: GraphTensors, prop: Propagated, num_layers: int) -> None:
         self.gt, self.prop = gt, prop
         self.alpha = 1.0 / (num_layers + 1)
         n = gt.num_nodes
-        src, dst = gt.edge_index
+        # the text links join the propagated edges here, with norm 0: evidence only
+        links = gt.text_links
+        self.relations = [*gt.relations, SIMILAR_TEXT]
+        src = torch.cat([gt.edge_index[0], links[0]])
+        dst = torch.cat([gt.edge_index[1], links[1]])
+        norm = torch.cat([prop.norm.detach(), torch.zeros(links.shape[1])])
+        rel = torch.cat([gt.edge_type, torch.full((links.shape[1],), len(gt.relations))])
         order = torch.argsort(src * n + dst)
-        self.src, self.dst = src[order], dst[order]
-        self.norm = prop.norm.detach()[order]
-        self.rel = gt.edge_type[order]
+        self.src, self.dst, self.norm, self.rel = src[order], dst[order], norm[order], rel[order]
         self.keys = self.src * n + self.dst
         self.offsets = torch.searchsorted(self.src, torch.arange(n + 1))
         self.index = {node_id: k for k, node_id in enumerate(gt.node_ids)}
         self.is_user = torch.as_tensor(gt.labels == "User")
+        self.is_item = torch.as_tensor(gt.labels == "Item")
 
     def node(self, index: int) -> PathNode:
         """The PathNode of a node index."""
@@ -107,133 +124,113 @@ class PathScorer:
             self.rel[lo:hi],
         )
 
-    def _edges(self, keys: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def find_edges(self, keys: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Whether each ``src * num_nodes + dst`` key is an edge, and where it is in
         ``self.dst`` where it is (binary search in the sorted keys)."""
         pos = torch.searchsorted(self.keys, keys).clamp(max=max(len(self.keys) - 1, 0))
         return self.keys[pos] == keys, pos
 
-    def _rel_between(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-        pos = torch.searchsorted(self.keys, a * self.gt.num_nodes + b)
-        return self.rel[pos.clamp(max=len(self.rel) - 1)]
-
     @torch.inference_mode()
-    def explain(
-        self, user: Neighbourhood, item: int, top: int = 5, user_final: torch.Tensor | None = None
-    ) -> Explanation:
-        """Score ``item`` for ``user`` and return its ``top`` paths by carried score."""
-        g, a = self.prop.sent.detach(), self.alpha
-        self_idx = self.index.get(user.node.node_id, -1)
-        e_u = user_final if user_final is not None else self.prop.final[self_idx]
-        score = float(e_u @ self.prop.final[item])
-        it = self.neighbourhood(item)
-        keep_u = user.neighbours != item
-        nu, wu, ru = user.neighbours[keep_u], user.norms[keep_u], user.rel_types[keep_u]
-        keep_i = it.neighbours != self_idx
-        ni, wi, ri = it.neighbours[keep_i], it.norms[keep_i], it.rel_types[keep_i]
-        if len(nu) == 0 or len(ni) == 0:
-            return Explanation(score)
-        pair = (wu[:, None] * wi[None, :]) * (g[nu] @ g[ni].T)
-        same = nu[:, None] == ni[None, :]
-        linked = self._edges(nu[:, None] * self.gt.num_nodes + ni[None, :])[0] & ~same
-        # every candidate path's carried score at once; Python only touches the top few
-        sr, sc = same.nonzero(as_tuple=True)
-        sv = nu[sr]
-        same_score = (
-            pair[sr, sc]
-            + a * wu[sr] * (g[sv] @ self.prop.ego[item])
-            + a * wi[sc] * (g[sv] @ user.ego)
-        )
-        lr, lc = linked.nonzero(as_tuple=True)
-        scores = torch.cat([same_score, pair[lr, lc]])
-        total = float(scores.sum())
-        best = torch.topk(scores, min(top, len(scores))).indices.tolist()
-        paths = []
-        for k in best:
-            if k < len(sr):
-                r, c = int(sr[k]), int(sc[k])
-                via: tuple[int, ...] = (int(nu[r]),)
-                rels: tuple[int, ...] = (int(ru[r]), int(ri[c]))
-            else:
-                r, c = int(lr[k - len(sr)]), int(lc[k - len(sr)])
-                mid = int(self._rel_between(nu[r : r + 1], ni[c : c + 1])[0])
-                via, rels = (int(nu[r]), int(ni[c])), (int(ru[r]), mid, int(ri[c]))
-            paths.append(
-                Path(
-                    nodes=(user.node, *(self.node(v) for v in via), self.node(item)),
-                    relationships=tuple(self.gt.relations[x] for x in rels),
-                    score=float(scores[k]),
-                )
-            )
-        return Explanation(score, paths, total / score if score else 0.0)
+    def gnn_terms(
+        self, user: Neighbourhood, items: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """The GNN's scores of ``items`` for ``user`` split over the user's edges.
 
-    def _links(self, liked: torch.Tensor, items: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """For each pair (``liked[p]``, ``items[p]``) of item nodes, the strongest graph
-        link between them: a shared attribute, else a user who had both. Returns per pair
-        the edge positions (in ``self.dst``) liked → shared node and item → shared node,
-        -1 where the two share no neighbour — every pair in one pass over the liked
-        items' edges."""
-        lo, hi = self.offsets[liked], self.offsets[liked + 1]
+        Returns ``terms`` (neighbours × items): neighbour ``v``'s term
+        ``n_uv g_v · e_i`` for item ``i``, and ``rest`` (items): the user's own
+        embedding's part ``α e_u⁰ · e_i``. Exact: ``terms.sum(0) + rest`` is the score."""
+        e_i = self.prop.final[items].detach()
+        terms = user.norms[:, None] * (self.prop.sent[user.neighbours].detach() @ e_i.T)
+        return terms, self.alpha * (e_i @ user.ego)
+
+    def _links(
+        self, via: torch.Tensor, items: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """For each pair (``via[p]``, ``items[p]``), the strongest graph link from the
+        user's neighbour to the item: a shared attribute, else a direct edge (a friend
+        who had the item, an attribute the item has, an item whose text is alike), else
+        a user who had both. Returns per pair the edge positions (in ``self.dst``)
+        via → shared node, item → shared node and via → item, -1 where not taken;
+        all pairs in one pass over the neighbours' edges."""
+        n = len(via)
+        direct_hit, direct = self.find_edges(via * self.gt.num_nodes + items)
+        is_item = self.is_item[via]
+        lo, hi = self.offsets[via], self.offsets[via + 1]
         owner, flat = segments(lo, hi - lo)
-        via = self.dst[flat]
-        hit, at = self._edges(items[owner] * self.gt.num_nodes + via)
-        owner, flat, at, via = owner[hit], flat[hit], at[hit], via[hit]
+        # only an item's neighbours make a 3-hop reason, and not the item's own
+        keep = is_item[owner] & (via != items)[owner] & ~self.is_item[self.dst[flat]]
+        owner, flat = owner[keep], flat[keep]
+        shared = self.dst[flat]
+        hit, at = self.find_edges(items[owner] * self.gt.num_nodes + shared)
+        owner, flat, at, shared = owner[hit], flat[hit], at[hit], shared[hit]
         # attributes first, then the pair of edges with the largest product of norms
-        strength = self.norm[flat] * self.norm[at] - self.is_user[via].float()
-        n = len(liked)
+        strength = self.norm[flat] * self.norm[at] - self.is_user[shared].float()
         best = torch.full((n,), -torch.inf).scatter_reduce(0, owner, strength, "amax")
         win = strength == best[owner]
         # of equal winners the first shared node by index, so the choice is deterministic
         none = len(self.dst)
         mine = torch.full((n,), none).scatter_reduce(0, owner[win], flat[win], "amin")
         theirs = torch.full((n,), none).scatter_reduce(0, owner[win], at[win], "amin")
-        mine[mine == none], theirs[theirs == none] = -1, -1
-        return mine, theirs
+        use_direct = direct_hit & ~(best > 0) & (via != items)
+        mine[(mine == none) | use_direct], theirs[(theirs == none) | use_direct] = -1, -1
+        direct[~use_direct] = -1
+        return mine, theirs, direct
 
-    def explain_filter(
+    def explain_terms(
         self,
         user: PathNode,
         items: torch.Tensor,
         of: torch.Tensor,
-        liked: torch.Tensor,
+        via: torch.Tensor,
+        user_rel: torch.Tensor,
         terms: torch.Tensor,
         top: int = 5,
+        rest: torch.Tensor | None = None,
     ) -> list[Explanation]:
-        """The item filter's part of the scores of ``items`` (node indices) for one user:
-        term ``t`` is liked item ``liked[t]``'s share of the score of ``items[of[t]]``;
-        each is shown as the graph path user–liked item–shared attribute (or fellow
-        user)–item. Terms whose items share no neighbour (text similarity alone), and
+        """Explanations of the scores of ``items`` (node indices) for one user, given as
+        terms: term ``t`` is the part of the score of ``items[of[t]]`` that comes through
+        the user's neighbour ``via[t]`` (reached by relationship ``user_rel[t]``), and
+        ``rest`` (per item) the part no neighbour carries. Terms of one (item, neighbour)
+        add up, so a liked item's filter and GNN shares make one path. Each is shown as
+        the user's edge to the neighbour followed by its strongest link to the item
+        (:meth:`_links`); terms without a link (text similarity with no text edge), and
         terms beyond each item's strongest ``10 * top`` (at least 50), count in the score
-        but have no path. One explanation per item, all items in one vectorised pass."""
-        k = len(items)
+        but have no path. All items in one vectorised pass."""
+        k, n = len(items), self.gt.num_nodes
+        key, inv = torch.unique(of * n + via, return_inverse=True)
+        terms = torch.zeros(len(key)).index_add_(0, inv, terms)
+        user_rel = torch.zeros(len(key), dtype=torch.long).scatter_(0, inv, user_rel)
+        of, via = key // n, key % n
         score = torch.zeros(k).index_add_(0, of, terms)
+        if rest is not None:
+            score += rest
         # each item's strongest terms only: by item, then by descending term
         order = torch.argsort(terms, descending=True, stable=True)
         order = order[torch.argsort(of[order], stable=True)]
         order = order[_rank_within(of[order], k) < max(10 * top, 50)]
-        mine, theirs = self._links(liked[order], items[of[order]])
-        linked = mine >= 0
-        order, mine, theirs = order[linked], mine[linked], theirs[linked]
+        mine, theirs, direct = self._links(via[order], items[of[order]])
+        linked = (mine >= 0) | (direct >= 0)
+        order, mine, theirs, direct = order[linked], mine[linked], theirs[linked], direct[linked]
         carried = torch.zeros(k).index_add_(0, of[order], terms[order])
         shown = _rank_within(of[order], k) < top
-        interacted = self.gt.relations.index("INTERACTED")
         paths: list[list[Path]] = [[] for _ in range(k)]
-        for t, m, e in zip(
-            order[shown].tolist(), mine[shown].tolist(), theirs[shown].tolist(), strict=True
+        for t, m, e, d in zip(
+            order[shown].tolist(),
+            mine[shown].tolist(),
+            theirs[shown].tolist(),
+            direct[shown].tolist(),
+            strict=True,
         ):
-            item = int(items[of[t]])
+            item, v = int(items[of[t]]), int(via[t])
+            if d >= 0:
+                hops, rels = [v], [int(user_rel[t]), int(self.rel[d])]
+            else:
+                hops = [v, int(self.dst[m])]
+                rels = [int(user_rel[t]), int(self.rel[m]), int(self.rel[e])]
             paths[int(of[t])].append(
                 Path(
-                    nodes=(
-                        user,
-                        self.node(int(liked[t])),
-                        self.node(int(self.dst[m])),
-                        self.node(item),
-                    ),
-                    relationships=tuple(
-                        self.gt.relations[x]
-                        for x in (interacted, int(self.rel[m]), int(self.rel[e]))
-                    ),
+                    nodes=(user, *(self.node(h) for h in hops), self.node(item)),
+                    relationships=tuple(self.relations[x] for x in rels),
                     score=float(terms[t]),
                 )
             )
