@@ -13,7 +13,7 @@ _ATTRIBUTE_PHRASE = {
     "WRITTEN_BY": "written by {}",
     "INVOLVES": "featuring {}",
     "HAS_GENRE": "in the {} genre",
-    "HAS_THEME": "about {}",
+    "HAS_THEME": "tagged “{}”",
     "SET_IN": "set in {}",
     "HAS_MOOD": "{} in tone",
     "RELATED": "linked to {}",
@@ -21,7 +21,7 @@ _ATTRIBUTE_PHRASE = {
 
 
 def attribute_phrase(rel: str, name: str) -> str:
-    """ "directed by Mara Lindqvist", "set in Tokyo", "about grief" ..."""
+    """ "directed by Mara Lindqvist", "set in Tokyo", "tagged “heist”" ..."""
     return _ATTRIBUTE_PHRASE.get(rel, "linked to {}").format(name)
 
 
@@ -39,6 +39,8 @@ def _group_key(path: Path) -> tuple[str, ...]:
     labels = tuple(n.label for n in path.nodes)
     if len(path.nodes) == 3 and labels[1] == "User":
         return ("friends", labels[1], path.relationships[0])
+    if len(path.nodes) == 3 and labels[1] == "Item":
+        return ("text", path.relationships[1])
     if len(path.nodes) == 3:
         return ("said", path.relationships[0])
     if labels[1] == "Item" and labels[2] not in ("User", "Item"):
@@ -62,6 +64,12 @@ def _clause(kind: str, paths: list[Path], first: bool) -> str:
         names = [p.nodes[1].name for p in paths]
         verb = "like" if head.relationships[0] == "LIKES" else "mentioned"
         return f"you said you {verb} {' and '.join(list(dict.fromkeys(names))[:2])}"
+    if kind == "text":
+        items = list(dict.fromkeys(p.nodes[1].name for p in paths))
+        lead = "you liked " if first else ""
+        if len(items) == 1:
+            return f"{lead}{_titles(items)}, whose description reads much like this one's"
+        return f"{lead}{_titles(items)}, described in much the same words"
     if kind == "shared":
         items = [p.nodes[1].name for p in paths]
         attr = attribute_phrase(head.relationships[2], head.nodes[2].name)
