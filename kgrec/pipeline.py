@@ -193,7 +193,6 @@ class Pipeline:
         if until is not None and until not in STAGES:
             raise ValueError(f"unknown stage {until!r}; stages: {', '.join(STAGES)}")
         self.work_dir.mkdir(parents=True, exist_ok=True)
-        (self.work_dir / CONFIG_FILE).write_text(self.config.model_dump_json(indent=2))
         fps = self.fingerprints()
         summary = RunSummary(self.work_dir)
         steps: dict[str, Callable[[], None]] = {
@@ -214,6 +213,8 @@ class Pipeline:
                 self._mark(stage, fps[stage])
                 summary.stages[stage] = "ran"
                 self.progress.stage(stage, "done")
+            if stage == "data":  # only once the data is valid: a bad run changes nothing
+                (self.work_dir / CONFIG_FILE).write_text(self.config.model_dump_json(indent=2))
             if stage == until:
                 break
         if self._encoder is not None:

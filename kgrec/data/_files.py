@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import io
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -38,20 +40,66 @@ def read_delimited(
             quoting=csv.QUOTE_NONE if sep in ("\t", "::", "|") else csv.QUOTE_MINIMAL,
         )
     except UnicodeDecodeError as exc:
-        raise DataError(
-            f"not {encoding} text ({exc.reason} at byte {exc.start})", file=str(path)
-        ) from exc
+        raise decode_error(path, exc, sep, encoding, columns if not header else None) from exc
     except (ValueError, pd.errors.ParserError) as exc:
-        raise DataError(f"cannot parse: {exc}", file=str(path)) from exc
+        raise parse_error(path, exc) from exc
     if header and columns:
         for col in columns:
             if col not in frame.columns:
                 raise DataError(
                     f"missing column {col!r} (has {list(frame.columns)})",
                     file=str(path),
+                    row=1,  # the header line
                     column=col,
                 )
     return frame
+
+
+def decode_error(
+    path: Path,
+    exc: UnicodeDecodeError,
+    sep: str,
+    encoding: str = "utf-8",
+    names: Sequence[str] | None = None,
+) -> DataError:
+    """The error for a file that is not ``encoding`` text, naming the row and the column
+    (from the header, or ``names`` for a headerless file) of the first bad byte."""
+    # bad bytes decode to lone surrogates, so the text parses as the file would
+    text = path.read_bytes().decode(encoding, "surrogateescape")
+    try:
+        if len(sep) != 1:
+            raise csv.Error("a multi-character separator")
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+    except csv.Error:  # not CSV as the csv module reads it: go by lines
+        records = [line.split(sep) for line in text.split("\n")]
+    header: list[str] = list(names or [])
+    row, column = None, None
+    for number, record in enumerate(records, start=1):
+        if number == 1 and not names:
+            header = record
+        bad = [k for k, cell in enumerate(record) if _BAD_BYTE.search(cell)]
+        if bad:
+            row, k = number, bad[0]
+            named = k < len(header) and not _BAD_BYTE.search(header[k])
+            column = header[k] if named else f"field {k + 1}"
+            break
+    return DataError(
+        f"not {encoding} text ({exc.reason}): save the file as {encoding}",
+        file=str(path),
+        row=row,
+        column=column,
+    )
+
+
+_BAD_BYTE = re.compile("[\udc80-\udcff]")
+
+
+def parse_error(path: Path, exc: Exception) -> DataError:
+    """The error for a file the reader cannot parse, with the line where it says."""
+    line = re.search(r"line (\d+)", str(exc))
+    return DataError(
+        f"cannot parse: {exc}", file=str(path), row=int(line.group(1)) if line else None
+    )
 
 
 def numeric(frame: pd.DataFrame, column: str, path: Path, *, header: bool = True) -> pd.Series:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from kgrec.errors import DataError
@@ -91,6 +92,7 @@ def validate_dataset(
                 raise DataError(
                     f"missing required column {col!r} (has {list(frames[part].columns)})",
                     file=sources.get(part, part),
+                    row=1,  # the header line
                     column=col,
                 )
     src_i, src_t, src_u = (sources.get(p, p) for p in ("interactions", "items", "users"))
@@ -100,9 +102,12 @@ def validate_dataset(
     for col in ("rating", "timestamp"):
         if col in inter.columns:
             num = pd.to_numeric(inter[col], errors="coerce")
-            bad = num.isna() & inter[col].notna()
+            bad = (num.isna() & inter[col].notna()) | ~(num.isna() | np.isfinite(num))
             if bad.any():
-                raise _fail(f"{col} must be a number", src_i, inter, bad, col)
+                raise _fail(f"{col} must be a finite number", src_i, inter, bad, col)
+            bad = num.notna() & ((num % 1 != 0) | (num.abs() >= 2**62))
+            if col == "timestamp" and bad.any():
+                raise _fail("timestamp must be a whole number of seconds", src_i, inter, bad, col)
             inter[col] = num
     if "timestamp" in inter.columns:
         inter["timestamp"] = inter["timestamp"].fillna(0).astype("int64")
@@ -118,6 +123,7 @@ def validate_dataset(
     if "year" in its.columns:
         year = pd.to_numeric(its["year"], errors="coerce")
         bad = year.isna() & its["year"].notna() & (its["year"].astype(str).str.strip() != "")
+        bad |= year.notna() & ~(np.isfinite(year) & (year % 1 == 0) & (year.abs() < 1e9))
         if bad.any():
             raise _fail("year must be an integer", src_t, its, bad, "year")
         its["year"] = year.astype("Int64")

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from kgrec.config import DataConfig
+from kgrec.data._files import decode_error, parse_error
 from kgrec.data.dataset import Dataset, validate_dataset
 from kgrec.data.kg import read_kg_triples
 from kgrec.data.lastfm import load_hetrec_lastfm
@@ -35,8 +36,12 @@ def read_table(path: Path) -> pd.DataFrame:
             return pd.read_json(path, lines=suffix == ".jsonl", dtype=False)
     except FileNotFoundError as exc:
         raise DataError("file does not exist", file=str(path)) from exc
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise DataError(f"cannot parse: {exc}", file=str(path)) from exc
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame()  # no header at all: validation names the missing columns
+    except UnicodeDecodeError as exc:
+        raise decode_error(path, exc, "\t" if suffix == ".tsv" else ",") from exc
+    except (ValueError, pd.errors.ParserError) as exc:
+        raise parse_error(path, exc) from exc
     raise DataError(
         f"unsupported file type {suffix!r}: use .csv, .tsv, .parquet or .jsonl", file=str(path)
     )
