@@ -38,7 +38,9 @@ def _without(gt: GraphTensors, pairs: list[tuple[int, int]]) -> GraphTensors:
     drop = torch.zeros(len(src), dtype=torch.bool)
     for a, b in pairs:
         drop |= ((src == a) & (dst == b)) | ((src == b) & (dst == a))
-    return dataclasses.replace(gt, edge_index=gt.edge_index[:, ~drop], edge_type=gt.edge_type[~drop])
+    return dataclasses.replace(
+        gt, edge_index=gt.edge_index[:, ~drop], edge_type=gt.edge_type[~drop]
+    )
 
 
 def main() -> None:

@@ -16,7 +16,6 @@ from kgrec.extract import Extractor
 from kgrec.pipeline import Pipeline, RunSummary
 from kgrec.store import neo4j_server
 
-
 # CI replays the same generated cases every run (a new case that fails is found by a
 # developer's run, not by a submission's); locally each run draws new ones
 settings.register_profile("ci", derandomize=True, database=None)
