@@ -7,11 +7,13 @@ from __future__ import annotations
 import ast
 import json
 import logging
+import multiprocessing
 import shutil
 import statistics
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -24,6 +26,8 @@ from kgrec.config import PipelineConfig
 from kgrec.errors import SchemaError, StoreError
 from kgrec.pipeline import RunSummary
 from kgrec.store import Neo4jStore
+from kgrec.store.embedded import EmbeddedStore
+from kgrec.testing.store_contract import contract_graph
 
 pytestmark = pytest.mark.reliability
 
@@ -169,3 +173,43 @@ def test_the_neo4j_password_never_leaks(
     with pytest.raises(StoreError) as err:
         Neo4jStore.open(neo4j_env["NEO4J_URI"], password=wrong)
     assert wrong not in str(err.value) and secret not in str(err.value)
+
+
+def _hold_open(path: Path, read_only: bool, ready: Any, done: Any) -> None:
+    with EmbeddedStore.open(path, read_only=read_only) as store:
+        store.query("MATCH (n) RETURN count(n) AS n")
+        ready.set()
+        done.wait(120)
+
+
+def _count_nodes(path: Path) -> int:
+    with EmbeddedStore.open(path, read_only=True) as store:
+        return int(store.query("MATCH (n) RETURN count(n) AS n")[0]["n"])
+
+
+def test_embedded_store_takes_one_writer_or_many_readers(tmp_path: Path) -> None:
+    """Across processes the embedded store is one writer or many readers: four processes
+    read at once; while a writer has it, readers and a second writer get a StoreError that
+    says so (nothing half-read); while a reader has it, a writer is refused the same way."""
+    path = tmp_path / "graph.kuzu"
+    with EmbeddedStore.open(path) as store:
+        store.write(contract_graph())
+        want = int(store.query("MATCH (n) RETURN count(n) AS n")[0]["n"])
+    ctx = multiprocessing.get_context("fork")  # no store is open in this process now
+    with ctx.Pool(4) as pool:
+        assert pool.map(_count_nodes, [path] * 4) == [want] * 4
+    for holder_reads, tries in ((False, (True, False)), (True, (False,))):
+        ready, done = ctx.Event(), ctx.Event()
+        holder = ctx.Process(target=_hold_open, args=(path, holder_reads, ready, done))
+        holder.start()
+        try:
+            assert ready.wait(120)
+            for read_only in tries:
+                with pytest.raises(StoreError, match="one writing process or many reading ones"):
+                    EmbeddedStore.open(path, read_only=read_only)
+            if holder_reads:  # a second reader beside the first is fine
+                assert _count_nodes(path) == want
+        finally:
+            done.set()
+            holder.join(120)
+    assert _count_nodes(path) == want

@@ -61,9 +61,12 @@ class EmbeddedStore(CypherStore):
             database = _db.Database(str(path), read_only=read_only)
             connection = _db.Connection(database)
         except RuntimeError as exc:
+            holder = "for writing" if read_only else "for reading or writing"
             raise StoreError(
-                f"cannot open the embedded graph {path}: {exc}. Another process "
-                "may hold it open for writing; close it and try again"
+                f"cannot open the embedded graph {path}: {exc}. Another process may have it "
+                f"open {holder}: the embedded store takes one writing process or many "
+                "reading ones, never both at once. Wait for it to close (a running pipeline, "
+                "a `kgrec query`) and try again, or use Neo4j for reads during writes"
             ) from exc
         return cls(database, connection, path, schema or load_schema(), read_only)
 
