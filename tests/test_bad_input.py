@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from kgrec.config import DataConfig, PipelineConfig
 from kgrec.data import load_files
+from kgrec.data.movielens import load_movielens
 from kgrec.errors import DataError, KGRecError
 from kgrec.pipeline import Pipeline
 from kgrec.store import open_store
@@ -83,6 +84,7 @@ class Cases:
     ran: int = 0
     valid: int = 0
     pipeline: int = 0
+    movielens: int = 0
     errors: dict[str, int] = field(default_factory=dict)
 
 
@@ -219,6 +221,67 @@ def test_valid_files_with_nasty_values_load_literally(
     )
 
 
+ML_COLUMNS = {
+    "ratings.csv": {"userId": IDS, "movieId": IDS, "rating": NUMBER, "timestamp": NUMBER},
+    "movies.csv": {"movieId": IDS, "title": TEXT, "genres": CELL},
+    "tags.csv": {"userId": IDS, "movieId": IDS, "tag": TEXT},
+}
+
+
+@st.composite
+def ml_table(draw: st.DrawFn, name: str) -> pd.DataFrame:
+    """A MovieLens (ml-latest layout) file: its columns, one now and then missing."""
+    cols = list(ML_COLUMNS[name])
+    if draw(st.integers(0, 9)) == 0:
+        cols.remove(draw(st.sampled_from(cols)))
+    n = draw(st.integers(0, 6))
+    return pd.DataFrame(
+        {c: [draw(ML_COLUMNS[name][c]) for _ in range(n)] for c in cols}, dtype=object
+    )
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    ratings=ml_table("ratings.csv"),
+    movies=ml_table("movies.csv"),
+    tags=st.none() | ml_table("tags.csv"),
+    corrupt=st.integers(0, 5),
+    bad_byte=st.integers(0, 10_000),
+    bad_file=st.sampled_from(list(ML_COLUMNS)),
+)
+def test_generated_movielens_folders_load_or_fail_naming_file_row_and_column(
+    tmp_path_factory: pytest.TempPathFactory,
+    ratings: pd.DataFrame,
+    movies: pd.DataFrame,
+    tags: pd.DataFrame | None,
+    corrupt: int,
+    bad_byte: int,
+    bad_file: str,
+) -> None:
+    """The MovieLens loader (its own reader) under the same kinds of bad files."""
+    folder = tmp_path_factory.mktemp("ml")
+    for name, frame in (("ratings.csv", ratings), ("movies.csv", movies), ("tags.csv", tags)):
+        if frame is not None:
+            spoil = bad_byte if name == bad_file and not corrupt else None
+            (folder / name).write_bytes(_csv_bytes(frame, spoil))
+    SEEN.movielens += 1
+    try:
+        ds = load_movielens(folder)
+    except DataError as exc:
+        assert exc.file is not None and Path(exc.file).parent == folder, exc
+        assert exc.row is not None and exc.column is not None, exc
+        return
+    assert len(ds.interactions) == len(
+        set(
+            zip(
+                ratings["userId"].astype(str).str.strip(),
+                ratings["movieId"].astype(str).str.strip(),
+                strict=True,
+            )
+        )
+    )
+
+
 @pytest.fixture(scope="module")
 def stored(tmp_path_factory: pytest.TempPathFactory) -> PipelineConfig:
     """A small CSV pipeline run through its store stage (the embedded store)."""
@@ -302,7 +365,7 @@ def test_report_generated_cases() -> None:
     print(
         f"\nbad-input cases generated: {SEEN.ran}; loaded as valid data: "
         f"{SEEN.ran - sum(SEEN.errors.values())}; errors by kind: {SEEN.errors}; "
-        f"valid files with nasty values: {SEEN.valid}; "
+        f"valid files with nasty values: {SEEN.valid}; MovieLens folders: {SEEN.movielens}; "
         f"bad files given to a pipeline that had stored a graph: {SEEN.pipeline}"
     )
     assert (
