@@ -105,7 +105,7 @@ def _trials(sample: Path, root: Path, store: str) -> None:
     killed = trials = 0
     delays = []
     # until TRIALS kills have landed inside the stage (a kill after it is a trial too)
-    while killed < TRIALS and trials < 3 * TRIALS:
+    while killed < TRIALS and trials < 5 * TRIALS:
         proc, _ = _child(_fresh(sample, work, store), store)
         delay = float(rng.uniform(0.0, duration))
         time.sleep(delay)
