@@ -59,3 +59,12 @@ def test_no_path_says_so_and_never_shows_ids() -> None:
         [Path((YOU, _item("Heat"), MANN, TARGET), ("INTERACTED", "DIRECTED_BY", "DIRECTED_BY"), 1)]
     )
     assert "Item:" not in text and "User:" not in text and "Person:" not in text
+
+
+def test_a_reason_after_one_of_another_kind_says_you_liked() -> None:
+    other = PathNode("User", "12", "User:12")
+    people = Path((YOU, _item("Heat"), other, TARGET), ("INTERACTED",) * 3, 2)
+    shared = Path((YOU, _item("Ronin"), HEIST, TARGET), ("INTERACTED", "HAS_THEME", "HAS_THEME"), 1)
+    assert explanation_sentence([people, shared]) == (
+        "Because people who liked *Heat* also liked it, and you liked *Ronin*, also tagged “heist”."
+    )

@@ -50,7 +50,9 @@ def _group_key(path: Path) -> tuple[str, ...]:
     return ("other", path.nodes[1].node_id, path.nodes[2].node_id)
 
 
-def _clause(kind: str, paths: list[Path], first: bool) -> str:
+def _clause(kind: str, paths: list[Path], first: bool, lead: bool) -> str:
+    """One reason. ``lead``: the clause must say "you liked" itself (it opens the sentence,
+    or follows a reason of another kind)."""
     head = paths[0]
     if kind == "friends":
         names = list(dict.fromkeys(_person(p.nodes[1]) for p in paths))
@@ -66,16 +68,16 @@ def _clause(kind: str, paths: list[Path], first: bool) -> str:
         return f"you said you {verb} {' and '.join(list(dict.fromkeys(names))[:2])}"
     if kind == "text":
         items = list(dict.fromkeys(p.nodes[1].name for p in paths))
-        lead = "you liked " if first else ""
+        you = "you liked " if lead else ""
         if len(items) == 1:
-            return f"{lead}{_titles(items)}, whose description reads much like this one's"
-        return f"{lead}{_titles(items)}, described in much the same words"
+            return f"{you}{_titles(items)}, whose description reads much like this one's"
+        return f"{you}{_titles(items)}, described in much the same words"
     if kind == "shared":
         items = [p.nodes[1].name for p in paths]
         attr = attribute_phrase(head.relationships[2], head.nodes[2].name)
-        lead = "you liked " if first else ""
+        you = "you liked " if lead else ""
         link = "also" if len(set(items)) == 1 else "both"
-        return f"{lead}{_titles(items)}, {link} {attr}"
+        return f"{you}{_titles(items)}, {link} {attr}"
     if kind == "people":
         via = [p.nodes[1].name for p in paths]
         if head.nodes[1].label == "Item":
@@ -86,6 +88,10 @@ def _clause(kind: str, paths: list[Path], first: bool) -> str:
     return "it is linked to " + " and ".join(
         f"{p.nodes[1].name} via {p.nodes[2].name}" for p in paths
     )
+
+
+#: Reasons that say "you liked …": the next one of these can leave the words out.
+_YOU_LIKED = ("shared", "text")
 
 
 def explanation_sentence(paths: Sequence[Path], max_reasons: int = 2) -> str:
@@ -100,7 +106,11 @@ def explanation_sentence(paths: Sequence[Path], max_reasons: int = 2) -> str:
     for path in positive:
         groups.setdefault(_group_key(path), []).append(path)
     ranked = sorted(groups.items(), key=lambda kv: -sum(p.score for p in kv[1]))[:max_reasons]
-    clauses = [_clause(key[0], group, first=k == 0) for k, (key, group) in enumerate(ranked)]
+    kinds = [key[0] for key, _ in ranked]
+    clauses = [
+        _clause(kinds[k], group, first=k == 0, lead=k == 0 or kinds[k - 1] not in _YOU_LIKED)
+        for k, (_, group) in enumerate(ranked)
+    ]
     if len(clauses) == 2:
         clauses[1] = "and " + clauses[1]
     return "Because " + ", ".join(clauses) + "."
