@@ -17,6 +17,10 @@ def test_each_item_links_to_its_nearest_items_once_per_pair() -> None:
     cos = vecs[0] @ vecs[1] / np.linalg.norm(vecs[0]) / np.linalg.norm(vecs[1])
     got = edges.loc[edges["src"] == "Item:a", "weight"].item()
     assert got == np.float32(cos) or abs(got - cos) < 1e-6
+    # however many neighbours an item has, pairs at least `alike` are linked
+    alike = text_link_edges(ids, vecs, neighbours=0, alike=0.99)
+    assert set(zip(alike["src"], alike["dst"], strict=True)) == pairs
+    assert text_link_edges(ids, vecs, neighbours=0, alike=0.999).empty
     wider = text_link_edges(ids, vecs, neighbours=2, min_cosine=-1.0)
     assert len(wider) > len(edges) and not (wider["src"] == wider["dst"]).any()
 

@@ -21,6 +21,12 @@ SIMILAR_TEXT = "SIMILAR_TEXT"
 TEXT_NEIGHBOURS = 10
 #: Items less alike than this get no link, however near they are.
 MIN_COSINE = 0.3
+#: Items at least this alike are linked, however many nearer items each has (in a crowded
+#: corner of the text space, e.g. artists known only by names in one script, an item's
+#: tenth-nearest is still far more alike than most pairs).
+ALIKE_COSINE = 0.6
+#: At most this many links per item from ALIKE_COSINE, the nearest first.
+MAX_ALIKE = 200
 
 
 def text_link_edges(
@@ -28,12 +34,14 @@ def text_link_edges(
     vectors: np.ndarray,
     neighbours: int = TEXT_NEIGHBOURS,
     min_cosine: float = MIN_COSINE,
+    alike: float = ALIKE_COSINE,
     block: int = 2048,
 ) -> pd.DataFrame:
     """Edges from each item to its ``neighbours`` nearest items by cosine (at least
-    ``min_cosine``); a pair near in both directions gets one edge, from the smaller id."""
+    ``min_cosine``) and to every item at least ``alike`` (up to ``MAX_ALIKE``, nearest
+    first); a pair linked both ways gets one edge, from the smaller id."""
     n = len(item_ids)
-    k = min(neighbours, n - 1)
+    k = min(max(neighbours, MAX_ALIKE), n - 1)
     if k <= 0:
         return pd.DataFrame(columns=["src", "rel", "dst", "weight"])
     unit = torch.nn.functional.normalize(torch.as_tensor(vectors, dtype=torch.float32), dim=1)
@@ -42,12 +50,12 @@ def text_link_edges(
         cos = unit[start : start + block] @ unit.T
         cos[torch.arange(len(cos)), torch.arange(start, start + len(cos))] = -2.0
         val, idx = torch.topk(cos, k, dim=1)
-        rows.append(torch.arange(start, start + len(cos)).repeat_interleave(k))
-        cols.append(idx.flatten())
-        sims.append(val.flatten())
+        rank = torch.arange(k).expand_as(val)
+        take = ((rank < neighbours) & (val >= min_cosine)) | (val >= alike)
+        rows.append(torch.arange(start, start + len(cos))[:, None].expand_as(val)[take])
+        cols.append(idx[take])
+        sims.append(val[take])
     a, b, s = torch.cat(rows), torch.cat(cols), torch.cat(sims)
-    keep = s >= min_cosine
-    a, b, s = a[keep], b[keep], s[keep]
     ids = np.asarray(item_ids, dtype=object)
     lo, hi = np.minimum(a.numpy(), b.numpy()), np.maximum(a.numpy(), b.numpy())
     frame = pd.DataFrame({"lo": lo, "hi": hi, "weight": s.numpy().astype(float)})
