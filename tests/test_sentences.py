@@ -35,7 +35,7 @@ def test_two_reasons_the_strongest_first_and_tags_read_as_tags() -> None:
     ]
     assert explanation_sentence(paths) == (
         "Because you liked *Ronin*, also tagged “heist”, "
-        "and *Heat*, whose description reads much like this one's."
+        "and *Heat*, described in words much like this one's."
     )
 
 

@@ -70,7 +70,7 @@ def _clause(kind: str, paths: list[Path], first: bool, lead: bool) -> str:
         items = list(dict.fromkeys(p.nodes[1].name for p in paths))
         you = "you liked " if lead else ""
         if len(items) == 1:
-            return f"{you}{_titles(items)}, whose description reads much like this one's"
+            return f"{you}{_titles(items)}, described in words much like this one's"
         return f"{you}{_titles(items)}, described in much the same words"
     if kind == "shared":
         items = [p.nodes[1].name for p in paths]
