@@ -108,6 +108,13 @@ class PathScorer:
         self.index = {node_id: k for k, node_id in enumerate(gt.node_ids)}
         self.is_user = torch.as_tensor(gt.labels == "User")
         self.is_item = torch.as_tensor(gt.labels == "Item")
+        # each node's edges again, attributes first, then users, then items: a link through
+        # an attribute is searched for first, and most pairs need no more
+        kind = self.is_user[self.dst].long() + 2 * self.is_item[self.dst].long()
+        self.by_kind = torch.argsort(self.src * 3 + kind, stable=True)
+        first = self.offsets[:-1]
+        self.users_from = first + torch.bincount(self.src[kind == 0], minlength=n)
+        self.items_from = self.users_from + torch.bincount(self.src[kind == 1], minlength=n)
 
     def node(self, index: int) -> PathNode:
         """The PathNode of a node index."""
@@ -151,27 +158,36 @@ class PathScorer:
         who had the item, an attribute the item has, an item whose text is alike), else
         a user who had both. Returns per pair the edge positions (in ``self.dst``)
         via → shared node, item → shared node and via → item, -1 where not taken;
-        all pairs in one pass over the neighbours' edges."""
+        all pairs at once, attributes first (most pairs need no more)."""
         n = len(via)
         direct_hit, direct = self.find_edges(via * self.gt.num_nodes + items)
-        is_item = self.is_item[via]
-        lo, hi = self.offsets[via], self.offsets[via + 1]
-        owner, flat = segments(lo, hi - lo)
         # only an item's neighbours make a 3-hop reason, and not the item's own
-        keep = is_item[owner] & (via != items)[owner] & ~self.is_item[self.dst[flat]]
-        owner, flat = owner[keep], flat[keep]
-        shared = self.dst[flat]
-        hit, at = self.find_edges(items[owner] * self.gt.num_nodes + shared)
-        owner, flat, at, shared = owner[hit], flat[hit], at[hit], shared[hit]
-        # attributes first, then the pair of edges with the largest product of norms
-        strength = self.norm[flat] * self.norm[at] - self.is_user[shared].float()
-        best = torch.full((n,), -torch.inf).scatter_reduce(0, owner, strength, "amax")
-        win = strength == best[owner]
-        # of equal winners the first shared node by index, so the choice is deterministic
+        searched = self.is_item[via] & (via != items)
         none = len(self.dst)
-        mine = torch.full((n,), none).scatter_reduce(0, owner[win], flat[win], "amin")
-        theirs = torch.full((n,), none).scatter_reduce(0, owner[win], at[win], "amin")
-        use_direct = direct_hit & ~(best > 0) & (via != items)
+        mine = torch.full((n,), none)
+        theirs = torch.full((n,), none)
+        attribute = torch.zeros(n, dtype=torch.bool)
+        starts, ends = self.offsets[via], self.users_from[via]
+        for fellow in (False, True):  # shared attributes, then (where none) fellow users
+            if fellow:
+                searched &= ~attribute & ~direct_hit
+                starts, ends = self.users_from[via], self.items_from[via]
+            owner, at_via = segments(starts[searched], (ends - starts)[searched])
+            owner = searched.nonzero().flatten()[owner]
+            flat = self.by_kind[at_via]
+            shared = self.dst[flat]
+            hit, at = self.find_edges(items[owner] * self.gt.num_nodes + shared)
+            owner, flat, at = owner[hit], flat[hit], at[hit]
+            # the pair of edges with the largest product of norms; of equal winners the
+            # first shared node by index, so the choice is deterministic
+            strength = self.norm[flat] * self.norm[at]
+            best = torch.full((n,), -torch.inf).scatter_reduce(0, owner, strength, "amax")
+            win = strength == best[owner]
+            mine.scatter_reduce_(0, owner[win], flat[win], "amin")
+            theirs.scatter_reduce_(0, owner[win], at[win], "amin")
+            if not fellow:
+                attribute = mine < none
+        use_direct = direct_hit & ~attribute & (via != items)
         mine[(mine == none) | use_direct], theirs[(theirs == none) | use_direct] = -1, -1
         direct[~use_direct] = -1
         return mine, theirs, direct
