@@ -68,3 +68,11 @@ def test_a_reason_after_one_of_another_kind_says_you_liked() -> None:
     assert explanation_sentence([people, shared]) == (
         "Because people who liked *Heat* also liked it, and you liked *Ronin*, also tagged “heist”."
     )
+
+
+def test_a_knowledge_graph_entity_known_by_id_is_not_named() -> None:
+    entity = PathNode("Entity", "4717", "Entity:4717")
+    path = Path((YOU, _item("Heat"), entity, TARGET), ("INTERACTED", "RELATED", "RELATED"), 1)
+    text = explanation_sentence([path])
+    assert "4717" not in text
+    assert text == "Because you liked *Heat*, also linked to one entity of the knowledge graph."

@@ -20,8 +20,11 @@ _ATTRIBUTE_PHRASE = {
 }
 
 
-def attribute_phrase(rel: str, name: str) -> str:
-    """ "directed by Mara Lindqvist", "set in Tokyo", "tagged “heist”" ..."""
+def attribute_phrase(rel: str, name: str, label: str = "") -> str:
+    """ "directed by Mara Lindqvist", "set in Tokyo", "tagged “heist”" ... An external
+    knowledge graph's entity known only by its id is not named: a sentence shows no ids."""
+    if label == "Entity" and not any(c.isalpha() for c in name):
+        return "linked to one entity of the knowledge graph"
     return _ATTRIBUTE_PHRASE.get(rel, "linked to {}").format(name)
 
 
@@ -74,7 +77,7 @@ def _clause(kind: str, paths: list[Path], first: bool, lead: bool) -> str:
         return f"{you}{_titles(items)}, described in much the same words"
     if kind == "shared":
         items = [p.nodes[1].name for p in paths]
-        attr = attribute_phrase(head.relationships[2], head.nodes[2].name)
+        attr = attribute_phrase(head.relationships[2], head.nodes[2].name, head.nodes[2].label)
         you = "you liked " if lead else ""
         link = "also" if len(set(items)) == 1 else "both"
         return f"{you}{_titles(items)}, {link} {attr}"
