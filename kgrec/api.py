@@ -144,11 +144,15 @@ class Recommender:
     def recommend(
         self, user_id: str, k: int = 10, explain: bool = True, exclude_seen: bool = True
     ) -> list[Recommendation]:
-        """The top ``k`` items for a known user, each with paths and a sentence."""
+        """The top ``k`` items for a known user, each with paths and a sentence. A user with
+        no history yet is recommended what their friends had, where the data has friends."""
         user = self._node("User", user_id)
         hood = self.scorer.neighbourhood(user)
         liked = self._history(user)
-        return self._rank(hood, self.prop.final[user], k, explain, liked, exclude_seen)
+        friends = None if liked else self._friends(hood)
+        return self._rank(
+            hood, self.prop.final[user], k, explain, liked, exclude_seen, friends=friends
+        )
 
     def explain(self, user_id: str, item_id: str, top: int = 5) -> Recommendation:
         """Why ``item_id`` scores as it does for ``user_id`` (recommended or not).
@@ -157,14 +161,16 @@ class Recommender:
         user, item = self._node("User", user_id), self._node("Item", item_id)
         hood = self.scorer.neighbourhood(user)
         seen = self._history(user)
-        scores = self.explainer.scores(self.prop.final[user], seen)
+        friends = None if seen else self._friends(hood)
+        scores = self.explainer.scores(self.prop.final[user], seen, friends=friends)
         pos = self._item_pos[self.gt.node_ids[item]]
         if pos in seen:
             rank = 0
         else:
             scores[list(seen)] = -torch.inf
             rank = int((scores > scores[pos]).sum()) + 1
-        exp = self.explainer.explanations(hood, self.prop.final[user], seen, [item], top)[0]
+        final = self.prop.final[user]
+        exp = self.explainer.explanations(hood, final, seen, [item], top, friends=friends)[0]
         return self._explained(item, rank, exp)
 
     def recommend_for_text(
@@ -239,6 +245,10 @@ class Recommender:
     def _item_key(self, pos: int) -> str:
         return self.gt.node_ids[int(self.gt.items[pos])].removeprefix("Item:")
 
+    def _friends(self, hood: Neighbourhood) -> torch.Tensor:
+        """A user's friends (user nodes): who stands in for a user with no history."""
+        return hood.neighbours[self.scorer.is_user[hood.neighbours]]
+
     def _history(self, user: int) -> dict[int, float]:
         """A known user's items (positions) and each one's weight in their history row."""
         key = self.gt.node_ids[user]
@@ -258,8 +268,9 @@ class Recommender:
         liked: dict[int, float],
         exclude_seen: bool,
         said: torch.Tensor | None = None,
+        friends: torch.Tensor | None = None,
     ) -> list[Recommendation]:
-        scores = self.explainer.scores(final, liked, said)
+        scores = self.explainer.scores(final, liked, said, friends)
         if exclude_seen and liked:
             scores[list(liked)] = -torch.inf
         top = torch.topk(scores, min(k, int(torch.isfinite(scores).sum()))).indices.tolist()
@@ -269,7 +280,7 @@ class Recommender:
                 Recommendation(self._item_key(p), self.gt.names[i], float(scores[p]), rank)
                 for rank, (p, i) in enumerate(zip(top, items, strict=True), start=1)
             ]
-        exps = self.explainer.explanations(hood, final, liked, items, 5, said)
+        exps = self.explainer.explanations(hood, final, liked, items, 5, said, friends)
         return [
             self._explained(i, rank, e)
             for rank, (i, e) in enumerate(zip(items, exps, strict=True), start=1)

@@ -9,8 +9,10 @@ from kgrec.config import ModelConfig
 from kgrec.graph.export import to_hetero_data, to_networkx, to_tensors
 from kgrec.graph.kg import KnowledgeGraph
 from kgrec.models import train_fusion
+from kgrec.models.fit import KgrecFit
 from kgrec.models.train import propagate
 from kgrec.reasoning import PathScorer
+from kgrec.reasoning.explainer import Explainer
 from kgrec.testing.store_contract import contract_graph
 
 
@@ -158,3 +160,44 @@ def test_filter_paths_are_the_strongest_linked_terms_through_the_best_shared_nod
             assert path.nodes[1].node_id == gt.node_ids[a]
             assert path.nodes[2].node_id in {gt.node_ids[c] for c in best_nodes}
             assert path.nodes[3].node_id == gt.node_ids[item]
+
+
+def test_a_user_with_no_history_is_scored_and_explained_by_their_friends() -> None:
+    kg, emb = _graph()
+    new = pd.DataFrame([{"node_id": "User:new", "label": "User", "key": "new", "name": "Ana"}])
+    users = [n for n in kg.nodes["node_id"] if n.startswith("User:")][:2]
+    ties = pd.DataFrame(
+        [{"src": "User:new", "rel": "FRIEND_OF", "dst": u, "weight": 1.0} for u in users]
+    )
+    kg = KnowledgeGraph(
+        pd.concat([kg.nodes, new], ignore_index=True),
+        pd.concat([kg.edges, ties], ignore_index=True),
+    )
+    gt = to_tensors(kg, emb, text_dim=8)
+    model = train_fusion(gt, np.array([[0, 0]]), ModelConfig(dim=6, epochs=1)).model
+    ex = Explainer(gt, KgrecFit(model, None, 20.0, 0.0, 0))
+    me = gt.node_ids.index("User:new")
+    hood = ex.scorer.neighbourhood(me)
+    friends = hood.neighbours[ex.scorer.is_user[hood.neighbours]]
+    assert len(friends) == 2
+    scores = ex.scores(ex.prop.final[me], {}, friends=friends)
+    had = [
+        {
+            d
+            for s, r, d in zip(kg.edges["src"], kg.edges["rel"], kg.edges["dst"], strict=True)
+            if s == u and r == "INTERACTED"
+        }
+        for u in users
+    ]
+    for pos, node in enumerate(gt.items.tolist()):
+        share = sum(gt.node_ids[node] in h for h in had) / 2
+        assert float(scores[pos]) == pytest.approx(20.0 * share)
+    items = [int(gt.items[p]) for p in torch.topk(scores, 3).indices]
+    for exp, item in zip(
+        ex.explanations(hood, ex.prop.final[me], {}, items, 5, friends=friends), items, strict=True
+    ):
+        assert exp.score == pytest.approx(float(scores[ex.item_pos[gt.node_ids[item]]]))
+        assert exp.paths and exp.path_share == pytest.approx(1.0)
+        for path in exp.paths:
+            assert path.relationships == ("FRIEND_OF", "INTERACTED")
+            assert path.nodes[1].node_id in users and path.score == pytest.approx(10.0)

@@ -39,15 +39,32 @@ class Explainer:
                     counts[pos] += 1.0
         return counts
 
+    def friend_items(self, friends: torch.Tensor) -> torch.Tensor:
+        """Per item, the share of ``friends`` (user nodes) who had it."""
+        counts = torch.zeros(len(self.gt.items))
+        for friend in friends.tolist():
+            for n in self.scorer.neighbourhood(friend).neighbours.tolist():
+                pos = self.item_pos.get(self.gt.node_ids[n])
+                if pos is not None:
+                    counts[pos] += 1.0
+        return counts / max(len(friends), 1)
+
     def scores(
-        self, final: torch.Tensor, liked: dict[int, float], said: torch.Tensor | None = None
+        self,
+        final: torch.Tensor,
+        liked: dict[int, float],
+        said: torch.Tensor | None = None,
+        friends: torch.Tensor | None = None,
     ) -> torch.Tensor:
         """Every item's score: the GNN's part plus the item filter's over ``liked`` items.
 
         Someone known only by a sentence has no liked items: the items linked to the
         attributes they ``said`` they like stand in for them, each also scoring directly
-        (one filter unit per attribute named)."""
+        (one filter unit per attribute named). Someone known only by their ``friends``
+        (user nodes) gets one filter unit times the share of their friends who had an item."""
         scores = self.fitted.gnn_weight * (self.item_final @ final)
+        if friends is not None and len(friends):
+            scores = scores + self.fitted.filter_scale * self.friend_items(friends)
         items = torch.tensor(list(liked), dtype=torch.long)
         weights = torch.tensor(list(liked.values()), dtype=torch.float32)
         direct = self.said_items(said) if said is not None and len(said) else None
@@ -69,6 +86,7 @@ class Explainer:
         items: list[int],
         top: int,
         said: torch.Tensor | None = None,
+        friends: torch.Tensor | None = None,
     ) -> list[Explanation]:
         """Each item's score split exactly over the user's edges (the GNN's terms and the
         filter's, those through one liked item added up) and its ``top`` paths, all
@@ -108,6 +126,14 @@ class Explainer:
             rel.append(torch.full((len(parts[1]),), self._likes))
             terms.append(parts[2])
             rest += parts[3]
+        if friends is not None and len(friends):  # each a path you–friend–item
+            n = self.gt.num_nodes
+            had, _ = self.scorer.find_edges(friends[:, None] * n + targets[None, :])
+            who, item = had.nonzero(as_tuple=True)
+            of.append(item)
+            via.append(friends[who])
+            rel.append(torch.full((len(who),), self.gt.relations.index("FRIEND_OF")))
+            terms.append(torch.full((len(who),), self.fitted.filter_scale / len(friends)))
         if not terms:
             return [Explanation(float(r)) for r in rest]
         return self.scorer.explain_terms(
