@@ -105,9 +105,12 @@ def validate_dataset(
             bad = (num.isna() & inter[col].notna()) | ~(num.isna() | np.isfinite(num))
             if bad.any():
                 raise _fail(f"{col} must be a finite number", src_i, inter, bad, col)
-            bad = num.notna() & ((num % 1 != 0) | (num.abs() >= 2**62))
-            if col == "timestamp" and bad.any():
-                raise _fail("timestamp must be a whole number of seconds", src_i, inter, bad, col)
+            if col == "timestamp":
+                bad = num.notna() & ((num % 1 != 0) | (num.abs() >= 2**62))
+                if bad.any():
+                    raise _fail(
+                        "timestamp must be a whole number of seconds", src_i, inter, bad, col
+                    )
             inter[col] = num
     if "timestamp" in inter.columns:
         inter["timestamp"] = inter["timestamp"].fillna(0).astype("int64")

@@ -28,26 +28,26 @@ class Explainer:
         if fitted.filter is not None:
             _ = fitted.filter.by_rows  # built now, not in the first request
 
-    def said_items(self, said: torch.Tensor) -> torch.Tensor:
-        """Per item, how many of the attribute nodes ``said`` (what a sentence asked for)
-        it is linked to."""
+    def linked_items(self, nodes: torch.Tensor) -> torch.Tensor:
+        """Per item, how many of ``nodes`` it is linked to (attributes someone said they
+        like, friends who had it)."""
         counts = torch.zeros(len(self.gt.items))
-        for node in said.tolist():
+        for node in nodes.tolist():
             for n in self.scorer.neighbourhood(node).neighbours.tolist():
                 pos = self.item_pos.get(self.gt.node_ids[n])
                 if pos is not None:
                     counts[pos] += 1.0
         return counts
 
-    def friend_items(self, friends: torch.Tensor) -> torch.Tensor:
-        """Per item, the share of ``friends`` (user nodes) who had it."""
-        counts = torch.zeros(len(self.gt.items))
-        for friend in friends.tolist():
-            for n in self.scorer.neighbourhood(friend).neighbours.tolist():
-                pos = self.item_pos.get(self.gt.node_ids[n])
-                if pos is not None:
-                    counts[pos] += 1.0
-        return counts / max(len(friends), 1)
+    def _linked_pairs(
+        self, nodes: torch.Tensor, items: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """The (node position, item position) pairs of ``nodes`` × ``items`` (node
+        indices) that share an edge."""
+        n = self.gt.num_nodes
+        linked, _ = self.scorer.find_edges(nodes[:, None] * n + items[None, :])
+        node, item = linked.nonzero(as_tuple=True)
+        return node, item
 
     def scores(
         self,
@@ -64,10 +64,10 @@ class Explainer:
         (user nodes) gets one filter unit times the share of their friends who had an item."""
         scores = self.fitted.gnn_weight * (self.item_final @ final)
         if friends is not None and len(friends):
-            scores = scores + self.fitted.filter_scale * self.friend_items(friends)
+            scores = scores + self.fitted.filter_scale * self.linked_items(friends) / len(friends)
         items = torch.tensor(list(liked), dtype=torch.long)
         weights = torch.tensor(list(liked.values()), dtype=torch.float32)
-        direct = self.said_items(said) if said is not None and len(said) else None
+        direct = self.linked_items(said) if said is not None and len(said) else None
         if direct is not None:
             (named,) = direct.nonzero(as_tuple=True)
             items, weights = torch.cat([items, named]), torch.cat([weights, direct[named]])
@@ -127,9 +127,7 @@ class Explainer:
             terms.append(parts[2])
             rest += parts[3]
         if friends is not None and len(friends):  # each a path you–friend–item
-            n = self.gt.num_nodes
-            had, _ = self.scorer.find_edges(friends[:, None] * n + targets[None, :])
-            who, item = had.nonzero(as_tuple=True)
+            who, item = self._linked_pairs(friends, targets)
             of.append(item)
             via.append(friends[who])
             rel.append(torch.full((len(who),), self.gt.relations.index("FRIEND_OF")))
@@ -158,16 +156,14 @@ class Explainer:
         f = self.fitted.filter
         assert f is not None
         unit = self.fitted.filter_scale
-        direct = self.said_items(said)
+        direct = self.linked_items(said)
         total = torch.zeros(len(items))
         for k, item in enumerate(items.tolist()):
             # this item's filter score alone (one column of B), not every item's again
             pos = self.item_pos[self.gt.node_ids[item]]
             rows, weights = f.weights_into(pos)
             total[k] = unit * (direct[pos] + (weights * direct[rows]).sum())
-        n = self.gt.num_nodes
-        has, _ = self.scorer.find_edges(said[:, None] * n + items[None, :])
-        named, of = has.nonzero(as_tuple=True)
+        named, of = self._linked_pairs(said, items)
         terms = torch.full((len(of),), unit)
         rest = total - torch.zeros(len(items)).index_add_(0, of, terms)
         return of, said[named], terms, rest
