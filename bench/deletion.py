@@ -24,9 +24,10 @@ import numpy as np
 import torch
 
 from kgrec.config import load_config
+from kgrec.evaluation.ranking import valid_ndcg
 from kgrec.graph.export import GraphTensors
 from kgrec.models.fit import fit_kgrec
-from kgrec.models.train import propagate
+from kgrec.models.scorer import Scorer
 from kgrec.pipeline import Pipeline
 from kgrec.reasoning.explainer import Explainer
 from kgrec.reasoning.paths import Path
@@ -53,10 +54,12 @@ def main() -> None:
 
     config = load_config(args.pipeline)
     split = Pipeline(config).split_data()
-    fitted = fit_kgrec(split, config.model.model_copy(update={"seed": args.seed}))
+    fitted = fit_kgrec(
+        split, config.model.model_copy(update={"seed": args.seed}), valid_ndcg(split)
+    )
     epoch = fitted.best_epoch
     fitted = dataclasses.replace(fitted, gnn_weight=1.0)
-    ex = Explainer(split.gt, fitted)
+    ex = Explainer(Scorer(fitted, split.gt))
     gt, history = split.gt, fitted.test_history(split)
     rng = np.random.default_rng(args.seed)
     users = [u for u, items in enumerate(split.test_lists) if items][: args.users]
@@ -65,38 +68,30 @@ def main() -> None:
     real_drops: list[float] = []
     start = time.perf_counter()
 
-    def real_score(u: int, item: int, path: Path | None, dense: torch.Tensor) -> float:
-        node = int(gt.users[u])
-        g, hist = gt, dense
+    def real_score(
+        u: int, item: int, path: Path | None, items: torch.Tensor, weights: torch.Tensor
+    ) -> float:
+        """The score of item position ``item`` with ``path``'s end edges really deleted
+        from the graph (norms recomputed, the model propagated again)."""
+        node, g = int(gt.users[u]), gt
         if path is not None:
-            v = ex.scorer.index[path.nodes[1].node_id]
-            x = ex.scorer.index[path.nodes[-2].node_id]
-            g = _without(gt, [(node, v), (item, x)])
-            pos = ex.item_pos.get(gt.node_ids[v])
-            if pos is not None:
-                hist = dense.clone()
-                hist[pos] = 0.0
-        with torch.inference_mode():
-            prop = propagate(fitted.model, g, torch.device("cpu"))
-        score = float(prop.final[node] @ prop.final[item])
-        f = fitted.filter
-        if f is not None:
-            rows, weights = f.weights_into(ex.item_pos[gt.node_ids[item]])
-            score += fitted.filter_scale * float((weights * hist[rows]).sum())
-        return score
+            v = ex.paths.index[path.nodes[1].node_id]
+            x = ex.paths.index[path.nodes[-2].node_id]
+            g = _without(gt, [(node, v), (int(gt.items[item]), x)])
+            keep = items != int(ex.scorer.links.item_pos[v])
+            items, weights = items[keep], weights[keep]
+        scorer = Scorer(fitted, g)
+        return float(scorer.scores(scorer.state(node, items, weights))[item])
 
     for u in users:
         node = int(gt.users[u])
-        hood, final = ex.scorer.neighbourhood(node), ex.prop.final[node]
         _, items, weights = history.entries(torch.tensor([u]))
-        liked = dict(zip(items.tolist(), weights.tolist(), strict=True))
-        dense = torch.zeros(len(gt.items))
-        dense[items] = weights
-        scores = ex.scores(final, liked)
+        state = ex.scorer.state(node, items, weights)
+        scores = ex.scorer.scores(state)
         scores[list(split.known_at_test[u])] = -torch.inf
-        top = torch.topk(scores, 10).indices
-        shown = [int(gt.items[p]) for p in top]
-        for item, exp in zip(shown, ex.explanations(hood, final, liked, shown, 50), strict=True):
+        shown = torch.topk(scores, 10).indices.tolist()
+        exps = ex.explanations(ex.paths.node(node), state, shown, 50)
+        for item, exp in zip(shown, exps, strict=True):
             if not exp.paths:
                 continue
             best = exp.paths[0]
@@ -104,12 +99,12 @@ def main() -> None:
             if not alike:
                 continue
             other = alike[int(rng.integers(len(alike)))]
-            whole = ex.score_without(hood, final, dense, item)
-            f_best = whole - ex.score_without(hood, final, dense, item, best)
-            f_other = whole - ex.score_without(hood, final, dense, item, other)
-            real = real_score(u, item, None, dense)
-            r_best = real - real_score(u, item, best, dense)
-            r_other = real - real_score(u, item, other, dense)
+            whole = ex.score_without(state, item)
+            f_best = whole - ex.score_without(state, item, best)
+            f_other = whole - ex.score_without(state, item, other)
+            real = real_score(u, item, None, items, weights)
+            r_best = real - real_score(u, item, best, items, weights)
+            r_other = real - real_score(u, item, other, items, weights)
             first_wins += f_best > f_other
             real_wins += r_best > r_other
             agree += (f_best > f_other) == (r_best > r_other)

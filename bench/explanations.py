@@ -34,8 +34,12 @@ def main() -> None:
         rec = Recommender.load(work)
     gt, n_users = rec.gt, len(rec.gt.users)
     users = {gt.node_ids[int(n)]: k for k, n in enumerate(gt.users)}
+    item_pos = {i: k for k, i in enumerate(rec.item_ids())}
     # the served history rows: every interaction, recency-faded where the model chose so
-    rows = [(users[key], rec._history(rec._index[key])) for key in rec._seen]
+    rows = [
+        (k, {item_pos[i]: w for i, w in rec.history(u).items()})
+        for k, u in enumerate(rec.user_ids())
+    ]
     pairs = np.asarray([(u, p) for u, h in rows for p in h], dtype=np.int64).reshape(-1, 2)
     weights = np.asarray([w for _, h in rows for w in h.values()])
     history = Histories.of(pairs, n_users, len(gt.items), weights)
@@ -46,13 +50,13 @@ def main() -> None:
     times = None
     if inter["timestamp"].notna().all():
         at = {
-            (users[s], rec.explainer.item_pos[d]): t
+            (users[s], item_pos[d.removeprefix("Item:")]): t
             for s, d, t in zip(inter["src"], inter["dst"], inter["timestamp"], strict=True)
         }
         times = (pairs, np.asarray([at[(int(u), int(p))] for u, p in pairs], dtype=np.int64))
     tested = sorted(u for u, h in rows if h)
     start = time.perf_counter()
-    result = explanation_metrics(rec.explainer, history, tested, exclude, times=times)
+    result = explanation_metrics(rec.ranker.explainer, history, tested, exclude, times=times)
     result |= {"users": len(tested), "seconds": time.perf_counter() - start}
     result["work_dir"] = str(work) if args.work_dir else "sample"  # type: ignore[assignment]
     if args.json:

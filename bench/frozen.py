@@ -23,7 +23,7 @@ import torch
 
 from kgrec.config import PipelineConfig, load_config
 from kgrec.evaluation.experiment import compare
-from kgrec.models.fit import SplitData
+from kgrec.graph.split import SplitData
 from kgrec.models.train import Progress
 
 

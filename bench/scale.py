@@ -28,9 +28,11 @@ import torch
 
 from kgrec.config import ModelConfig
 from kgrec.device import resolve_device
-from kgrec.models.history import FilterPart, Histories
+from kgrec.models.fusion import propagate
+from kgrec.models.history import Histories
 from kgrec.models.item_filter import FilterGrams, fit
-from kgrec.models.train import propagate, score_function, train_fusion
+from kgrec.models.scorer import FilterPart, score_function
+from kgrec.models.train import train_fusion
 from kgrec.testing.synthetic import synthetic_graph
 
 

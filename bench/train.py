@@ -23,7 +23,7 @@ from typing import Any
 import torch
 
 from kgrec.config import PipelineConfig
-from kgrec.models.fit import SplitData
+from kgrec.graph.split import SplitData
 from kgrec.models.lightgcn import train_lightgcn
 from kgrec.models.train import train_fusion
 

@@ -156,14 +156,17 @@ class ModelConfig(_Frozen):
         "learns the residual.",
     )
     filter_lambdas: list[float] = Field(
+        min_length=1,
         default_factory=lambda: [100.0, 200.0, 500.0],
         description="Item filter L2 weights tried on the valid split.",
     )
     filter_alphas: list[float] = Field(
+        min_length=1,
         default_factory=lambda: [0.0, 1.0, 3.0, 10.0],
         description="Item filter weights of shared attributes tried on the valid split.",
     )
     filter_betas: list[float] = Field(
+        min_length=1,
         default_factory=lambda: [0.0, 20.0, 60.0, 200.0],
         description="Item filter weights of text similarity tried on the valid split.",
     )
@@ -179,6 +182,13 @@ class ModelConfig(_Frozen):
         "histories, beside the static history; used only where interactions have timestamps. "
         "[] = always static.",
     )
+    said_weights: list[float] = Field(
+        min_length=1,
+        default_factory=lambda: [1.0, 0.3, 0.1, 0.0],
+        description="Weights of what users said they like or dislike (LIKES / DISLIKES "
+        "edges from their words), in filter units per attribute, tried on the valid split "
+        "(kgrec.models.scorer); the first is used where no user said anything.",
+    )
     filter_max_items: int = Field(
         30000,
         gt=0,
@@ -192,6 +202,7 @@ class ModelConfig(_Frozen):
         "for that; 'auto': sampled above full_graph_max_edges edges.",
     )
     fanouts: list[int] = Field(
+        min_length=1,
         default_factory=lambda: [10, 10],
         description="Neighbours sampled per node at each hop in sampled training (one per "
         "layer; the last repeats where there are more layers).",
@@ -225,9 +236,12 @@ class EvalConfig(_Frozen):
         "epochs and early stopping.",
     )
     knn_neighbours: list[int] = Field(
-        default_factory=lambda: [50, 100, 200], description="ItemKNN neighbour counts tried."
+        min_length=1,
+        default_factory=lambda: [50, 100, 200],
+        description="ItemKNN neighbour counts tried.",
     )
     ease_lambdas: list[float] = Field(
+        min_length=1,
         default_factory=lambda: [10.0, 50.0, 200.0, 500.0, 1000.0],
         description="EASE L2 weights tried.",
     )

@@ -68,6 +68,12 @@ class UnknownIdError(KGRecError):
     code = "UNKNOWN_ID"
 
 
+class ArgumentError(KGRecError):
+    """An argument is out of range or malformed (a CLI option, an API parameter)."""
+
+    code = "ARGUMENT"
+
+
 class StoreError(KGRecError):
     """The graph store refused or failed an operation."""
 

@@ -5,10 +5,14 @@ Stages and what each leaves in the work directory:
 
 - ``data``      data/{interactions,items,users,train,valid,test}.parquet
 - ``extract``   extract/mentions.parquet
-- ``graph``     graph/{nodes,edges,embeddings}.parquet
+- ``graph``     graph/{nodes,edges,embeddings}.parquet, and train_graph/ (the same graph
+                with only the train split's interactions, what the model is fitted on)
 - ``store``     the graph written to the configured store
-- ``train``     model/checkpoint.pt, metrics.json
+- ``train``     model/checkpoint.pt, metrics.json (kgrec's test metrics; baselines and
+                ablations are ``kgrec eval``'s)
 - ``recommend`` recommendations.parquet, and RECOMMENDED edges in the store
+
+Artifact names live in ``kgrec.layout``.
 """
 
 from __future__ import annotations
@@ -24,21 +28,16 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import torch
 
 from kgrec import __version__
-from kgrec.api import (
-    CHECKPOINT_FILE,
-    CONFIG_FILE,
-    EMBEDDINGS_FILE,
-    ENCODER_CACHE,
-    GRAPH_DIR,
-    Recommender,
-)
 from kgrec.config import PipelineConfig
 from kgrec.data.dataset import Dataset
 from kgrec.data.loaders import SAMPLE_DIR, load_dataset
 from kgrec.data.split import read_split_files, split_interactions
-from kgrec.evaluation.experiment import kgrec_choice, test_evaluator
+from kgrec.errors import ConfigError
+from kgrec.evaluation.experiment import kgrec_choice, test_evaluator, test_scores
+from kgrec.evaluation.ranking import valid_ndcg
 from kgrec.extract.corpus import extract_dataset, node_texts
 from kgrec.extract.encoder import TextEncoder
 from kgrec.extract.extractor import Extractor
@@ -48,24 +47,31 @@ from kgrec.graph.export import GraphTensors, to_tensors
 from kgrec.graph.kg import KnowledgeGraph, node_id
 from kgrec.graph.report import save_counts_chart
 from kgrec.graph.schema import schema_path
+from kgrec.graph.split import SplitData
 from kgrec.graph.text_links import with_text_links
-from kgrec.models.baselines import run_baselines
-from kgrec.models.checkpoint import save_checkpoint
-from kgrec.models.fit import (
-    SplitData,
-    Steps,
-    fit_kgrec,
-    progress_steps,
-    refit_kgrec,
+from kgrec.layout import (
+    CHECKPOINT_FILE,
+    CONFIG_FILE,
+    COUNTS_CHART,
+    DATA_DIR,
+    EMBEDDINGS_FILE,
+    ENCODER_CACHE,
+    GRAPH_DIR,
+    MANIFEST,
+    MENTIONS_FILE,
+    METRICS_FILE,
+    RECOMMENDATIONS_FILE,
+    TRAIN_GRAPH_DIR,
 )
+from kgrec.models.checkpoint import save_checkpoint
+from kgrec.models.fit import Steps, fit_kgrec, progress_steps, refit_kgrec
 from kgrec.progress import Progress, Silent
+from kgrec.reasoning.ranker import Ranker, graph_histories
 from kgrec.store import open_store
 from kgrec.store.base import RecommendationRow
+from kgrec.trained import Trained
 
 STAGES = ("data", "extract", "graph", "store", "train", "recommend")
-MANIFEST = "manifest.json"
-#: PNG of the built graph's node and relationship counts, in the work directory.
-COUNTS_CHART = "graph_counts.png"
 
 
 def _digest(*parts: Any) -> str:
@@ -131,9 +137,10 @@ class Pipeline:
         extract = _digest(
             data, c.extract.model_dump(mode="json"), schema_path().read_text(encoding="utf-8")
         )
-        graph = _digest(extract)
+        graph = _digest(extract, TRAIN_GRAPH_DIR)  # the graph stage also writes the train graph
         store = _digest(graph, c.store)
-        train = _digest(graph, c.model.model_dump(mode="json"), c.eval.model_dump(mode="json"))
+        # of [eval], only the histories test users are scored from change kgrec's metrics
+        train = _digest(graph, c.model.model_dump(mode="json"), c.eval.test_history)
         recommend = _digest(train, store, c.recommend.model_dump(mode="json"))
         return {
             "data": data,
@@ -164,13 +171,7 @@ class Pipeline:
         """What a stored graph looks like from outside: its node and relationship counts
         (RECOMMENDED excluded, since the pipeline itself rewrites those)."""
         with open_store(self.config.store, self.work_dir, read_only=True) as store:
-            nodes = store.query("MATCH (n) RETURN count(n) AS n")
-            rels = store.query(
-                "MATCH ()-[r]->() WHERE type(r) <> 'RECOMMENDED' RETURN count(r) AS n"
-                if store.dialect == "neo4j"
-                else "MATCH ()-[r]->() WHERE label(r) <> 'RECOMMENDED' RETURN count(r) AS n"
-            )
-        return [nodes, rels]
+            return list(store.counts())
 
     def _current(self, stage: str, fingerprint: str) -> bool:
         return bool(self._manifest().get(stage, {}).get("fingerprint") == fingerprint)
@@ -191,7 +192,7 @@ class Pipeline:
         """Run every stage that is not current (all of them with ``force``), stopping
         after stage ``until`` when given."""
         if until is not None and until not in STAGES:
-            raise ValueError(f"unknown stage {until!r}; stages: {', '.join(STAGES)}")
+            raise ConfigError(f"unknown stage {until!r}; stages: {', '.join(STAGES)}")
         self.work_dir.mkdir(parents=True, exist_ok=True)
         fps = self.fingerprints()
         summary = RunSummary(self.work_dir)
@@ -220,20 +221,20 @@ class Pipeline:
         if self._encoder is not None:
             self._encoder.save_cache(self.work_dir / ENCODER_CACHE)
         summary.counts = KnowledgeGraph.load(self.work_dir / GRAPH_DIR).counts()
-        metrics = self.work_dir / "metrics.json"
+        metrics = self.work_dir / METRICS_FILE
         summary.metrics = json.loads(metrics.read_text()) if metrics.exists() else {}
         return summary
 
     def dataset(self) -> Dataset:
         """The data set as the data stage saved it (after ``run``)."""
-        return Dataset.load(self.work_dir / "data", name=self.config.name)
+        return Dataset.load(self.work_dir / DATA_DIR, name=self.config.name)
 
     def _read_store(self) -> KnowledgeGraph:
         with open_store(self.config.store, self.work_dir, read_only=True) as store:
             return store.read()
 
     def _data(self) -> None:
-        folder = self.work_dir / "data"
+        folder = self.work_dir / DATA_DIR
         if self.config.data.source == "store":
             dataset, mentions = dataset_from_graph(self._read_store(), name=self.config.name)
             folder.mkdir(parents=True, exist_ok=True)
@@ -251,12 +252,10 @@ class Pipeline:
             getattr(split, part).to_parquet(folder / f"{part}.parquet", index=False)
 
     def _extract(self) -> None:
-        (self.work_dir / "extract").mkdir(exist_ok=True)
+        out = self.work_dir / MENTIONS_FILE
+        out.parent.mkdir(exist_ok=True)
         if self.config.data.source == "store":  # the stored graph's attributes, as they are
-            shutil.copyfile(
-                self.work_dir / "data" / "store_mentions.parquet",
-                self.work_dir / "extract" / "mentions.parquet",
-            )
+            shutil.copyfile(self.work_dir / DATA_DIR / "store_mentions.parquet", out)
             return
         dataset = self.dataset()
         known = {TITLE_LABEL: list(dataset.items["title"])} if "title" in dataset.items else {}
@@ -268,12 +267,11 @@ class Pipeline:
             extractor,
             feed=lambda texts: self.progress.track(texts, len(texts), "spaCy over texts"),
         )
-        (self.work_dir / "extract").mkdir(exist_ok=True)
-        mentions.to_parquet(self.work_dir / "extract" / "mentions.parquet", index=False)
+        mentions.to_parquet(out, index=False)
 
     def _graph(self) -> None:
         dataset = self.dataset()
-        mentions = pd.read_parquet(self.work_dir / "extract" / "mentions.parquet")
+        mentions = pd.read_parquet(self.work_dir / MENTIONS_FILE)
         kg = build_graph(dataset, mentions)
         texts = node_texts(kg.nodes)
         keys = list(texts)
@@ -290,6 +288,9 @@ class Pipeline:
         emb.to_parquet(self.work_dir / EMBEDDINGS_FILE, index=False)
         kg = with_text_links(kg, emb)
         kg.save(self.work_dir / GRAPH_DIR)
+        train = pd.read_parquet(self.work_dir / DATA_DIR / "train.parquet")
+        train_kg = with_text_links(build_graph(dataset, mentions, train), emb)
+        train_kg.save(self.work_dir / TRAIN_GRAPH_DIR)
         save_counts_chart(kg.counts(), self.work_dir / COUNTS_CHART, title=self.config.name)
 
     def _store(self) -> None:
@@ -314,15 +315,13 @@ class Pipeline:
         )
 
     def split_data(self) -> SplitData:
-        """The training graph (train interactions only) and the split as positions."""
-        dataset = self.dataset()
-        folder = self.work_dir / "data"
+        """The training graph (train interactions only, the graph stage's artifact) and
+        the split as positions."""
+        folder = self.work_dir / DATA_DIR
         train, valid, test = (
             pd.read_parquet(folder / f"{p}.parquet") for p in ("train", "valid", "test")
         )
-        mentions = pd.read_parquet(self.work_dir / "extract" / "mentions.parquet")
-        emb = pd.read_parquet(self.work_dir / EMBEDDINGS_FILE)
-        gt = self.tensors(with_text_links(build_graph(dataset, mentions, train), emb), emb)
+        gt = self.tensors(KnowledgeGraph.load(self.work_dir / TRAIN_GRAPH_DIR))
         users = {gt.node_ids[int(n)]: k for k, n in enumerate(gt.users)}
         items = {gt.node_ids[int(n)]: k for k, n in enumerate(gt.items)}
 
@@ -353,22 +352,14 @@ class Pipeline:
 
     def _train(self) -> None:
         split = self.split_data()
-        gt, cfg = split.gt, self.config.model
-        fitted = fit_kgrec(split, cfg, self.steps())
-        evaluate = test_evaluator(split)
-        liked = fitted.test_history(split)
-        models = {"kgrec": evaluate(fitted.score_function(gt, liked))}
-        chosen: dict[str, Any] = {"kgrec": kgrec_choice(fitted)}
-        for name, fn, choice in run_baselines(split, self.config.eval, cfg, self.steps()):
-            models[name] = evaluate(fn)
-            if choice:
-                chosen[name] = {k: v for k, v in choice.items() if k != "history"}
+        cfg = self.config.model
+        fitted = fit_kgrec(split, cfg, valid_ndcg(split), self.steps())
         metrics: dict[str, Any] = {
             "dataset": self.config.name,
             "split": self.config.split.method,
-            "models": models,
+            "models": {"kgrec": test_evaluator(split)(test_scores(split, fitted))},
             "best_epoch": fitted.best_epoch,
-            "choices": chosen,
+            "choices": {"kgrec": kgrec_choice(fitted)},
             "history": fitted.history,
             "sizes": {
                 "train": len(split.train),
@@ -376,25 +367,31 @@ class Pipeline:
                 "test": len(split.test),
             },
         }
-        final, final_gt = fitted, gt
+        final, final_gt = fitted, split.gt
         if cfg.refit:
             final_gt = self.tensors(KnowledgeGraph.load(self.work_dir / GRAPH_DIR))
             all_pairs = np.concatenate([split.train, split.valid, split.test])
             all_times = np.concatenate(split.times) if split.times is not None else None
             final = refit_kgrec(final_gt, all_pairs, cfg, fitted, self.steps(), all_times)
         save_checkpoint(self.work_dir / CHECKPOINT_FILE, final, final_gt, cfg, {"refit": cfg.refit})
-        (self.work_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))
+        (self.work_dir / METRICS_FILE).write_text(json.dumps(metrics, indent=2))
 
     def _recommend(self) -> None:
-        rec = Recommender.load(self.work_dir)
+        trained = Trained.load(self.work_dir)
+        ranker = Ranker(trained.gt, trained.fitted)
+        histories = graph_histories(trained.kg, trained.gt, trained.fitted.half_life)
+        empty = (torch.zeros(0, dtype=torch.long), torch.zeros(0))
         k = self.config.recommend.k
         now = datetime.now(UTC).isoformat(timespec="seconds")
         rows: list[RecommendationRow] = []
-        for user in self.progress.track(rec.user_ids(), len(rec.user_ids()), "explaining top-k"):
-            for r in rec.recommend(user, k=k, explain=True):
+        users = trained.gt.users.tolist()
+        for user in self.progress.track(users, len(users), "explaining top-k"):
+            key = trained.gt.node_ids[user]
+            state = ranker.scorer.state(user, *histories.get(key, empty))
+            for r in ranker.top(ranker.node(user), state, k, explain=True):
                 rows.append(
                     RecommendationRow(
-                        node_id("User", user),
+                        key,
                         node_id("Item", r.item_id),
                         r.rank,
                         r.score,
@@ -406,7 +403,7 @@ class Pipeline:
                     )
                 )
         pd.DataFrame([r.__dict__ for r in rows]).to_parquet(
-            self.work_dir / "recommendations.parquet", index=False
+            self.work_dir / RECOMMENDATIONS_FILE, index=False
         )
         if self.config.recommend.write_back:
             store = open_store(self.config.store, self.work_dir)

@@ -4,7 +4,8 @@ import numpy as np
 import torch
 
 from kgrec.models import item_filter as F
-from kgrec.models.history import FilterPart, Histories
+from kgrec.models.history import Histories
+from kgrec.models.scorer import FilterPart
 
 RNG = np.random.default_rng(0)
 N_USERS, N_ITEMS = 30, 12

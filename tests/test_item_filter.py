@@ -3,9 +3,11 @@
 import numpy as np
 import torch
 
+from kgrec.evaluation.ranking import ranking_metrics
 from kgrec.graph.export import GraphTensors
 from kgrec.models import item_filter as F
 from kgrec.models.history import Histories
+from kgrec.models.types import ScoreFn
 
 # 4 users × 4 items; item 3 has no interaction but shares a genre with item 0
 X = np.array([[1, 1, 0, 0], [1, 1, 1, 0], [0, 1, 1, 0], [1, 0, 0, 0]], dtype=float)
@@ -86,7 +88,11 @@ def test_choose_sweeps_one_setting_at_a_time_on_valid() -> None:
     train = [[int(i) for i in np.flatnonzero(row)] for row in X]
     valid = [[3], [], [], []]  # user 0 goes on to item 3, which only the genre links
     grids = ([0.5, 5.0], [0.0, 50.0], [0.0])
-    picked = F.choose(grams, liked, train, valid, grids, keep=10)
+
+    def validate(fn: ScoreFn) -> float:
+        return ranking_metrics(fn, 4, train, valid, ks=(10,))["ndcg@10"]
+
+    picked = F.choose(grams, liked, validate, grids, keep=10)
     assert picked.alpha == 50.0
     assert max(t["valid_ndcg@10"] for t in picked.tried) == 1.0
     assert len(picked.tried) <= F.search_size(grids) == 3

@@ -4,7 +4,9 @@ import numpy as np
 import pytest
 import torch
 
+from kgrec.evaluation.ranking import ranking_metrics
 from kgrec.models.linear import choose_on_valid, ease, itemknn
+from kgrec.models.types import ScoreFn
 
 
 def _pairs(x: np.ndarray) -> np.ndarray:
@@ -52,5 +54,8 @@ def test_choose_on_valid_picks_the_best_value() -> None:
         row = [0.0, 1.0, 5.0] if value == 2 else [5.0, 1.0, 0.0]
         return lambda b: torch.tensor([row] * len(b))
 
-    value, _, tried = choose_on_valid(fit, [1, 2, 3], 1, [[]], [[2]])
+    def validate(fn: ScoreFn) -> float:
+        return ranking_metrics(fn, 1, [[]], [[2]], ks=(10,))["ndcg@10"]
+
+    value, _, tried = choose_on_valid(fit, [1, 2, 3], validate)
     assert value == 2 and calls == [1, 2, 3] and len(tried) == 3

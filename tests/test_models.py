@@ -8,9 +8,10 @@ import torch
 from kgrec.config import ModelConfig
 from kgrec.graph.export import to_hetero_data, to_networkx, to_tensors
 from kgrec.graph.kg import KnowledgeGraph
-from kgrec.models import train_fusion
+from kgrec.graph.text_links import SIMILAR_TEXT
+from kgrec.models import propagate, train_fusion
 from kgrec.models.fit import KgrecFit
-from kgrec.models.train import propagate
+from kgrec.models.scorer import Scorer
 from kgrec.reasoning import PathScorer
 from kgrec.reasoning.explainer import Explainer
 from kgrec.testing.store_contract import contract_graph
@@ -25,8 +26,9 @@ def _graph() -> tuple[KnowledgeGraph, pd.DataFrame]:
     return kg, emb
 
 
-def test_score_decomposes_exactly_over_neighbour_pairs() -> None:
-    """The identity the explanations rest on: s(u,i) = α²e_u⁰·e_i⁰ + ego terms + Σ pair terms."""
+def test_final_embeddings_are_sums_over_each_nodes_edges() -> None:
+    """The identity the explanations and online users rest on: e_v = α e_v⁰ + Σ n_vw g_w,
+    with the norms the Scorer computes from degrees equal to the propagation's."""
     kg, emb = _graph()
     gt = to_tensors(kg, emb, text_dim=8)
     torch.manual_seed(0)
@@ -36,16 +38,9 @@ def test_score_decomposes_exactly_over_neighbour_pairs() -> None:
     with torch.no_grad():
         model.rel_logit.copy_(torch.tensor([0.3, -0.2]))
         prop = propagate(model, gt, torch.device("cpu"))
-    scorer = PathScorer(gt, prop, 2)
-    a = 1 / 3
-    for u in gt.users.tolist():
-        hu = scorer.neighbourhood(u)
-        for i in gt.items.tolist():
-            hi = scorer.neighbourhood(i)
-            e_u = a * prop.ego[u] + (hu.norms[:, None] * prop.sent[hu.neighbours]).sum(0)
-            e_i = a * prop.ego[i] + (hi.norms[:, None] * prop.sent[hi.neighbours]).sum(0)
-            assert torch.allclose(e_u, prop.final[u], atol=1e-5)
-            assert torch.allclose(e_i, prop.final[i], atol=1e-5)
+    scorer = Scorer(KgrecFit(model, None, 20.0, 1.0, 0), gt)
+    for v in range(gt.num_nodes):
+        assert torch.allclose(scorer.embedding(scorer.state(v)), prop.final[v], atol=1e-5)
 
 
 def test_gnn_terms_add_up_to_the_score_and_paths_are_stored_edges() -> None:
@@ -58,28 +53,23 @@ def test_gnn_terms_add_up_to_the_score_and_paths_are_stored_edges() -> None:
     )
     with torch.no_grad():
         prop = propagate(result.model, gt, torch.device("cpu"))
-    scorer = PathScorer(gt, prop, 2)
+    scorer = Scorer(KgrecFit(result.model, None, 20.0, 1.0, 0), gt)
+    paths = PathScorer(gt, scorer.prop.norm, scorer.relations)
     user = int(gt.users[0])
-    hood = scorer.neighbourhood(user)
-    terms, rest = scorer.gnn_terms(hood, gt.items)
+    state = scorer.state(user)
+    k = len(gt.items)
+    terms = scorer.terms(state, torch.arange(k))
     want = prop.final[gt.items] @ prop.final[user]
-    assert torch.allclose(terms.sum(0) + rest, want, atol=1e-5)
-    n, k = len(hood.neighbours), len(gt.items)
-    exps = scorer.explain_terms(
-        hood.node,
-        gt.items,
-        torch.arange(k).repeat(n),
-        hood.neighbours.repeat_interleave(k),
-        hood.rel_types.repeat_interleave(k),
-        terms.flatten(),
-        top=100,
-        rest=rest,
+    total = terms.rest.clone().index_add_(0, terms.of, terms.value)
+    assert torch.allclose(total, want, atol=1e-5)
+    assert torch.allclose(scorer.scores(state), want, atol=1e-5)
+    exps = paths.explain_terms(
+        paths.node(user), gt.items, terms.of, terms.via, terms.rel, terms.value, 100, terms.rest
     )
     edges = set(zip(kg.edges["src"], kg.edges["dst"], strict=True))
     term_of = {
-        (gt.node_ids[int(v)], j): float(terms[a, j])
-        for a, v in enumerate(hood.neighbours)
-        for j in range(k)
+        (gt.node_ids[int(v)], int(j)): float(t)
+        for v, j, t in zip(terms.via, terms.of, terms.value, strict=True)
     }
     shown = 0
     for j, exp in enumerate(exps):
@@ -120,7 +110,7 @@ def test_filter_paths_are_the_strongest_linked_terms_through_the_best_shared_nod
     model = train_fusion(gt, np.array([[0, 0]]), ModelConfig(dim=6, epochs=1)).model
     with torch.no_grad():
         prop = propagate(model, gt, torch.device("cpu"))
-    scorer = PathScorer(gt, prop, 2)
+    scorer = PathScorer(gt, prop.norm, [*gt.relations, SIMILAR_TEXT])
     items = gt.items
     rng = np.random.default_rng(1)
     n = 40
@@ -175,12 +165,11 @@ def test_a_user_with_no_history_is_scored_and_explained_by_their_friends() -> No
     )
     gt = to_tensors(kg, emb, text_dim=8)
     model = train_fusion(gt, np.array([[0, 0]]), ModelConfig(dim=6, epochs=1)).model
-    ex = Explainer(gt, KgrecFit(model, None, 20.0, 0.0, 0))
+    ex = Explainer(Scorer(KgrecFit(model, None, 20.0, 0.0, 0), gt))
     me = gt.node_ids.index("User:new")
-    hood = ex.scorer.neighbourhood(me)
-    friends = hood.neighbours[ex.scorer.is_user[hood.neighbours]]
-    assert len(friends) == 2
-    scores = ex.scores(ex.prop.final[me], {}, friends=friends)
+    state = ex.scorer.state(me)
+    assert len(state.friends) == 2
+    scores = ex.scorer.scores(state)
     had = [
         {
             d
@@ -192,11 +181,9 @@ def test_a_user_with_no_history_is_scored_and_explained_by_their_friends() -> No
     for pos, node in enumerate(gt.items.tolist()):
         share = sum(gt.node_ids[node] in h for h in had) / 2
         assert float(scores[pos]) == pytest.approx(20.0 * share)
-    items = [int(gt.items[p]) for p in torch.topk(scores, 3).indices]
-    for exp, item in zip(
-        ex.explanations(hood, ex.prop.final[me], {}, items, 5, friends=friends), items, strict=True
-    ):
-        assert exp.score == pytest.approx(float(scores[ex.item_pos[gt.node_ids[item]]]))
+    items = torch.topk(scores, 3).indices.tolist()
+    for exp, item in zip(ex.explanations(ex.paths.node(me), state, items, 5), items, strict=True):
+        assert exp.score == pytest.approx(float(scores[item]))
         assert exp.paths and exp.path_share == pytest.approx(1.0)
         for path in exp.paths:
             assert path.relationships == ("FRIEND_OF", "INTERACTED")

@@ -19,8 +19,8 @@ import torch
 
 from kgrec.device import resolve_device
 from kgrec.evaluation.ranking import ranking_metrics
+from kgrec.graph.split import SplitData
 from kgrec.models import item_filter
-from kgrec.models.fit import SplitData
 from kgrec.models.history import Histories
 from kgrec.models.item_filter import FilterGrams
 

@@ -9,26 +9,21 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import torch
 
 from kgrec.config import PipelineConfig
+from kgrec.evaluation.baselines import run_baselines
 from kgrec.evaluation.cold_start import cold_start
 from kgrec.evaluation.explanations import explanation_metrics
-from kgrec.evaluation.ranking import ScoreFn, ranking_metrics
-from kgrec.models.baselines import run_baselines
-from kgrec.models.fit import (
-    ChosenFilter,
-    KgrecFit,
-    SplitData,
-    Steps,
-    choose_filter,
-    fit_kgrec,
-    no_steps,
-)
+from kgrec.evaluation.ranking import ScoreFn, ranking_metrics, valid_ndcg
+from kgrec.graph.split import SplitData
+from kgrec.models.fit import KgrecFit, Steps, choose_filter, fit_kgrec, no_steps
+from kgrec.models.item_filter import FilterChoice
+from kgrec.models.scorer import Scorer
 from kgrec.reasoning.explainer import Explainer
 
 #: kgrec's ablations: name → what changes in [model].
@@ -65,12 +60,17 @@ def test_evaluator(split: SplitData) -> Callable[[ScoreFn], dict[str, float]]:
     return evaluate
 
 
+def test_scores(split: SplitData, fitted: KgrecFit) -> ScoreFn:
+    """``fitted``'s scores of test users, from the histories they are scored from."""
+    return Scorer(fitted, split.gt).score_fn(fitted.test_history(split))
+
+
 def explain_metrics(split: SplitData, fitted: KgrecFit) -> dict[str, float]:
     """Explanation metrics of ``fitted``'s top-10 lists for the split's test users."""
     users = [u for u, items in enumerate(split.test_lists) if items]
     pairs, times = split.test_history()
     return explanation_metrics(
-        Explainer(split.gt, fitted),
+        Explainer(Scorer(fitted, split.gt)),
         fitted.test_history(split),
         users,
         split.known_at_test,
@@ -178,31 +178,27 @@ def compare(
     base_split = split_for(config)
     if base_split.times is not None and config.model.half_lives:
         variants[STATIC] = config  # kgrec's own filter, with histories left unfaded
-    full: ChosenFilter | None = None
+    full: FilterChoice | None = None
     for name, cfg in variants.items():
         split = base_split if cfg.model.use_attributes else split_for(cfg)
-        evaluate = test_evaluator(split)
-        chosen: ChosenFilter
+        evaluate, validate = test_evaluator(split), valid_ndcg(split)
+        chosen: FilterChoice
         if name == STATIC and full is not None:
-            chosen = ChosenFilter(full.filter, full.choice | {"half_life": None}, None)
-        else:
-            chosen = choose_filter(split, cfg.model, steps)  # seed-free: once per variant
+            chosen = replace(full, half_life=None)
+        else:  # seed-free: once per variant
+            chosen = choose_filter(split, cfg.model, validate, steps)
         full = full or chosen
         for seed in seeds:
             model_cfg = cfg.model.model_copy(update={"seed": seed})
-            fitted = fit_kgrec(split, model_cfg, steps, chosen)
+            fitted = fit_kgrec(split, model_cfg, validate, steps, chosen)
             result.add(
-                name,
-                evaluate(fitted.score_function(split.gt, fitted.test_history(split))),
-                kgrec_choice(fitted),
-                fitted.history,
+                name, evaluate(test_scores(split, fitted)), kgrec_choice(fitted), fitted.history
             )
             if name == "kgrec":
                 result.explanations.append(explain_metrics(split, fitted))
             if name == "kgrec" and ablations and fitted.filter is not None:
                 fitted.gnn_weight = 0.0
-                liked = fitted.test_history(split)
-                result.add(FILTER_ONLY, evaluate(fitted.score_function(split.gt, liked)))
+                result.add(FILTER_ONLY, evaluate(test_scores(split, fitted)))
     picked = result.choices["kgrec"][0]
     if cold and "lambda" in picked:
         result.cold_start = cold_start(
@@ -231,3 +227,14 @@ def compare(
             for name, metrics in fixed.items():
                 result.add(name, metrics, fixed_choice[name])
     return result
+
+
+def score_baselines(
+    split: SplitData, config: PipelineConfig, steps: Steps = no_steps
+) -> dict[str, dict[str, float]]:
+    """Test metrics of the baselines ``config.eval`` names on ``split`` (one seed), by the
+    same evaluator as kgrec's."""
+    evaluate = test_evaluator(split)
+    return {
+        name: evaluate(fn) for name, fn, _ in run_baselines(split, config.eval, config.model, steps)
+    }

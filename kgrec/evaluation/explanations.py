@@ -6,10 +6,10 @@ ranking metrics) are explained (``kgrec.reasoning.explainer``) and measured:
 * **coverage**: share of recommendations with at least one path;
 * **deletion fidelity**: delete the top path's end edges (the user's edge into the path,
   the item's edge out of it) and re-score the item with the model
-  (:meth:`Explainer.score_without`); do the same for a random other path *of the same
-  type* (same relationship sequence) among the item's strongest ``max_paths``. The share
-  of recommendations where deleting the top path lowers the score more, over those that
-  have a second path of that type (``fidelity_cases``);
+  (``kgrec.models.scorer.Scorer.score_without``); do the same for a random other path
+  *of the same type* (same relationship sequence) among the item's strongest
+  ``max_paths``. The share of recommendations where deleting the top path lowers the
+  score more, over those that have a second path of that type (``fidelity_cases``);
 * **mean score drop**: the share of the item's score lost when its top path is deleted;
 * **path-type diversity**: distinct relationship sequences among the top paths of a
   user's list, divided by the list's length (1 = every reason of a different kind);
@@ -49,7 +49,7 @@ def explanation_metrics(
     ``exclude`` holds each user's known item positions; ``candidates`` the item
     positions ranked (None: all); ``times`` the (user, item) position pairs of
     ``history`` and their times, for path recency."""
-    gt, scorer = explainer.gt, explainer.scorer
+    gt, scorer, paths = explainer.gt, explainer.scorer, explainer.paths
     n_items = len(gt.items)
     ranked = torch.ones(n_items, dtype=torch.bool)
     if candidates is not None:
@@ -65,17 +65,13 @@ def explanation_metrics(
     popular: list[float] = []
     for u in users:
         node = int(gt.users[u])
-        hood, final = scorer.neighbourhood(node), explainer.prop.final[node]
         _, items, weights = history.entries(torch.tensor([u]))
-        liked = dict(zip(items.tolist(), weights.tolist(), strict=True))
-        dense = torch.zeros(n_items)
-        dense[items] = weights
-        scores = explainer.scores(final, liked)
+        state = scorer.state(node, items, weights)
+        scores = scorer.scores(state)
         scores[~ranked] = -torch.inf
         scores[list(exclude[u])] = -torch.inf
-        top = torch.topk(scores, min(k, int(torch.isfinite(scores).sum()))).indices
-        shown = [int(gt.items[p]) for p in top]
-        exps = explainer.explanations(hood, final, liked, shown, max_paths)
+        shown = torch.topk(scores, min(k, int(torch.isfinite(scores).sum()))).indices.tolist()
+        exps = explainer.explanations(paths.node(node), state, shown, max_paths)
         types = set()
         for item, exp in zip(shown, exps, strict=True):
             pairs += 1
@@ -84,19 +80,19 @@ def explanation_metrics(
             covered += 1
             best = exp.paths[0]
             types.add(best.relationships)
-            whole = explainer.score_without(hood, final, dense, item)
-            drop = whole - explainer.score_without(hood, final, dense, item, best)
+            whole = explainer.score_without(state, item)
+            drop = whole - explainer.score_without(state, item, best)
             if whole:
                 drops.append(drop / abs(whole))
             alike = [p for p in exp.paths[1:] if p.relationships == best.relationships]
             if alike:
                 other = alike[int(rng.integers(len(alike)))]
                 cases += 1
-                wins += drop > whole - explainer.score_without(hood, final, dense, item, other)
-            via = scorer.index[best.nodes[-2].node_id]
+                wins += drop > whole - explainer.score_without(state, item, other)
+            via = paths.index[best.nodes[-2].node_id]
             popular.append(float(share[via]))
-            first = explainer.item_pos.get(best.nodes[1].node_id)
-            if recency is not None and first is not None and (u, first) in recency:
+            first = int(scorer.links.item_pos[paths.index[best.nodes[1].node_id]])
+            if recency is not None and first >= 0 and (u, first) in recency:
                 recent.append(recency[(u, first)])
         if shown:
             diversity.append(len(types) / len(shown))

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import torch
 
-#: Scores a batch of user positions (into ``users``) against every item: (B,) -> (B, n_items).
-ScoreFn = Callable[[torch.Tensor], torch.Tensor]
+from kgrec.graph.split import SplitData
+from kgrec.models.types import ScoreFn, Validate
+
+__all__ = ["ScoreFn", "ranking_metrics", "valid_ndcg"]
 
 
 def ranking_metrics(
@@ -101,3 +103,20 @@ def ranking_metrics(
         out |= {f"diversity@{k}": extra[f"diversity@{k}"] / max(lists[k], 1) for k in ks if k > 1}
     out["users"] = float(evaluated)
     return out
+
+
+def valid_ndcg(split: SplitData) -> Validate:
+    """Validation NDCG@10 on ``split`` (training items excluded): what every setting of
+    every model is chosen by."""
+
+    def validate(fn: ScoreFn) -> float:
+        return ranking_metrics(
+            fn,
+            split.n_users,
+            split.train_lists,
+            split.valid_lists,
+            ks=(10,),
+            candidates=split.candidates,
+        )["ndcg@10"]
+
+    return validate

@@ -25,7 +25,9 @@ class GraphTensors:
     ``edge_index`` holds each propagated relationship in both directions, with
     ``edge_type`` giving its position in ``relations``. ``text`` holds a text
     embedding for each node that has one (``has_text`` marks which). ``text_links`` holds
-    the SIMILAR_TEXT item pairs (both directions), which the model does not propagate over.
+    the SIMILAR_TEXT item pairs (both directions), which the model does not propagate over,
+    and ``dislikes`` the DISLIKES edges (kept out of propagation; ``kgrec.models.scorer``
+    counts them against what they point at).
     """
 
     node_ids: list[str]
@@ -39,6 +41,8 @@ class GraphTensors:
     text: torch.Tensor
     has_text: torch.Tensor
     text_links: torch.Tensor = field(default_factory=lambda: torch.zeros(2, 0, dtype=torch.long))
+    #: (user, attribute) pairs of the DISLIKES edges (not propagated; they lower scores)
+    dislikes: torch.Tensor = field(default_factory=lambda: torch.zeros(2, 0, dtype=torch.long))
 
     @property
     def num_nodes(self) -> int:
@@ -84,6 +88,16 @@ def to_tensors(
     links = kg.edges[kg.edges["rel"] == SIMILAR_TEXT]
     a = torch.as_tensor(index.loc[links["src"]].to_numpy(copy=True), dtype=torch.long)
     b = torch.as_tensor(index.loc[links["dst"]].to_numpy(copy=True), dtype=torch.long)
+    hated = kg.edges[kg.edges["rel"] == "DISLIKES"] if use_attributes else kg.edges.iloc[:0]
+    dislikes = torch.as_tensor(
+        np.stack(
+            [
+                index.loc[hated["src"]].to_numpy(copy=True),
+                index.loc[hated["dst"]].to_numpy(copy=True),
+            ]
+        ).reshape(2, -1),
+        dtype=torch.long,
+    )
     return GraphTensors(
         node_ids=list(nodes["node_id"]),
         labels=labels,
@@ -96,6 +110,7 @@ def to_tensors(
         text=text,
         has_text=has_text,
         text_links=torch.stack([torch.cat([a, b]), torch.cat([b, a])]),
+        dislikes=dislikes,
     )
 
 

@@ -1,14 +1,16 @@
 """Models: the fusion GNN, its training loop and baselines."""
 
-from kgrec.models.baselines import popularity_scores
-from kgrec.models.fusion import FusionGNN, Propagated
-from kgrec.models.train import Holdout, TrainResult, build_model, propagate, train_fusion
+from kgrec.models.fusion import FusionGNN, Propagated, propagate
+from kgrec.models.linear import popularity_scores
+from kgrec.models.scorer import Scorer, UserState
+from kgrec.models.train import TrainResult, build_model, train_fusion
 
 __all__ = [
     "FusionGNN",
-    "Holdout",
     "Propagated",
+    "Scorer",
     "TrainResult",
+    "UserState",
     "build_model",
     "popularity_scores",
     "propagate",

@@ -32,6 +32,7 @@ def save_checkpoint(
             "gnn_weight": fitted.gnn_weight,
             "best_epoch": fitted.best_epoch,
             "half_life": fitted.half_life,
+            "said_weight": fitted.said_weight,
             "model_config": config.model_dump(mode="json"),
             "relations": gt.relations,
             "node_ids": gt.node_ids,
@@ -61,5 +62,6 @@ def load_checkpoint(path: Path, gt: GraphTensors) -> tuple[KgrecFit, ModelConfig
         float(blob["gnn_weight"]),
         int(blob["best_epoch"]),
         half_life=blob.get("half_life"),
+        said_weight=float(blob.get("said_weight", 1.0)),
     )
     return fitted, config

@@ -1,16 +1,15 @@
 """Fitting kgrec's whole model on a split: the item filter, then the GNN on its residual.
 
-The score is ``s(u, i) = c·f(u, i) + w·e_u·e_i`` (see ``kgrec.models.fusion`` and
-``kgrec.models.item_filter``): the filter's settings are chosen on the valid split first,
-then the GNN is trained with BPR on the whole score and early-stopped on valid NDCG@10;
-when no epoch beats the filter alone, ``w = 0`` and the GNN is left out.
+The score is ``kgrec.models.scorer``'s: the filter's settings (and the weights of
+recency and of what users said) are chosen on the valid split first, then the GNN is
+trained with BPR on the whole score and early-stopped on valid NDCG@10; when no epoch
+beats the filter alone, ``w = 0`` and the GNN is left out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -18,20 +17,15 @@ import torch
 
 from kgrec.config import ModelConfig
 from kgrec.device import resolve_device
-from kgrec.evaluation.ranking import ScoreFn, ranking_metrics
 from kgrec.graph.export import GraphTensors
+from kgrec.graph.split import SplitData
 from kgrec.models import item_filter
 from kgrec.models.fusion import FusionGNN
-from kgrec.models.history import FilterPart, Histories
-from kgrec.models.item_filter import FilterGrams, ItemFilter
-from kgrec.models.train import (
-    Holdout,
-    Progress,
-    build_model,
-    propagate,
-    score_function,
-    train_fusion,
-)
+from kgrec.models.history import Histories
+from kgrec.models.item_filter import FilterChoice, FilterGrams, ItemFilter
+from kgrec.models.scorer import FilterPart, GraphLinks, user_inputs
+from kgrec.models.train import Progress, build_model, train_fusion
+from kgrec.models.types import Validate
 
 #: Makes a step callback for a piece of work of ``total`` steps, shown as ``label``.
 Steps = Callable[[int, str], Progress]
@@ -40,67 +34,6 @@ Steps = Callable[[int, str], Progress]
 def no_steps(total: int, label: str) -> Progress:
     """A :data:`Steps` that shows nothing."""
     return lambda *_: None
-
-
-@dataclass
-class SplitData:
-    """A training graph and its train / valid / test pairs as (user, item) positions."""
-
-    gt: GraphTensors
-    train: np.ndarray
-    valid: np.ndarray
-    test: np.ndarray
-    #: the only item positions ranked (a benchmark's split files); None = every item
-    candidates: list[int] | None = None
-    #: interaction times of train, valid and test pairs, where the data has them
-    times: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
-    #: test users are scored from train + valid interactions (else from train only)
-    valid_in_test_history: bool = False
-
-    @property
-    def n_users(self) -> int:
-        """Users in the graph."""
-        return len(self.gt.users)
-
-    @property
-    def n_items(self) -> int:
-        """Items in the graph."""
-        return len(self.gt.items)
-
-    def per_user(self, pairs: np.ndarray) -> list[list[int]]:
-        """Item positions per user position."""
-        out: list[list[int]] = [[] for _ in range(self.n_users)]
-        for u, i in pairs:
-            out[u].append(int(i))
-        return out
-
-    @cached_property
-    def train_lists(self) -> list[list[int]]:
-        """Training items per user."""
-        return self.per_user(self.train)
-
-    @cached_property
-    def valid_lists(self) -> list[list[int]]:
-        """Validation items per user."""
-        return self.per_user(self.valid)
-
-    @cached_property
-    def test_lists(self) -> list[list[int]]:
-        """Test items per user."""
-        return self.per_user(self.test)
-
-    def test_history(self) -> tuple[np.ndarray, np.ndarray | None]:
-        """The (user, item) pairs test users are scored from, and their times."""
-        times = self.times
-        if not self.valid_in_test_history:
-            return self.train, times[0] if times is not None else None
-        both = np.concatenate([self.train, self.valid])
-        return both, np.concatenate(times[:2]) if times is not None else None
-
-    @cached_property
-    def known_at_test(self) -> list[list[int]]:
-        """Training and validation items per user: never ranked at test time."""
-        return [a + b for a, b in zip(self.train_lists, self.valid_lists, strict=True)]
 
 
 @dataclass
@@ -116,28 +49,39 @@ class KgrecFit:
     history: list[dict[str, float]] = field(default_factory=list)
     #: recency half-life of users' histories (interactions); None = static
     half_life: float | None = None
+    #: weight of what users said they like or dislike (``kgrec.models.scorer``)
+    said_weight: float = 1.0
 
-    def base(self, liked: Histories) -> FilterPart | None:
-        """The filter's part of the score over users' histories (None without a filter)."""
-        if self.filter is None:
-            return None
-        return FilterPart(self.filter, self.filter_scale, liked)
+    def histories(self, pairs: np.ndarray, times: np.ndarray | None, gt: GraphTensors) -> Histories:
+        """Users' histories of (user, item) position ``pairs``, faded as this model chose."""
+        return Histories.timed(pairs, times, len(gt.users), len(gt.items), self.half_life)
 
     def train_history(self, split: SplitData) -> Histories:
         """The split's training histories, faded as this model chose."""
-        times = split.times[0] if split.times is not None else None
-        return Histories.timed(split.train, times, split.n_users, split.n_items, self.half_life)
+        return self.histories(split.train, split.times[0] if split.times else None, split.gt)
 
     def test_history(self, split: SplitData) -> Histories:
         """The histories test users are scored from (``SplitData.test_history``)."""
-        pairs, times = split.test_history()
-        return Histories.timed(pairs, times, split.n_users, split.n_items, self.half_life)
+        return self.histories(*split.test_history(), split.gt)
 
-    def score_function(self, gt: GraphTensors, liked: Histories) -> ScoreFn:
-        """Scores of every item for user positions, given the users' histories."""
-        with torch.inference_mode():
-            prop = propagate(self.model, gt, torch.device("cpu"))
-        return score_function(prop, gt, self.base(liked), self.gnn_weight)
+    def base(self, gt: GraphTensors, liked: Histories) -> FilterPart | None:
+        """The filter's part of graph users' scores over ``liked`` (None without a filter)."""
+        return filter_part(gt, self.filter, self.filter_scale, self.said_weight, liked)
+
+
+def filter_part(
+    gt: GraphTensors,
+    chosen: ItemFilter | None,
+    scale: float,
+    said_weight: float,
+    liked: Histories,
+) -> FilterPart | None:
+    """``kgrec.models.scorer.FilterPart`` for graph users (stand-ins and direct terms from
+    ``gt``'s edges)."""
+    if chosen is None:
+        return None
+    x, direct = user_inputs(GraphLinks(gt), liked, said_weight)
+    return FilterPart(chosen, scale, x, direct)
 
 
 def uses_filter(config: ModelConfig, n_items: int) -> bool:
@@ -145,20 +89,14 @@ def uses_filter(config: ModelConfig, n_items: int) -> bool:
     return config.item_filter and n_items <= config.filter_max_items
 
 
-@dataclass
-class ChosenFilter:
-    """The item filter chosen on valid (None when the model has none) and its settings."""
-
-    filter: ItemFilter | None
-    choice: dict[str, Any] = field(default_factory=dict)
-    half_life: float | None = None
-
-
-def choose_filter(split: SplitData, config: ModelConfig, steps: Steps = no_steps) -> ChosenFilter:
-    """The item filter's (λ, α, β) chosen on the valid split (attributes / text left out
-    where ``config`` turns them off)."""
+def choose_filter(
+    split: SplitData, config: ModelConfig, validate: Validate, steps: Steps = no_steps
+) -> FilterChoice:
+    """The item filter's (λ, α, β), then the recency half-life, then the weight of what
+    users said, each chosen by ``validate`` (attributes / text left out where ``config``
+    turns them off)."""
     if not uses_filter(config, split.n_items):
-        return ChosenFilter(None)
+        return FilterChoice(None)
     grids = (config.filter_lambdas, config.filter_alphas, config.filter_betas)
     if not config.use_attributes:
         grids = (grids[0], [0.0], grids[2])
@@ -169,42 +107,51 @@ def choose_filter(split: SplitData, config: ModelConfig, steps: Steps = no_steps
     picked = item_filter.choose(
         grams,
         Histories.of(split.train, split.n_users, split.n_items),
-        split.train_lists,
-        split.valid_lists,
+        validate,
         grids,
         config.filter_keep,
-        split.candidates,
         on_fit=lambda: step(0, 0.0, None),
     )
-    choice: dict[str, Any] = {"lambda": picked.lam, "alpha": picked.alpha, "beta": picked.beta}
-    half_life = _choose_half_life(split, picked.filter, config.half_lives)
-    choice |= {"half_life": half_life, "tried": picked.tried}
-    return ChosenFilter(picked.filter, choice, half_life)
+    picked.half_life = _choose_half_life(split, picked, config.half_lives, validate)
+    picked.said_weight = _choose_said_weight(split, picked, config, validate)
+    return picked
 
 
 def _choose_half_life(
-    split: SplitData, chosen: ItemFilter, half_lives: list[float]
+    split: SplitData, chosen: FilterChoice, half_lives: list[float], validate: Validate
 ) -> float | None:
     """The recency half-life (or None, static) whose histories score best on valid."""
-    if split.times is None or not half_lives:
+    if split.times is None or not half_lives or chosen.filter is None:
         return None
+    f = chosen.filter
     best: tuple[float, float | None] | None = None
     for h in [None, *half_lives]:
         x = Histories.timed(split.train, split.times[0], split.n_users, split.n_items, h)
-
-        def score(batch: torch.Tensor, x: Histories = x) -> torch.Tensor:
-            return chosen.scores(x.rows(batch))
-
-        ndcg = ranking_metrics(
-            score,
-            split.n_users,
-            split.train_lists,
-            split.valid_lists,
-            ks=(10,),
-            candidates=split.candidates,
-        )["ndcg@10"]
+        ndcg = validate(lambda batch, x=x: f.scores(x.rows(batch)))  # type: ignore[misc]
         if best is None or ndcg > best[0]:
             best = (ndcg, h)
+    assert best is not None
+    return best[1]
+
+
+def _choose_said_weight(
+    split: SplitData, chosen: FilterChoice, config: ModelConfig, validate: Validate
+) -> float:
+    """The weight of what users said (LIKES / DISLIKES edges) that scores best on valid;
+    the first of the grid where no user said anything."""
+    links = GraphLinks(split.gt)
+    said = any(len(links.said(int(u))[0]) for u in split.gt.users)
+    if chosen.filter is None or not said or len(config.said_weights) == 1:
+        return config.said_weights[0]
+    times = split.times[0] if split.times is not None else None
+    liked = Histories.timed(split.train, times, split.n_users, split.n_items, chosen.half_life)
+    best: tuple[float, float] | None = None
+    for weight in config.said_weights:
+        part = filter_part(split.gt, chosen.filter, 1.0, weight, liked)
+        assert part is not None
+        ndcg = validate(part.rows)
+        if best is None or ndcg > best[0]:
+            best = (ndcg, weight)
     assert best is not None
     return best[1]
 
@@ -212,13 +159,14 @@ def _choose_half_life(
 def fit_kgrec(
     split: SplitData,
     config: ModelConfig,
+    validate: Validate,
     steps: Steps = no_steps,
-    chosen: ChosenFilter | None = None,
+    chosen: FilterChoice | None = None,
 ) -> KgrecFit:
     """Choose the filter on valid (unless ``chosen`` is given), then train the GNN on the
-    residual, early-stopped on valid."""
+    residual, early-stopped on ``validate``."""
     if chosen is None:
-        chosen = choose_filter(split, config, steps)
+        chosen = choose_filter(split, config, validate, steps)
     fitted = KgrecFit(
         FusionGNN(1, 1, 1),
         chosen.filter,
@@ -227,15 +175,15 @@ def fit_kgrec(
         0,
         chosen.choice,
         half_life=chosen.half_life,
+        said_weight=chosen.said_weight,
     )
-    liked = fitted.train_history(split)
     result = train_fusion(
         split.gt,
         split.train,
         config,
-        Holdout(split.train_lists, split.valid_lists, split.candidates),
+        validate,
         progress=steps(config.epochs, "training the GNN (valid split)"),
-        base=fitted.base(liked),
+        base=fitted.base(split.gt, fitted.train_history(split)),
     )
     fitted.model, fitted.best_epoch, fitted.history = (
         result.model,
@@ -257,7 +205,6 @@ def refit_kgrec(
     """The same model refitted on ``pairs`` (all interactions, at ``times``) with the
     chosen settings."""
     chosen: ItemFilter | None = None
-    liked = Histories.timed(pairs, times, len(gt.users), len(gt.items), fitted.half_life)
     if fitted.filter is not None:
         c = fitted.choice
         grams = FilterGrams.of(gt, pairs).to(resolve_device(config.device))
@@ -270,6 +217,7 @@ def refit_kgrec(
         fitted.best_epoch,
         fitted.choice,
         half_life=fitted.half_life,
+        said_weight=fitted.said_weight,
     )
     if fitted.best_epoch > 0:
         out.model = train_fusion(
@@ -278,7 +226,7 @@ def refit_kgrec(
             config,
             epochs=fitted.best_epoch,
             progress=steps(fitted.best_epoch, "refit on all interactions"),
-            base=out.base(liked),
+            base=out.base(gt, out.histories(pairs, times, gt)),
         ).model
     return out
 
@@ -295,3 +243,16 @@ def progress_steps(track: Callable[[range, int, str], Iterator[int]]) -> Steps:
         return step
 
     return make
+
+
+__all__ = [
+    "KgrecFit",
+    "Steps",
+    "choose_filter",
+    "filter_part",
+    "fit_kgrec",
+    "no_steps",
+    "progress_steps",
+    "refit_kgrec",
+    "torch",
+]

@@ -53,6 +53,7 @@ from torch import nn
 from torch_geometric.nn import LGConv
 from torch_geometric.utils import scatter
 
+from kgrec.graph.export import GraphTensors
 from kgrec.models.neighbors import Block
 
 _SOFTPLUS0 = math.log(2.0)
@@ -154,3 +155,21 @@ class FusionGNN(nn.Module):
             layer = self.conv(layer, edge_index, norm)
             final = final + alpha * layer
         return Propagated(final=final, sent=sent, ego=ego, norm=norm)
+
+
+def graph_inputs(
+    gt: GraphTensors, device: torch.device
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """``gt``'s edges, edge types, node texts and text marks on ``device``: the inputs of
+    :meth:`FusionGNN.propagate`."""
+    return (
+        gt.edge_index.to(device),
+        gt.edge_type.to(device),
+        gt.text.to(device),
+        gt.has_text.to(device),
+    )
+
+
+def propagate(model: FusionGNN, gt: GraphTensors, device: torch.device) -> Propagated:
+    """One propagation of ``model`` over ``gt`` on ``device``."""
+    return model.propagate(*graph_inputs(gt, device))

@@ -41,7 +41,7 @@ class Histories:
         w = np.ones(len(p)) if weights is None else np.asarray(weights, dtype=np.float64)
         order = np.argsort(p[:, 0] * n_items + p[:, 1], kind="stable")
         sorted_key = (p[:, 0] * n_items + p[:, 1])[order]
-        last = np.r_[sorted_key[1:] != sorted_key[:-1], True]  # as in dense assignment
+        last = np.r_[sorted_key[1:] != sorted_key[:-1], True][: len(p)]  # as dense assignment
         key = torch.as_tensor(sorted_key[last])
         val = torch.as_tensor(w[order][last], dtype=torch.float32)
         users = key // n_items

@@ -30,16 +30,16 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
 
-from kgrec.evaluation.ranking import ranking_metrics
 from kgrec.graph.export import GraphTensors
 from kgrec.models.ragged import segments
+from kgrec.models.types import ScoreFn, Validate
 
 if TYPE_CHECKING:
     from kgrec.models.history import Histories
@@ -210,60 +210,76 @@ def fit(grams: FilterGrams, lam: float, alpha: float, beta: float, keep: int) ->
 
 @dataclass
 class FilterChoice:
-    """The filter chosen on the validation split and every setting tried on the way."""
+    """The item filter chosen on the validation split, its settings and every setting
+    tried on the way (the filter is None where the model has none)."""
 
-    filter: ItemFilter
-    lam: float
-    alpha: float
-    beta: float
-    tried: list[dict[str, float]]
+    filter: ItemFilter | None
+    lam: float = 0.0
+    alpha: float = 0.0
+    beta: float = 0.0
+    tried: list[dict[str, float]] = field(default_factory=list)
+    #: recency half-life of users' histories (interactions); None = static
+    half_life: float | None = None
+    #: weight of what users said they like or dislike (``kgrec.models.scorer``)
+    said_weight: float = 1.0
+
+    @property
+    def choice(self) -> dict[str, Any]:
+        """The settings, for metrics.json and the checkpoint (empty without a filter)."""
+        if self.filter is None:
+            return {}
+        return {
+            "lambda": self.lam,
+            "alpha": self.alpha,
+            "beta": self.beta,
+            "half_life": self.half_life,
+            "said_weight": self.said_weight,
+            "tried": self.tried,
+        }
 
 
 def choose(
     grams: FilterGrams,
     liked: Histories,
-    exclude: Sequence[Sequence[int]],
-    valid: Sequence[Sequence[int]],
+    validate: Validate,
     grids: tuple[Sequence[float], Sequence[float], Sequence[float]],
     keep: int,
-    candidates: Sequence[int] | None = None,
     on_fit: Callable[[], None] | None = None,
 ) -> FilterChoice:
-    """Pick (λ, α, β) by validation NDCG@10, one coordinate at a time.
+    """Pick (λ, α, β) by ``validate`` (validation NDCG@10), one coordinate at a time.
 
     ``grids`` are the λ, α and β values tried; the search starts from the middle value
     of each and sweeps λ, then α, then β, keeping the best so far. ``liked`` is the
     users' training histories. A grid of one value fixes that setting (``[0.0]``
-    for α leaves attributes out, for β text).
+    for α leaves attributes out, for β text). Only the best filter so far is kept in
+    memory (each is items × ``keep`` weights).
     """
-    point = [float(g[len(g) // 2]) for g in grids]
-    seen: dict[tuple[float, ...], tuple[float, ItemFilter]] = {}
-
-    def score(setting: tuple[float, ...]) -> float:
-        if setting not in seen:
-            f = fit(grams, setting[0], setting[1], setting[2], keep)
-            ndcg = ranking_metrics(
-                lambda batch: f.scores(liked.rows(batch)),
-                liked.n_users,
-                exclude,
-                valid,
-                ks=(10,),
-                candidates=candidates,
-            )["ndcg@10"]
-            seen[setting] = (ndcg, f)
-            if on_fit is not None:
-                on_fit()
-        return seen[setting][0]
-
+    point = tuple(float(g[len(g) // 2]) for g in grids)
+    seen: dict[tuple[float, ...], float] = {}
+    filters: dict[tuple[float, ...], ItemFilter] = {}
     for axis, grid in enumerate(grids):
-        best = max(((*point[:axis], float(v), *point[axis + 1 :]) for v in grid), key=score)
-        point = list(best)
+        best: tuple[float, ...] | None = None
+        for v in grid:
+            setting = (*point[:axis], float(v), *point[axis + 1 :])
+            if setting not in seen:
+                f = fit(grams, setting[0], setting[1], setting[2], keep)
+                seen[setting], filters[setting] = validate(_scores(f, liked)), f
+                if on_fit is not None:
+                    on_fit()
+            if best is None or seen[setting] > seen[best]:
+                best = setting
+            filters = {k: f for k, f in filters.items() if k in (best, point)}
+        assert best is not None, "empty grid"
+        point = best
     lam, alpha, beta = point
     tried = [
-        {"lambda": k[0], "alpha": k[1], "beta": k[2], "valid_ndcg@10": v[0]}
-        for k, v in seen.items()
+        {"lambda": k[0], "alpha": k[1], "beta": k[2], "valid_ndcg@10": v} for k, v in seen.items()
     ]
-    return FilterChoice(seen[(lam, alpha, beta)][1], lam, alpha, beta, tried)
+    return FilterChoice(filters[point], lam, alpha, beta, tried)
+
+
+def _scores(f: ItemFilter, liked: Histories) -> ScoreFn:
+    return lambda batch: f.scores(liked.rows(batch))
 
 
 def search_size(grids: tuple[Sequence[float], Sequence[float], Sequence[float]]) -> int:

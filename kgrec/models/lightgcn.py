@@ -9,7 +9,6 @@ protocol as kgrec's own model, scored by the same evaluator.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,10 +16,10 @@ import torch
 from torch_geometric.nn.models import LightGCN
 
 from kgrec.config import ModelConfig
-from kgrec.evaluation.ranking import ScoreFn, ranking_metrics
 from kgrec.models.early_stop import EarlyStopping
 from kgrec.models.sampling import sample_negatives
 from kgrec.models.train import Progress
+from kgrec.models.types import ScoreFn, Validate
 
 
 @dataclass
@@ -43,11 +42,9 @@ def train_lightgcn(
     train_pairs: np.ndarray,
     n_users: int,
     n_items: int,
-    exclude: Sequence[Sequence[int]],
-    valid: Sequence[Sequence[int]],
+    validate: Validate,
     config: ModelConfig,
     layers: int | None = None,
-    candidates: Sequence[int] | None = None,
     progress: Progress | None = None,
 ) -> BaselineRun:
     """Train LightGCN with ``layers`` layers (default ``config.layers``; 0 = BPR-MF)."""
@@ -91,9 +88,7 @@ def train_lightgcn(
         row = {"epoch": float(epoch), "loss": float(np.mean(losses))}
         if epoch % config.eval_every == 0 or epoch == config.epochs:
             model.eval()
-            ndcg = ranking_metrics(
-                scorer(), n_users, exclude, valid, ks=(10,), candidates=candidates
-            )["ndcg@10"]
+            ndcg = validate(scorer())
             row["valid_ndcg@10"] = ndcg
             early.update(epoch, ndcg, model)
         history.append(row)

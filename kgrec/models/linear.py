@@ -16,12 +16,12 @@ are picked on the validation split by :func:`choose_on_valid`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import torch
 
-from kgrec.evaluation.ranking import ScoreFn, ranking_metrics
+from kgrec.models.types import ScoreFn, Validate
 
 #: Score given to items a linear model cannot score (no training interaction).
 _UNSCORED = -1e9
@@ -96,23 +96,22 @@ Fit = Callable[[float], ScoreFn]
 
 
 def choose_on_valid(
-    fit: Fit,
-    grid: Iterable[float],
-    n_users: int,
-    exclude: Sequence[Sequence[int]],
-    valid: Sequence[Sequence[int]],
-    candidates: Sequence[int] | None = None,
+    fit: Fit, grid: Iterable[float], validate: Validate
 ) -> tuple[float, ScoreFn, list[dict[str, float]]]:
-    """Fit once per value in ``grid``; keep the one with the best validation NDCG@10."""
+    """Fit once per value in ``grid``; keep the one ``validate`` scores best."""
     best: tuple[float, float, ScoreFn] | None = None
     tried = []
     for value in grid:
         fn = fit(value)
-        ndcg = ranking_metrics(fn, n_users, exclude, valid, ks=(10,), candidates=candidates)[
-            "ndcg@10"
-        ]
+        ndcg = validate(fn)
         tried.append({"value": float(value), "valid_ndcg@10": ndcg})
         if best is None or ndcg > best[1]:
             best = (float(value), ndcg, fn)
     assert best is not None, "empty grid"
     return best[0], best[2], tried
+
+
+def popularity_scores(train_pairs: np.ndarray, n_items: int) -> ScoreFn:
+    """Every user gets the items ranked by their number of training interactions."""
+    counts = torch.as_tensor(np.bincount(train_pairs[:, 1], minlength=n_items), dtype=torch.float32)
+    return lambda batch: counts.expand(len(batch), n_items)

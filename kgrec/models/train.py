@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -11,26 +11,16 @@ from torch import nn
 
 from kgrec.config import ModelConfig
 from kgrec.device import resolve_device
-from kgrec.evaluation.ranking import ScoreFn, ranking_metrics
 from kgrec.graph.export import GraphTensors
 from kgrec.models.early_stop import EarlyStopping
-from kgrec.models.fusion import FusionGNN, Propagated
-from kgrec.models.history import FilterPart
+from kgrec.models.fusion import FusionGNN, graph_inputs
 from kgrec.models.neighbors import NeighbourSampler
 from kgrec.models.sampling import sample_negatives
+from kgrec.models.scorer import FilterPart, score_function
+from kgrec.models.types import Validate
 
 #: Called after each epoch with (epoch, loss, valid NDCG@10 or None).
 Progress = Callable[[int, float, float | None], None]
-
-
-@dataclass
-class Holdout:
-    """Held-out interactions to early-stop on: item positions per user position."""
-
-    exclude: Sequence[Sequence[int]]
-    truth: Sequence[Sequence[int]]
-    #: the only item positions ranked (a benchmark's split files); None = every item
-    candidates: Sequence[int] | None = None
 
 
 @dataclass
@@ -49,22 +39,6 @@ def build_model(gt: GraphTensors, config: ModelConfig) -> FusionGNN:
     )
 
 
-def propagate(model: FusionGNN, gt: GraphTensors, device: torch.device) -> Propagated:
-    """One propagation of ``model`` over ``gt`` on ``device``."""
-    return model.propagate(*_graph_inputs(gt, device))
-
-
-def _graph_inputs(
-    gt: GraphTensors, device: torch.device
-) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
-    return (
-        gt.edge_index.to(device),
-        gt.edge_type.to(device),
-        gt.text.to(device),
-        gt.has_text.to(device),
-    )
-
-
 def sampler_for(gt: GraphTensors, config: ModelConfig) -> NeighbourSampler | None:
     """The neighbour sampler for ``config.training`` on ``gt`` (None: full-graph steps)."""
     edges = gt.edge_index.size(1)
@@ -76,36 +50,18 @@ def sampler_for(gt: GraphTensors, config: ModelConfig) -> NeighbourSampler | Non
     return NeighbourSampler(gt.edge_index, gt.num_nodes, fanouts)
 
 
-def score_function(
-    prop: Propagated, gt: GraphTensors, base: FilterPart | None = None, gnn_weight: float = 1.0
-) -> ScoreFn:
-    """Score users (positions into ``gt.users``) against all items.
-
-    ``base`` is the item filter's part of the score, added as it is;
-    ``gnn_weight`` scales the GNN's part (0 when validation kept the filter alone).
-    """
-    users = prop.final[gt.users.to(prop.final.device)]
-    items = prop.final[gt.items.to(prop.final.device)]
-
-    def score(batch: torch.Tensor) -> torch.Tensor:
-        out = gnn_weight * (users[batch.to(users.device)] @ items.T).cpu()
-        return out if base is None else out + base.rows(batch)
-
-    return score
-
-
 def train_fusion(
     gt: GraphTensors,
     train_pairs: np.ndarray,
     config: ModelConfig,
-    holdout: Holdout | None = None,
+    validate: Validate | None = None,
     epochs: int | None = None,
     progress: Progress | None = None,
     base: FilterPart | None = None,
 ) -> TrainResult:
     """Train on ``train_pairs`` (rows of user position, item position).
 
-    With a ``holdout``, validation NDCG@10 is checked every ``eval_every`` epochs and
+    With ``validate`` (validation NDCG@10), it is checked every ``eval_every`` epochs and
     the best state is kept (stopping after ``patience`` checks without gain); without
     one, training runs exactly ``epochs`` (default ``config.epochs``) epochs.
 
@@ -123,29 +79,21 @@ def train_fusion(
     user_nodes = gt.users.to(device)
     item_nodes = gt.items.to(device)
     known = torch.as_tensor(train_pairs[:, 0] * n_items + train_pairs[:, 1])
-    graph = _graph_inputs(gt, device)  # on the device once, not per step
+    graph = graph_inputs(gt, device)  # on the device once, not per step
     sampler = sampler_for(gt, config)
     total = epochs or config.epochs
     early = EarlyStopping(config.patience)
     history: list[dict[str, float]] = []
 
-    def validate(gnn_weight: float = 1.0) -> float:
-        assert holdout is not None
+    def check(gnn_weight: float = 1.0) -> float:
+        assert validate is not None
         model.eval()
         with torch.inference_mode():
-            fn = score_function(model.propagate(*graph), gt, base, gnn_weight)
-            return ranking_metrics(
-                fn,
-                len(gt.users),
-                holdout.exclude,
-                holdout.truth,
-                ks=(10,),
-                candidates=holdout.candidates,
-            )["ndcg@10"]
+            return validate(score_function(model.propagate(*graph), gt, base, gnn_weight))
 
-    if holdout is not None and base is not None:
+    if validate is not None and base is not None:
         # epoch 0 is the filter alone: what is used (w = 0) if no epoch of the GNN beats it
-        valid0 = validate(gnn_weight=0.0)
+        valid0 = check(gnn_weight=0.0)
         history.append({"epoch": 0.0, "valid_ndcg@10": valid0})
         early.update(0, valid0, model)
     for epoch in range(1, total + 1):
@@ -184,17 +132,17 @@ def train_fusion(
             losses.append(loss.item())
         row: dict[str, float] = {"epoch": float(epoch), "loss": float(np.mean(losses))}
         valid = None
-        if holdout is not None and (epoch % config.eval_every == 0 or epoch == total):
-            valid = validate()
+        if validate is not None and (epoch % config.eval_every == 0 or epoch == total):
+            valid = check()
             row["valid_ndcg@10"] = valid
             early.update(epoch, valid, model)
         history.append(row)
         if progress is not None:
             progress(epoch, row["loss"], valid)
-        if holdout is not None and early.stop:
+        if validate is not None and early.stop:
             break
     early.restore(model)
     model.eval()
     return TrainResult(
-        model=model.cpu(), best_epoch=early.best_epoch if holdout else total, history=history
+        model=model.cpu(), best_epoch=early.best_epoch if validate else total, history=history
     )

@@ -1,11 +1,10 @@
 """Reasoning: explanation paths scored by the model's own score decomposition, and sentences."""
 
-from kgrec.reasoning.paths import Explanation, Neighbourhood, Path, PathNode, PathScorer
+from kgrec.reasoning.paths import Explanation, Path, PathNode, PathScorer
 from kgrec.reasoning.text import attribute_phrase, explanation_sentence
 
 __all__ = [
     "Explanation",
-    "Neighbourhood",
     "Path",
     "PathNode",
     "PathScorer",

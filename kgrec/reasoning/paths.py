@@ -33,7 +33,6 @@ import torch
 
 from kgrec.graph.export import GraphTensors
 from kgrec.graph.text_links import SIMILAR_TEXT
-from kgrec.models.fusion import Propagated
 from kgrec.models.ragged import segments
 
 
@@ -76,31 +75,21 @@ class Explanation:
     path_share: float = 0.0  # share of the score carried by all short paths (not only the top)
 
 
-@dataclass(frozen=True)
-class Neighbourhood:
-    """A (possibly virtual) user's input embedding and weighted neighbours."""
-
-    node: PathNode
-    ego: torch.Tensor
-    neighbours: torch.Tensor
-    norms: torch.Tensor
-    rel_types: torch.Tensor
-
-
 class PathScorer:
     """Shows the terms of a score as graph paths from the user to the item."""
 
-    def __init__(self, gt: GraphTensors, prop: Propagated, num_layers: int) -> None:
-        self.gt, self.prop = gt, prop
-        self.alpha = 1.0 / (num_layers + 1)
+    def __init__(self, gt: GraphTensors, norm: torch.Tensor, relations: list[str]) -> None:
+        """``norm``: the model's norm of each edge of ``gt.edge_index``; ``relations``:
+        names of the relationship positions terms use (``kgrec.models.scorer.Scorer``)."""
+        self.gt, self.relations = gt, relations
         n = gt.num_nodes
         # the text links join the propagated edges here, with norm 0: evidence only
         links = gt.text_links
-        self.relations = [*gt.relations, SIMILAR_TEXT]
         src = torch.cat([gt.edge_index[0], links[0]])
         dst = torch.cat([gt.edge_index[1], links[1]])
-        norm = torch.cat([prop.norm.detach(), torch.zeros(links.shape[1])])
-        rel = torch.cat([gt.edge_type, torch.full((links.shape[1],), len(gt.relations))])
+        norm = torch.cat([norm.detach(), torch.zeros(links.shape[1])])
+        text = relations.index(SIMILAR_TEXT)
+        rel = torch.cat([gt.edge_type, torch.full((links.shape[1],), text)])
         order = torch.argsort(src * n + dst)
         self.src, self.dst, self.norm, self.rel = src[order], dst[order], norm[order], rel[order]
         self.keys = self.src * n + self.dst
@@ -120,35 +109,15 @@ class PathScorer:
         """The PathNode of a node index."""
         return PathNode(str(self.gt.labels[index]), self.gt.names[index], self.gt.node_ids[index])
 
-    def neighbourhood(self, index: int) -> Neighbourhood:
-        """A graph node's own neighbourhood."""
-        lo, hi = int(self.offsets[index]), int(self.offsets[index + 1])
-        return Neighbourhood(
-            self.node(index),
-            self.prop.ego[index].detach(),
-            self.dst[lo:hi],
-            self.norm[lo:hi],
-            self.rel[lo:hi],
-        )
+    def neighbours(self, index: int) -> torch.Tensor:
+        """A graph node's neighbours (node indices), text links included."""
+        return self.dst[int(self.offsets[index]) : int(self.offsets[index + 1])]
 
     def find_edges(self, keys: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Whether each ``src * num_nodes + dst`` key is an edge, and where it is in
         ``self.dst`` where it is (binary search in the sorted keys)."""
         pos = torch.searchsorted(self.keys, keys).clamp(max=max(len(self.keys) - 1, 0))
         return self.keys[pos] == keys, pos
-
-    @torch.inference_mode()
-    def gnn_terms(
-        self, user: Neighbourhood, items: torch.Tensor
-    ) -> tuple[torch.Tensor, torch.Tensor]:
-        """The GNN's scores of ``items`` for ``user`` split over the user's edges.
-
-        Returns ``terms`` (neighbours × items): neighbour ``v``'s term
-        ``n_uv g_v · e_i`` for item ``i``, and ``rest`` (items): the user's own
-        embedding's part ``α e_u⁰ · e_i``. Exact: ``terms.sum(0) + rest`` is the score."""
-        e_i = self.prop.final[items].detach()
-        terms = user.norms[:, None] * (self.prop.sent[user.neighbours].detach() @ e_i.T)
-        return terms, self.alpha * (e_i @ user.ego)
 
     def _links(
         self, via: torch.Tensor, items: torch.Tensor

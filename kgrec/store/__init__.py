@@ -25,7 +25,7 @@ def embedded_path(work_dir: Path) -> Path:
     return work_dir / "graph.lbug"
 
 
-def open_store(uri: str, work_dir: Path, *, read_only: bool = False) -> CypherStore:
+def open_store(uri: str, work_dir: Path, *, read_only: bool = False) -> GraphStore:
     """Open the store a pipeline names.
 
     ``"embedded"`` (a file in ``work_dir``), ``"embedded:///path/to/db"``, ``"neo4j"``

@@ -35,6 +35,10 @@ class RecommendationRow:
 class GraphStore(Protocol):
     """Where a knowledge graph and its recommendations live."""
 
+    #: The Cypher dialect ``query`` speaks: "neo4j" or "kuzu" (the embedded engine), for
+    #: queries a user writes for one backend; kgrec itself writes none outside the store.
+    dialect: ClassVar[str]
+
     def apply_schema(self) -> None:
         """Create tables / constraints from graph_schema (idempotent)."""
 
@@ -55,8 +59,17 @@ class GraphStore(Protocol):
     ) -> list[dict[str, Any]]:
         """Run Cypher; read-only unless ``write`` is true. Rows keyed by column name."""
 
+    def counts(self) -> tuple[int, int]:
+        """How many nodes and relationships are stored (RECOMMENDED edges excluded)."""
+
     def close(self) -> None:
         """Release the connection or files."""
+
+    def __enter__(self) -> GraphStore:
+        """The store itself; closed when the ``with`` block ends."""
+
+    def __exit__(self, *exc: object) -> None:
+        """Close the store."""
 
 
 def clean_value(value: Any) -> Any:
@@ -131,6 +144,12 @@ class CypherStore(ABC):
     def read(self) -> KnowledgeGraph:
         """The stored graph, without RECOMMENDED edges."""
         return cypher.read_graph(self.schema, self.query)
+
+    def counts(self) -> tuple[int, int]:
+        """How many nodes and relationships are stored (RECOMMENDED edges excluded)."""
+        nodes = self.query(cypher.COUNT_NODES)[0]["n"]
+        rels = self.query(cypher.COUNT_RELATIONSHIPS[self.dialect])[0]["n"]
+        return int(nodes), int(rels)
 
     def write_recommendations(
         self, recs: Sequence[RecommendationRow], batch_size: int = 1000

@@ -116,3 +116,13 @@ def read_graph(schema: GraphSchema, query: QueryFn) -> KnowledgeGraph:
         pd.concat(edge_frames, ignore_index=True) if edge_frames else KnowledgeGraph.empty().edges
     )
     return KnowledgeGraph(pd.concat(node_frames, ignore_index=True), edges)
+
+
+#: Every stored node.
+COUNT_NODES = "MATCH (n) RETURN count(n) AS n"
+#: Every stored relationship but the written-back recommendations, per dialect (Kùzu
+#: spells a relationship's type ``label(r)``).
+COUNT_RELATIONSHIPS = {
+    "neo4j": "MATCH ()-[r]->() WHERE type(r) <> 'RECOMMENDED' RETURN count(r) AS n",
+    "kuzu": "MATCH ()-[r]->() WHERE label(r) <> 'RECOMMENDED' RETURN count(r) AS n",
+}

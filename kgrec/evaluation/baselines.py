@@ -6,20 +6,14 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
-import torch
 
 from kgrec.config import EvalConfig, ModelConfig
-from kgrec.evaluation.ranking import ScoreFn
-from kgrec.models.fit import SplitData, Steps, no_steps
+from kgrec.evaluation.ranking import ScoreFn, valid_ndcg
+from kgrec.graph.split import SplitData
+from kgrec.models.fit import Steps, no_steps
 from kgrec.models.lightgcn import train_lightgcn
-from kgrec.models.linear import choose_on_valid, ease, itemknn
+from kgrec.models.linear import choose_on_valid, ease, itemknn, popularity_scores
 from kgrec.models.train import Progress
-
-
-def popularity_scores(train_pairs: np.ndarray, n_items: int) -> ScoreFn:
-    """Every user gets the items ranked by their number of training interactions."""
-    counts = torch.as_tensor(np.bincount(train_pairs[:, 1], minlength=n_items), dtype=torch.float32)
-    return lambda batch: counts.expand(len(batch), n_items)
 
 
 def run_baselines(
@@ -31,6 +25,7 @@ def run_baselines(
     stopping; ItemKNN and EASE pick their setting from ``ev``'s grids.
     """
     tr, n_users, n_items = split.train, split.n_users, split.n_items
+    validate = valid_ndcg(split)
     for name in ev.baselines:
         if name == "popularity":
             yield name, popularity_scores(tr, n_items), {}
@@ -40,11 +35,9 @@ def run_baselines(
                 tr,
                 n_users,
                 n_items,
-                split.train_lists,
-                split.valid_lists,
+                validate,
                 model,
                 layers=0 if name == "bpr" else None,
-                candidates=split.candidates,
                 progress=steps(model.epochs, f"{name} (valid split)"),
             )
             yield name, run.score, {"best_epoch": run.best_epoch, "history": run.history}
@@ -68,9 +61,7 @@ def run_baselines(
                 yield v
                 step(0, 0.0, None)
 
-        value, fn, tried = choose_on_valid(
-            fit, stepped(grid), n_users, split.train_lists, split.valid_lists, split.candidates
-        )
+        value, fn, tried = choose_on_valid(fit, stepped(grid), validate)
         if split.valid_in_test_history:
             fn = fit(value, split.test_history()[0])
         yield name, fn, {"value": value, "tried": tried}

@@ -1,0 +1,31 @@
+"""Where a pipeline's artifacts live in its work directory: the one list of their names,
+read by the pipeline that writes them and by the API and CLI that read them."""
+
+from __future__ import annotations
+
+#: The pipeline's settings as JSON, written once the data is valid.
+CONFIG_FILE = "pipeline.json"
+#: Each stage's fingerprint and finish time (what makes a run resumable).
+MANIFEST = "manifest.json"
+#: The data stage's frames: data/{interactions,items,users,train,valid,test}.parquet.
+DATA_DIR = "data"
+#: The extract stage's mentions.
+MENTIONS_FILE = "extract/mentions.parquet"
+#: The whole knowledge graph (nodes and edges), every interaction included.
+GRAPH_DIR = "graph"
+#: Text embeddings of the graph's nodes.
+EMBEDDINGS_FILE = "graph/embeddings.parquet"
+#: The training graph: the knowledge graph with only the train split's interactions.
+TRAIN_GRAPH_DIR = "train_graph"
+#: PNG of the built graph's node and relationship counts.
+COUNTS_CHART = "graph_counts.png"
+#: The trained model.
+CHECKPOINT_FILE = "model/checkpoint.pt"
+#: Test metrics and what was chosen on valid.
+METRICS_FILE = "metrics.json"
+#: Every user's explained top-k, as written back to the store.
+RECOMMENDATIONS_FILE = "recommendations.parquet"
+#: The text encoder's cache of embeddings by text hash.
+ENCODER_CACHE = "cache/encoder.parquet"
+#: `kgrec eval`'s results and plots.
+EVAL_FILE = "eval.json"

@@ -1,0 +1,591 @@
+r"""kgrec's score, computed here and nowhere else.
+
+For a user *u* and an item *i*:
+
+.. math::  s(u, i) = c \Big( \sum_j x_{uj} B_{ji} + d_{ui} \Big) + w\, e_u \cdot e_i
+
+* :math:`x_u` is the user's history: a weight per item they had (recency-faded where the
+  model chose a half-life; negative for an item they disliked). :math:`B` is the
+  knowledge-aware item filter (``kgrec.models.item_filter``), :math:`c` its scale.
+* :math:`d_{ui}` are the **direct terms** of what the user said and who they know:
+  :math:`\sigma \sum_a y_{ua} [i \sim a]` over the attributes *a* they said they like
+  (:math:`y = +1`, a ``LIKES`` edge or a positive mention) or dislike (:math:`y = -1`,
+  ``DISLIKES`` or a negated mention), :math:`[i \sim a]` whether the item has the
+  attribute, :math:`\sigma` the ``said_weight`` chosen on valid.
+* A user with **no history** is scored from stand-ins: the items of the attributes they
+  said they like stand in for it (:math:`x_{uj}` = how many of those attributes item *j*
+  has, and each such item scores that count directly, one filter unit per attribute
+  named); with none of those, their **friends**: each item scores one filter unit times
+  the share of their friends who had it.
+* :math:`e_u \cdot e_i` is the fusion GNN's part (``kgrec.models.fusion``), weighted by
+  :math:`w` (0 where validation kept the filter alone). The user's embedding is a sum
+  over their edges, :math:`e_u = \alpha e_u^{(0)} + \sum_v n_{uv} g_v` with
+  :math:`n_{uv} = \beta_r / \sqrt{d_u d_v}`, so a user whose edges change (a sentence, new
+  feedback) is scored by summing again: nothing global is recomputed.
+
+:class:`Scorer` gives the scores of every item for one user (:class:`UserState`), the
+exact split of those scores into per-edge terms (what ``kgrec.reasoning`` shows as paths)
+and the scores of many graph users at once (evaluation). :func:`score_function` is the
+same sum for a model being trained, and :class:`FilterPart` the filter's part over many
+users' histories; training validation, evaluation, serving, text users, the friends
+fallback and the deletion test all go through this module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+import torch
+from torch_geometric.utils import scatter
+
+from kgrec.graph.export import GraphTensors
+from kgrec.graph.text_links import SIMILAR_TEXT
+from kgrec.models.fusion import Propagated, propagate
+from kgrec.models.history import Histories
+from kgrec.models.item_filter import ItemFilter
+from kgrec.models.ragged import segments
+from kgrec.models.types import ScoreFn
+
+if TYPE_CHECKING:
+    from kgrec.models.fit import KgrecFit
+
+#: Relationship types the score uses whether or not the graph has them.
+SCORED_RELATIONS = (SIMILAR_TEXT, "INTERACTED", "LIKES", "DISLIKES", "FRIEND_OF")
+
+#: Below this many users × items, the filter's scores for every user are computed once
+#: (at most 400 MB) and training reads them; above it, each pair is summed on the fly.
+DENSE_LIMIT = 100_000_000
+
+
+class GraphLinks:
+    """What the score needs of a graph besides the model: which items each node is
+    linked to, the attributes users said they like or dislike, and users' friends."""
+
+    def __init__(self, gt: GraphTensors) -> None:
+        self.gt = gt
+        n = gt.num_nodes
+        self.item_pos = torch.full((n,), -1, dtype=torch.long)
+        self.item_pos[gt.items] = torch.arange(len(gt.items))
+        self.is_user = torch.zeros(n, dtype=torch.bool)
+        self.is_user[gt.users] = True
+        src, dst = gt.edge_index
+        # every node's linked items, compressed by node
+        to_item = self.item_pos[dst] >= 0
+        order = torch.argsort(src[to_item] * n + dst[to_item])
+        self._items = self.item_pos[dst[to_item][order]]
+        self._offsets = torch.searchsorted(src[to_item][order], torch.arange(n + 1))
+        rel = gt.edge_type
+        likes = gt.relations.index("LIKES") if "LIKES" in gt.relations else -1
+        friend = gt.relations.index("FRIEND_OF") if "FRIEND_OF" in gt.relations else -1
+        said_src = torch.cat([src[(rel == likes) & self.is_user[src]], gt.dislikes[0]])
+        said_dst = torch.cat([dst[(rel == likes) & self.is_user[src]], gt.dislikes[1]])
+        sign = torch.cat(
+            [
+                torch.ones(int(((rel == likes) & self.is_user[src]).sum())),
+                -torch.ones(gt.dislikes.size(1)),
+            ]
+        )
+        self._said = _by_source(said_src, said_dst, sign, n)
+        fr = (rel == friend) & self.is_user[src]
+        self._friends = _by_source(src[fr], dst[fr], torch.ones(int(fr.sum())), n)
+
+    def linked(self, nodes: torch.Tensor, weights: torch.Tensor | None = None) -> torch.Tensor:
+        """Per item, the summed ``weights`` (1 each by default) of ``nodes`` it is linked to."""
+        weights = torch.ones(len(nodes)) if weights is None else weights
+        seg, flat = segments(self._offsets[nodes], self._offsets[nodes + 1] - self._offsets[nodes])
+        out = torch.zeros(len(self.gt.items))
+        return out.index_add_(0, self._items[flat], weights[seg].float())
+
+    def linked_pairs(
+        self, nodes: torch.Tensor, items: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """The (position in ``nodes``, position in ``items``) pairs that share an edge
+        (``items`` are item positions)."""
+        seg, flat = segments(self._offsets[nodes], self._offsets[nodes + 1] - self._offsets[nodes])
+        where = torch.full((len(self.gt.items),), -1, dtype=torch.long)
+        where[items] = torch.arange(len(items))
+        hit = where[self._items[flat]]
+        keep = hit >= 0
+        return seg[keep], hit[keep]
+
+    def said(self, user: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """The attribute nodes a graph user said they like (+1) or dislike (-1)."""
+        return self._said.of(user)
+
+    def friends(self, user: int) -> torch.Tensor:
+        """A graph user's friends (user nodes)."""
+        return self._friends.of(user)[0]
+
+
+@dataclass(frozen=True)
+class _Adjacency:
+    dst: torch.Tensor
+    val: torch.Tensor
+    offsets: torch.Tensor
+
+    def of(self, node: int) -> tuple[torch.Tensor, torch.Tensor]:
+        lo, hi = int(self.offsets[node]), int(self.offsets[node + 1])
+        return self.dst[lo:hi], self.val[lo:hi]
+
+
+def _by_source(src: torch.Tensor, dst: torch.Tensor, val: torch.Tensor, n: int) -> _Adjacency:
+    order = torch.argsort(src * n + dst)
+    return _Adjacency(dst[order], val[order], torch.searchsorted(src[order], torch.arange(n + 1)))
+
+
+@dataclass(frozen=True)
+class UserState:
+    """Everything one user's scores are computed from.
+
+    ``neighbours`` (node indices) with ``rel_types`` and ``norms`` are the user's edges
+    the GNN's user embedding sums over; ``ego`` is the user's own input embedding;
+    ``items``/``weights`` the history (item positions, signed weights); ``said`` the
+    attribute nodes they said they like or dislike with ``said_sign`` (+1 / -1);
+    ``friends`` the user nodes that stand in for an empty history."""
+
+    ego: torch.Tensor
+    neighbours: torch.Tensor
+    rel_types: torch.Tensor
+    norms: torch.Tensor
+    items: torch.Tensor = field(default_factory=lambda: torch.zeros(0, dtype=torch.long))
+    weights: torch.Tensor = field(default_factory=lambda: torch.zeros(0))
+    said: torch.Tensor = field(default_factory=lambda: torch.zeros(0, dtype=torch.long))
+    said_sign: torch.Tensor = field(default_factory=lambda: torch.zeros(0))
+    friends: torch.Tensor = field(default_factory=lambda: torch.zeros(0, dtype=torch.long))
+
+    @property
+    def history(self) -> dict[int, float]:
+        """Item position → weight in the user's history."""
+        return dict(zip(self.items.tolist(), self.weights.tolist(), strict=True))
+
+    def without(self, node: int, item_pos: int = -1) -> UserState:
+        """The same user with the edge to ``node`` deleted (the node from the
+        neighbours, the history where ``item_pos`` is its item position, and what they
+        said), the other edges' norms kept (the deletion's first-order view)."""
+        keep = self.neighbours != node
+        mine = self.items != item_pos
+        said = self.said != node
+        friends = self.friends != node
+        return replace(
+            self,
+            neighbours=self.neighbours[keep],
+            rel_types=self.rel_types[keep],
+            norms=self.norms[keep],
+            items=self.items[mine],
+            weights=self.weights[mine],
+            said=self.said[said],
+            said_sign=self.said_sign[said],
+            friends=self.friends[friends],
+        )
+
+
+@dataclass
+class Terms:
+    """Scores of some items split into terms: term ``t`` is the part of the score of
+    item ``of[t]`` that comes through the user's neighbour ``via[t]`` (a node reached by
+    relationship ``rel[t]``, a position in ``GraphTensors.relations`` or
+    ``len(relations)`` for a text link); ``rest`` (per item) the part no edge carries.
+    ``value.sum()`` per item plus ``rest`` is the score, exactly."""
+
+    of: torch.Tensor
+    via: torch.Tensor
+    rel: torch.Tensor
+    value: torch.Tensor
+    rest: torch.Tensor
+
+
+class FilterPart:
+    """The filter's part of many users' scores, :math:`c (\\sum_j x_{uj} B_{ji} + d_{ui})`,
+    over their histories ``x`` and direct terms ``d`` (both sparse users × items)."""
+
+    def __init__(
+        self,
+        item_filter: ItemFilter,
+        scale: float,
+        histories: Histories,
+        direct: Histories | None = None,
+        dense_limit: int = DENSE_LIMIT,
+    ) -> None:
+        self.filter, self.scale, self.histories, self.direct = (
+            item_filter,
+            scale,
+            histories,
+            direct,
+        )
+        n = item_filter.n_items
+        key = item_filter.index[0] * n + item_filter.index[1]
+        order = torch.argsort(key)
+        self._keys, self._values = key[order], item_filter.values[order]
+        self._dense: torch.Tensor | None = None
+        if histories.n_users * n <= dense_limit:
+            self._dense = self.rows(torch.arange(histories.n_users))
+
+    def rows(self, users: torch.Tensor) -> torch.Tensor:
+        """Scores of every item for ``users`` (len(users), n_items)."""
+        if self._dense is not None:
+            return self._dense[users]
+        out = self.filter.scores(self.histories.rows(users))
+        if self.direct is not None:
+            out = out + self.direct.rows(users)
+        return self.scale * out
+
+    def pairs(self, users: torch.Tensor, items: torch.Tensor) -> torch.Tensor:
+        """Scores of ``items[k]`` for ``users[k]``."""
+        if self._dense is not None:
+            return self._dense[users, items]
+        out = torch.zeros(len(users))
+        if len(self._keys):
+            row, liked, weight = self.histories.entries(users)
+            n = self.filter.n_items
+            key = liked * n + items[row]
+            at = torch.searchsorted(self._keys, key).clamp(max=len(self._keys) - 1)
+            terms = torch.where(self._keys[at] == key, weight * self._values[at], torch.zeros(()))
+            out.index_add_(0, row, terms)
+        if self.direct is not None:
+            row, item, weight = self.direct.entries(users)
+            out.index_add_(0, row, torch.where(item == items[row], weight, torch.zeros(())))
+        return self.scale * out
+
+
+def score_function(
+    prop: Propagated, gt: GraphTensors, base: FilterPart | None = None, gnn_weight: float = 1.0
+) -> ScoreFn:
+    """Scores of graph users (positions into ``gt.users``) against all items: ``base``
+    (the filter's part) plus ``gnn_weight`` times the GNN's dot products."""
+    users = prop.final[gt.users.to(prop.final.device)]
+    items = prop.final[gt.items.to(prop.final.device)]
+
+    def score(batch: torch.Tensor) -> torch.Tensor:
+        out = gnn_weight * (users[batch.to(users.device)] @ items.T).cpu()
+        return out if base is None else out + base.rows(batch)
+
+    return score
+
+
+def user_inputs(
+    links: GraphLinks, histories: Histories, said_weight: float
+) -> tuple[Histories, Histories]:
+    """Graph users' histories with stand-ins where they are empty, and their direct terms
+    (the rules of the module docstring), as sparse users × items matrices."""
+    gt = links.gt
+    empty = (histories.crow[1:] - histories.crow[:-1]) == 0
+    extra_pairs: list[torch.Tensor] = []
+    extra_w: list[torch.Tensor] = []
+    direct_pairs: list[torch.Tensor] = []
+    direct_w: list[torch.Tensor] = []
+    for u in range(histories.n_users):
+        node = int(gt.users[u])
+        said, sign = links.said(node)
+        has_history = not bool(empty[u])
+        if not len(said) and (has_history or not len(links.friends(node))):
+            continue
+        d, stand_in = _direct(links, said, sign, links.friends(node), said_weight, has_history)
+        (nz,) = d.nonzero(as_tuple=True)
+        direct_pairs.append(torch.stack([torch.full_like(nz, u), nz], 1))
+        direct_w.append(d[nz])
+        if stand_in is not None:
+            (si,) = stand_in.nonzero(as_tuple=True)
+            extra_pairs.append(torch.stack([torch.full_like(si, u), si], 1))
+            extra_w.append(stand_in[si])
+    n_users, n_items = histories.n_users, histories.n_items
+    if extra_pairs:
+        row, item, weight = histories.entries(torch.arange(n_users))
+        pairs = torch.cat([torch.stack([row, item], 1), *extra_pairs]).numpy()
+        histories = Histories.of(pairs, n_users, n_items, torch.cat([weight, *extra_w]).numpy())
+    pairs_d = torch.cat(direct_pairs).numpy() if direct_pairs else torch.zeros(0, 2).long().numpy()
+    w_d = torch.cat(direct_w).numpy() if direct_w else torch.zeros(0).numpy()
+    return histories, Histories.of(pairs_d, n_users, n_items, w_d)
+
+
+def _direct(
+    links: GraphLinks,
+    said: torch.Tensor,
+    sign: torch.Tensor,
+    friends: torch.Tensor,
+    said_weight: float,
+    has_history: bool,
+) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """One user's direct terms per item, and their stand-in history (None: their own)."""
+    liked = said[sign > 0]
+    if has_history:
+        return said_weight * links.linked(said, sign), None
+    disliked = said_weight * links.linked(said[sign < 0], sign[sign < 0])
+    if len(liked):
+        stand_in = links.linked(liked)
+        return stand_in + disliked, stand_in
+    if len(friends):
+        return links.linked(friends) / len(friends) + disliked, None
+    return disliked, None
+
+
+class Scorer:
+    """A fitted model's scores and their exact terms, one user at a time (CPU).
+
+    Built once per model; :meth:`state` gives a graph user's inputs, :meth:`state_with`
+    those of a user whose edges are not (all) in the graph (a sentence, live feedback),
+    and :meth:`scores` / :meth:`terms` the score of every item and its split."""
+
+    def __init__(self, fitted: KgrecFit, gt: GraphTensors) -> None:
+        self.fitted, self.gt = fitted, gt
+        model = fitted.model
+        #: the graph's relationship types, then those the score knows that it lacks
+        #: (a user's words add LIKES to a graph without them; text links are evidence)
+        self.relations = [
+            *gt.relations,
+            *(r for r in SCORED_RELATIONS if r not in gt.relations),
+        ]
+        with torch.inference_mode():
+            self.prop = propagate(model, gt, torch.device("cpu"))
+            learned = model.relation_weights().detach()
+            # relationships the model was not trained on weigh what untrained ones do (1)
+            self.beta = torch.cat([learned, torch.ones(len(self.relations) - len(learned))])
+            self.degree = scatter(
+                learned[gt.edge_type],
+                gt.edge_index[0],
+                dim=0,
+                dim_size=gt.num_nodes,
+                reduce="sum",
+            )
+        self.alpha = 1.0 / (model.num_layers + 1)
+        self.item_final = self.prop.final[gt.items]
+        self.links = GraphLinks(gt)
+        src = gt.edge_index[0]
+        order = torch.argsort(src * gt.num_nodes + gt.edge_index[1])
+        self._nbr, self._rel = gt.edge_index[1][order], gt.edge_type[order]
+        self._offsets = torch.searchsorted(src[order], torch.arange(gt.num_nodes + 1))
+        if fitted.filter is not None:
+            _ = fitted.filter.by_rows  # built now, not in the first request
+
+    def relation(self, name: str) -> int:
+        """The position of relationship type ``name`` in :attr:`relations`."""
+        return self.relations.index(name)
+
+    # --- users' inputs --------------------------------------------------------------
+    def state(
+        self, user: int, items: torch.Tensor | None = None, weights: torch.Tensor | None = None
+    ) -> UserState:
+        """A graph user's (node index) inputs: their graph edges, what they said, their
+        friends, and their history (``items`` positions with ``weights``)."""
+        lo, hi = int(self._offsets[user]), int(self._offsets[user + 1])
+        said, sign = self.links.said(user)
+        return self.state_with(
+            self.prop.ego[user],
+            self._nbr[lo:hi],
+            self._rel[lo:hi],
+            torch.zeros(hi - lo, dtype=torch.bool),
+            items,
+            weights,
+            said,
+            sign,
+            self.links.friends(user),
+        )
+
+    def state_with(
+        self,
+        ego: torch.Tensor,
+        neighbours: torch.Tensor,
+        rel_types: torch.Tensor,
+        new: torch.Tensor,
+        items: torch.Tensor | None = None,
+        weights: torch.Tensor | None = None,
+        said: torch.Tensor | None = None,
+        said_sign: torch.Tensor | None = None,
+        friends: torch.Tensor | None = None,
+    ) -> UserState:
+        """A user's inputs from their edges (``new`` marks edges the graph does not hold,
+        whose far end gains a degree): :math:`n_{uv} = \\beta_r / \\sqrt{d_u (d_v +
+        [new]\\beta_r)}`, :math:`d_u = \\sum \\beta_r` over the user's edges. For a graph
+        user's own edges these are the model's propagation norms."""
+        beta = self.beta[rel_types]
+        d_v = self.degree[neighbours] + new.float() * beta
+        norms = beta * (beta.sum() * d_v).clamp(min=1e-12).rsqrt()
+        empty_long = torch.zeros(0, dtype=torch.long)
+        return UserState(
+            ego,
+            neighbours,
+            rel_types,
+            norms,
+            empty_long if items is None else items,
+            torch.zeros(0) if weights is None else weights.float(),
+            empty_long if said is None else said,
+            torch.zeros(0) if said_sign is None else said_sign.float(),
+            empty_long if friends is None else friends,
+        )
+
+    def embedding(self, state: UserState) -> torch.Tensor:
+        """The user's final GNN embedding :math:`\\alpha e_u^{(0)} + \\sum_v n_{uv} g_v`."""
+        sent = self.prop.sent[state.neighbours]
+        return self.alpha * state.ego + (state.norms[:, None] * sent).sum(0)
+
+    # --- scores ---------------------------------------------------------------------
+    @torch.no_grad()
+    def scores(self, state: UserState) -> torch.Tensor:
+        """Every item's score for the user."""
+        f = self.fitted
+        out = f.gnn_weight * (self.item_final @ self.embedding(state))
+        items, weights, direct = self._filter_inputs(state)
+        if f.filter is not None and len(items):
+            out = out + f.filter_scale * f.filter.scores_for(items, weights)
+        return out + f.filter_scale * direct
+
+    def score_fn(self, histories: Histories) -> ScoreFn:
+        """Scores of many graph users (positions) at once, from ``histories``."""
+        f = self.fitted
+        base = None
+        if f.filter is not None:
+            x, direct = user_inputs(self.links, histories, f.said_weight)
+            base = FilterPart(f.filter, f.filter_scale, x, direct)
+        return score_function(self.prop, self.gt, base, f.gnn_weight)
+
+    def _filter_inputs(self, state: UserState) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """The history the filter sums over (the user's own, else stand-ins) and the
+        direct terms per item (module docstring)."""
+        has_history = len(state.items) > 0
+        said_weight = self.fitted.said_weight if self.fitted.filter is not None else 0.0
+        direct, stand_in = _direct(
+            self.links, state.said, state.said_sign, state.friends, said_weight, has_history
+        )
+        if stand_in is None:
+            return state.items, state.weights, direct
+        (named,) = stand_in.nonzero(as_tuple=True)
+        return named, stand_in[named], direct
+
+    # --- terms ----------------------------------------------------------------------
+    @torch.no_grad()
+    def terms(self, state: UserState, items: torch.Tensor) -> Terms:
+        """The scores of ``items`` (item positions) split over the user's edges: the GNN's
+        term :math:`w n_{uv} g_v \\cdot e_i` per neighbour, the filter's
+        :math:`c x_{uj} B_{ji}` per history item, one direct term per (attribute said,
+        item that has it) or (friend, item they had); ``rest``: the user's own
+        embedding's part and what stand-ins add through the filter."""
+        f = self.fitted
+        k = len(items)
+        nodes = self.gt.items[items]
+        of: list[torch.Tensor] = []
+        via: list[torch.Tensor] = []
+        rel: list[torch.Tensor] = []
+        value: list[torch.Tensor] = []
+        rest = torch.zeros(k)
+        if f.gnn_weight:  # with w = 0 the GNN carries none of the score
+            e_i = self.prop.final[nodes]
+            gnn = state.norms[:, None] * (self.prop.sent[state.neighbours] @ e_i.T)
+            n = len(state.neighbours)
+            of.append(torch.arange(k).repeat(n))
+            via.append(state.neighbours.repeat_interleave(k))
+            rel.append(state.rel_types.repeat_interleave(k))
+            value.append(f.gnn_weight * gnn.flatten())
+            rest += f.gnn_weight * self.alpha * (e_i @ state.ego)
+        hist_items, hist_weights, _ = self._filter_inputs(state)
+        stand_in = len(state.items) == 0 and len(hist_items) > 0
+        c = f.filter_scale
+        if f.filter is not None and len(hist_items):
+            cols, rows, weights = f.filter.columns(items)
+            history = torch.zeros(len(self.gt.items))
+            history[hist_items] = hist_weights
+            mine = history[rows] != 0
+            if stand_in:  # what stand-ins add through the filter has no edge of its own
+                rest += torch.zeros(k).index_add_(
+                    0, cols[mine], c * weights[mine] * history[rows[mine]]
+                )
+            else:
+                rows = rows[mine]
+                of.append(cols[mine])
+                via.append(self.gt.items[rows])
+                rel.append(torch.full((len(rows),), self.relation("INTERACTED")))
+                value.append(c * weights[mine] * history[rows])
+        said_weight = f.said_weight if f.filter is not None else 0.0
+        for nodes_, signs, unit, kind in self._direct_sources(state, said_weight, stand_in):
+            who, item = self.links.linked_pairs(nodes_, items)
+            of.append(item)
+            via.append(nodes_[who])
+            rel.append(kind[who])
+            value.append(c * unit * signs[who])
+        return Terms(
+            torch.cat(of) if of else torch.zeros(0, dtype=torch.long),
+            torch.cat(via) if via else torch.zeros(0, dtype=torch.long),
+            torch.cat(rel) if rel else torch.zeros(0, dtype=torch.long),
+            torch.cat(value) if value else torch.zeros(0),
+            rest,
+        )
+
+    def _direct_sources(
+        self, state: UserState, said_weight: float, stand_in: bool
+    ) -> list[tuple[torch.Tensor, torch.Tensor, float, torch.Tensor]]:
+        """The nodes behind the direct terms: (nodes, sign per node, unit, relationship
+        per node)."""
+        said_rel = torch.where(
+            state.said_sign > 0, self.relation("LIKES"), self.relation("DISLIKES")
+        )
+        if len(state.items):
+            return [(state.said, state.said_sign, said_weight, said_rel)]
+        liked = state.said_sign > 0
+        out = [(state.said[~liked], state.said_sign[~liked], said_weight, said_rel[~liked])]
+        if stand_in:
+            out.append((state.said[liked], state.said_sign[liked], 1.0, said_rel[liked]))
+        elif len(state.friends):
+            n = len(state.friends)
+            out.append(
+                (
+                    state.friends,
+                    torch.ones(n),
+                    1.0 / n,
+                    torch.full((n,), self.relation("FRIEND_OF")),
+                )
+            )
+        return out
+
+    # --- deletion -------------------------------------------------------------------
+    @torch.no_grad()
+    def score_without(
+        self, state: UserState, item: int, first: int | None = None, last: int | None = None
+    ) -> float:
+        """The score of ``item`` (an item position) for the user with the edge to node
+        ``first`` deleted (:meth:`UserState.without`) and the item's edge to node ``last``.
+        The filter's part is re-scored exactly (B is a learned parameter and stays); the
+        GNN's to first order (the other norms and deeper layers stay). No nodes: the
+        score with nothing deleted."""
+        node = int(self.gt.items[item])
+        e_i = self.prop.final[node]
+        if first is not None:
+            state = state.without(first, int(self.links.item_pos[first]))
+        if last is not None:
+            lo, hi = int(self._offsets[node]), int(self._offsets[node + 1])
+            beta = self.beta[self._rel[lo:hi][self._nbr[lo:hi] == last]].sum()
+            norm = beta * (self.degree[node] * self.degree[last]).clamp(min=1e-12).rsqrt()
+            e_i = e_i - norm * self.prop.sent[last]
+        f = self.fitted
+        score = f.gnn_weight * float(self.embedding(state) @ e_i)
+        items, weights, direct = self._filter_inputs(state)
+        if f.filter is not None and len(items):
+            rows, w = f.filter.weights_into(item)
+            history = torch.zeros(len(self.gt.items))
+            history[items] = weights
+            score += f.filter_scale * float((w * history[rows]).sum())
+        d = float(direct[item])
+        if last is not None and d:  # the item loses its link to ``last``
+            d -= self._direct_through(state, last)
+        return score + f.filter_scale * d
+
+    def _direct_through(self, state: UserState, node: int) -> float:
+        """The direct term one node (a said attribute or a friend) gives an item linked
+        to it."""
+        said_weight = self.fitted.said_weight if self.fitted.filter is not None else 0.0
+        for nodes, signs, unit, _ in self._direct_sources(
+            state, said_weight, len(state.items) == 0 and bool((state.said_sign > 0).any())
+        ):
+            at = (nodes == node).nonzero().flatten()
+            if len(at):
+                return unit * float(signs[at[0]])
+        return 0.0
+
+    # --- items ----------------------------------------------------------------------
+    def similar(self, item: int) -> torch.Tensor:
+        """Per item, how alike it is to ``item`` (a position): the filter's weights where
+        the model has one (what liking this item says about others), else the cosine of
+        final embeddings."""
+        f = self.fitted.filter
+        if f is not None:
+            return f.scores_for(torch.tensor([item]), torch.ones(1))
+        emb = torch.nn.functional.normalize(self.item_final, dim=1)
+        return emb @ emb[item]
