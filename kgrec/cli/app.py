@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from kgrec.config import PipelineConfig, kgrec_home, load_config
 
@@ -207,7 +208,7 @@ def recommend(
     text: Annotated[
         str | None, typer.Option(help="Recommend for a sentence instead of a user.")
     ] = None,
-    k: Annotated[int, typer.Option("-k", help="How many.")] = 10,
+    k: Annotated[int, typer.Option("-k", help="How many (at least 1).", min=1)] = 10,
     work_dir: WorkDirOpt = None,
     pipeline: PipelineOpt = None,
     as_json: JsonOpt = False,
@@ -256,7 +257,7 @@ def explain(
     else:
         out.print(explanation_tree(user, result))
         if png is not None:
-            out.print(f"Saved {png}")
+            out.print(f"Saved {png}", markup=False)
 
 
 @app.command("extract-eval")
@@ -314,9 +315,10 @@ def query(
         if cfg_file.exists()
         else "embedded"
     )
+    values = _json_object(params, "--params") if params else None
     store = open_store(uri, wd, read_only=not write)
     try:
-        rows = store.query(cypher, json.loads(params) if params else None, write=write)
+        rows = store.query(cypher, values, write=write)
     finally:
         store.close()
     if as_json:
@@ -324,13 +326,15 @@ def query(
         return
     table = Table(show_lines=False)
     for col in rows[0] if rows else []:
-        table.add_column(col)
+        table.add_column(escape(col))
     for row in rows:
         table.add_row(
             *(
-                json.dumps(v, ensure_ascii=False, default=str)
-                if isinstance(v, dict | list)
-                else str(v)
+                escape(
+                    json.dumps(v, ensure_ascii=False, default=str)
+                    if isinstance(v, dict | list)
+                    else str(v)
+                )
                 for v in row.values()
             )
         )
@@ -370,7 +374,7 @@ def neo4j_fetch() -> None:
     """Download Neo4j's jars from Maven Central into the cache (once)."""
     from kgrec.store import neo4j_server
 
-    err.print(f"Neo4j jars in {neo4j_server.fetch(quiet=False)}")
+    err.print(f"Neo4j jars in {neo4j_server.fetch(quiet=False)}", markup=False)
 
 
 @neo4j_app.command("start")
@@ -386,7 +390,10 @@ def neo4j_start(port: PortOpt = 7687, home: HomeOpt = None, as_json: JsonOpt = F
     if as_json:
         print_json(out, _server_json(info))
         return
-    out.print(f"Neo4j {info.version} is up at {info.uri} (pid {info.pid}, home {info.home}).")
+    out.print(
+        f"Neo4j {info.version} is up at {info.uri} (pid {info.pid}, home {info.home}).",
+        markup=False,
+    )
     out.print("Point kgrec at it with:", markup=False)
     for key, value in info.env().items():
         shown = value if key != "NEO4J_PASSWORD" or value == neo4j_server.DEFAULT_PASSWORD else "…"
@@ -414,8 +421,24 @@ def neo4j_status(home: HomeOpt = None, as_json: JsonOpt = False) -> None:
     elif info is None:
         out.print("Neo4j is not running (start it with `kgrec neo4j start`).", markup=False)
     else:
-        out.print(f"Neo4j {info.version} is running at {info.uri} (pid {info.pid}).")
+        out.print(f"Neo4j {info.version} is running at {info.uri} (pid {info.pid}).", markup=False)
     raise typer.Exit(0 if info is not None else 1)
+
+
+def _json_object(text: str, option: str) -> dict[str, Any]:
+    """``text`` read as a JSON object, or an error naming ``option`` and what to write."""
+    from kgrec.errors import ArgumentError
+
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ArgumentError(
+            f"{option} is not valid JSON ({exc.msg} at character {exc.pos}): write an "
+            """object with quoted keys and strings, e.g. '{"user": "u05"}'"""
+        ) from exc
+    if not isinstance(value, dict):
+        raise ArgumentError(f'{option} must be a JSON object, e.g. \'{{"user": "u05"}}\'')
+    return value
 
 
 def main() -> None:
@@ -429,5 +452,5 @@ def main() -> None:
     try:
         app()
     except KGRecError as exc:
-        err.print(f"[bold red]error:[/] {exc}")
+        err.print(f"[bold red]error:[/] {escape(str(exc))}")
         sys.exit(2)

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
@@ -33,7 +34,7 @@ def comparison_table(result: dict[str, Any]) -> Table:
     """``kgrec eval``'s table: mean ± std over seeds per model, best NDCG@10 first."""
     seeds = len(result.get("seeds", [])) or 1
     table = Table(
-        title=f"{result['dataset']}: test split ({result['split']}), mean ± std over "
+        title=f"{escape(result['dataset'])}: test split ({result['split']}), mean ± std over "
         f"{seeds} seed{'s' if seeds > 1 else ''}",
         title_justify="left",
     )
@@ -102,7 +103,7 @@ def explanations_table(metrics: dict[str, float]) -> Table:
 def profile_table(profile: UserProfile) -> Table:
     """Top attributes now, and their share of the items in each time window."""
     table = Table(
-        title=f"User {profile.user_id}: {profile.interactions} interactions; 'now' weighs "
+        title=f"User {escape(profile.user_id)}: {profile.interactions} interactions; 'now' weighs "
         f"each item 2^(-later items / {profile.half_life:g})",
         title_justify="left",
     )
@@ -114,7 +115,7 @@ def profile_table(profile: UserProfile) -> Table:
     for interest in profile.top:
         shares = [w["shares"].get(interest.name, 0.0) for w in profile.windows]
         table.add_row(
-            interest.name,
+            escape(interest.name),
             interest.label,
             f"{interest.share:.0%}",
             *(f"{s:.0%}" for s in shares),
@@ -128,7 +129,7 @@ def counts_table(counts: dict[str, int]) -> Table:
     table.add_column("nodes / relationships")
     table.add_column("count", justify="right")
     for name, n in counts.items():
-        table.add_row(name, f"{n:,}")
+        table.add_row(escape(name), f"{n:,}")
     return table
 
 
@@ -142,24 +143,34 @@ def path_text(path: Path) -> str:
 
 def recommendations_table(user: str, recs: list[Recommendation]) -> Table:
     """Rank, title, score and the explanation sentence."""
-    table = Table(title=f"Top {len(recs)} for {user}", title_justify="left", show_lines=True)
+    table = Table(
+        title=f"Top {len(recs)} for {escape(user)}", title_justify="left", show_lines=True
+    )
     table.add_column("#", justify="right")
     table.add_column("item")
     table.add_column("score", justify="right")
     table.add_column("why")
     for r in recs:
-        table.add_row(str(r.rank), f"{r.title} [dim]({r.item_id})[/]", f"{r.score:.3f}", r.text)
+        table.add_row(
+            str(r.rank),
+            f"{escape(r.title)} [dim]({escape(r.item_id)})[/]",
+            f"{r.score:.3f}",
+            escape(r.text),
+        )
     return table
 
 
 def explanation_tree(user: str, rec: Recommendation) -> Tree:
     """The sentence, then each path with the score it carries."""
     rank = "already seen" if rec.rank == 0 else f"rank {rec.rank}"
-    tree = Tree(f"[bold]{rec.title}[/] ({rec.item_id}) for {user}: score {rec.score:.3f}, {rank}")
-    tree.add(rec.text)
+    tree = Tree(
+        f"[bold]{escape(rec.title)}[/] ({escape(rec.item_id)}) for {escape(user)}: "
+        f"score {rec.score:.3f}, {rank}"
+    )
+    tree.add(escape(rec.text))
     paths = tree.add("paths (score each carries)")
     for p in rec.paths:
-        paths.add(f"{p.score:+.4f}  {path_text(p)}")
+        paths.add(escape(f"{p.score:+.4f}  {path_text(p)}"))
     return tree
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from itertools import pairwise
 from pathlib import Path as FilePath
 
+from kgrec.errors import ArgumentError
 from kgrec.plotting import finish, pyplot
 from kgrec.reasoning.paths import Path
 
@@ -42,7 +43,10 @@ def save_explanation_png(
     """Draw the nodes and edges of ``paths`` (edges labelled with their relationship,
     wider for paths that carry more of the score) and save a PNG at ``path``."""
     if not paths:
-        raise ValueError("no path to draw: this item has no explanation path for the user")
+        raise ArgumentError(
+            "no path to draw: this item has no explanation path for the user; "
+            "pick an item from `kgrec recommend` (every one of those has a path)"
+        )
     plt = pyplot()
     pos = _layout(paths)
     names = {n.node_id: n for p in paths for n in p.nodes}

@@ -1,0 +1,101 @@
+"""The command line's handling of bad arguments and of text that looks like markup."""
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from typer.testing import CliRunner
+
+from kgrec.cli.app import app, main
+from kgrec.cli.render import explanation_tree, recommendations_table
+from kgrec.errors import ArgumentError
+from kgrec.pipeline import RunSummary
+from kgrec.reasoning.paths import Path as GraphPath
+from kgrec.reasoning.paths import PathNode
+from kgrec.reasoning.picture import save_explanation_png
+from kgrec.reasoning.ranker import Recommendation
+
+runner = CliRunner()
+
+
+def test_k_below_one_is_a_one_line_usage_error(sample_run: RunSummary) -> None:
+    res = runner.invoke(app, ["recommend", "--user", "u05", "-k", "0"])
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    assert "-k" in res.output and "greater than or equal to 1" in res.output
+
+
+def _main(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    """The `kgrec` entry point as a shell runs it: exit code and stderr, one line."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(sys, "argv", ["kgrec", *args])
+        with pytest.raises(SystemExit) as exit_:
+            main()
+    code = exit_.value.code
+    return code if isinstance(code, int) else 0, " ".join(capsys.readouterr().err.split())
+
+
+def test_params_that_are_not_json_say_how_to_write_them(
+    sample_run: RunSummary, capsys: pytest.CaptureFixture[str]
+) -> None:
+    query = "MATCH (u:User {key: $user}) RETURN u.key"
+    code, err = _main(["query", query, "--params", "{user: u05}"], capsys)
+    assert code == 2 and "Traceback" not in err
+    assert "[ARGUMENT] --params is not valid JSON" in err and '{"user": "u05"}' in err
+    code, err = _main(["query", "RETURN 1 AS one", "--params", "[1]"], capsys)
+    assert code == 2 and "must be a JSON object" in err
+    res = runner.invoke(
+        app,
+        [
+            "query",
+            "MATCH (u:User {key: $u}) RETURN u.key AS k",
+            "--params",
+            '{"u": "u05"}',
+            "--json",
+        ],
+    )
+    assert json.loads(res.stdout) == [{"k": "u05"}]
+
+
+def test_error_hints_keep_their_brackets(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    toml = tmp_path / "ml.toml"
+    toml.write_text('name = "ml"\n[data]\nsource = "movielens"\npath = "ml-latest-small"\n')
+    monkeypatch.delenv("KGREC_DATA_DIR", raising=False)
+    code, err = _main(["run", str(toml)], capsys)
+    assert code == 2
+    assert "[CONFIG]" in err and "(or [data] data_dir)" in err
+
+
+def test_run_without_popularity_among_the_baselines(sample_run: RunSummary, tmp_path: Path) -> None:
+    """Once a `KeyError: 'popularity'`; [eval] settings also leave every stage current."""
+    toml = tmp_path / "sample.toml"
+    toml.write_text(f'work_dir = "{sample_run.work_dir}"\n[eval]\nbaselines = ["ease"]\n')
+    res = runner.invoke(app, ["run", str(toml), "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert set(out["stages"].values()) == {"skipped (current)"}
+    assert set(out["metrics"]["models"]) == {"kgrec"}
+
+
+def _rendered(renderable: object) -> str:
+    console = Console(width=200, record=True)
+    console.print(renderable)
+    return console.export_text()
+
+
+def test_titles_and_sentences_with_brackets_print_literally() -> None:
+    node = PathNode("Item", "[bold]Heat[/]", "Item:[x]")
+    path = GraphPath((PathNode("User", "u[1]", "User:u1"), node), ("INTERACTED",), 1.0)
+    rec = Recommendation("[x]", "Salt [and] Pepper", 1.5, 1, "Because you liked [Heat].", [path])
+    table = _rendered(recommendations_table("u[1]", [rec]))
+    assert "Salt [and] Pepper" in table and "([x])" in table and "[Heat]" in table
+    tree = _rendered(explanation_tree("u[1]", rec))
+    assert "Salt [and] Pepper" in tree and "[bold]Heat[/]" in tree
+
+
+def test_a_picture_of_no_paths_is_a_kgrec_error(tmp_path: Path) -> None:
+    with pytest.raises(ArgumentError, match="no path to draw"):
+        save_explanation_png([], tmp_path / "x.png", "title")
