@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 
 from kgrec.config import PipelineConfig, load_config
 from kgrec.errors import ArgumentError, DataError, UnknownIdError
-from kgrec.extract.encoder import TextEncoder
-from kgrec.extract.extractor import Extractor
 from kgrec.graph.export import GraphTensors
 from kgrec.graph.kg import KnowledgeGraph, node_id
 from kgrec.models.fit import KgrecFit
@@ -21,6 +20,9 @@ from kgrec.reasoning.explainer import TEXT_USER
 from kgrec.reasoning.profile import UserProfile, build_profile
 from kgrec.reasoning.ranker import Ranker, Recommendation, graph_histories
 from kgrec.trained import Trained
+
+if TYPE_CHECKING:  # spaCy and transformers load on the first sentence, not at import
+    from kgrec.extract.extractor import Extractor
 
 __all__ = ["Recommendation", "Recommender", "recommendations_json"]
 
@@ -212,6 +214,9 @@ class Recommender:
     # --- internals ------------------------------------------------------------------
     @cached_property
     def _extractor(self) -> Extractor:
+        from kgrec.extract.encoder import TextEncoder
+        from kgrec.extract.extractor import Extractor
+
         nodes = self.kg.nodes
         attrs = nodes[~nodes["label"].isin(["User", "Item"])]
         anchors = {str(k): list(g["name"]) for k, g in attrs.groupby("label")}

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
-from kgrec.api import Recommendation
-from kgrec.reasoning.paths import Path
-from kgrec.reasoning.profile import UserProfile
+if TYPE_CHECKING:  # the tables need no torch: `kgrec query` and `kgrec neo4j` stay light
+    from kgrec.reasoning.paths import Path
+    from kgrec.reasoning.profile import UserProfile
+    from kgrec.reasoning.ranker import Recommendation
 
 METRIC_COLUMNS = ("ndcg@10", "recall@10", "hit@10", "ndcg@20", "recall@20")
 

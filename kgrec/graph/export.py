@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 import torch
-from torch_geometric.data import HeteroData
 
 from kgrec.graph.kg import KnowledgeGraph
 from kgrec.graph.text_links import SIMILAR_TEXT
+
+if TYPE_CHECKING:  # imported by the exports that return them, not by every graph user
+    import networkx as nx
+    from torch_geometric.data import HeteroData
 
 #: Relationship types that never carry a model's messages (text links are evidence for
 #: explanations, kept in ``GraphTensors.text_links``).
@@ -116,6 +119,8 @@ def to_tensors(
 
 def to_hetero_data(kg: KnowledgeGraph) -> HeteroData:
     """A PyG HeteroData with one node type per label and one edge type per (src, rel, dst)."""
+    from torch_geometric.data import HeteroData
+
     data = HeteroData()
     local: dict[str, pd.Series] = {}
     for label, group in kg.nodes.groupby("label"):
@@ -137,6 +142,8 @@ def to_hetero_data(kg: KnowledgeGraph) -> HeteroData:
 
 def to_networkx(kg: KnowledgeGraph) -> nx.MultiDiGraph:
     """A networkx MultiDiGraph with node and edge attributes (edge key = relationship type)."""
+    import networkx as nx
+
     graph = nx.MultiDiGraph()
     for row in kg.nodes.to_dict("records"):
         graph.add_node(row["node_id"], **{str(k): v for k, v in row.items() if k != "node_id"})

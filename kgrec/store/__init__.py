@@ -1,14 +1,29 @@
-"""Graph stores: the GraphStore protocol and its backends."""
+"""Graph stores: the GraphStore protocol and its backends.
+
+Backends are imported on first use, so ``kgrec.store.neo4j_server`` (``kgrec neo4j …``)
+imports neither database driver.
+"""
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from kgrec.errors import ConfigError
-from kgrec.store.base import CypherStore, GraphStore, RecommendationRow
-from kgrec.store.embedded import EmbeddedStore
-from kgrec.store.neo4j import NEO4J_SCHEMES, Neo4jStore
 
+if TYPE_CHECKING:
+    from kgrec.store.base import CypherStore, GraphStore, RecommendationRow
+    from kgrec.store.embedded import EmbeddedStore
+    from kgrec.store.neo4j import Neo4jStore
+
+_EXPORTS = {
+    "CypherStore": "kgrec.store.base",
+    "EmbeddedStore": "kgrec.store.embedded",
+    "GraphStore": "kgrec.store.base",
+    "Neo4jStore": "kgrec.store.neo4j",
+    "RecommendationRow": "kgrec.store.base",
+}
 __all__ = [
     "CypherStore",
     "EmbeddedStore",
@@ -18,6 +33,15 @@ __all__ = [
     "embedded_path",
     "open_store",
 ]
+
+#: URI schemes of Neo4j servers and clusters.
+NEO4J_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def embedded_path(work_dir: Path) -> Path:
@@ -33,12 +57,13 @@ def open_store(uri: str, work_dir: Path, *, read_only: bool = False) -> GraphSto
     (``+s``, ``+ssc``) URI. Neo4j credentials come from ``NEO4J_USERNAME`` /
     ``NEO4J_PASSWORD``, the database from ``NEO4J_DATABASE``.
     """
-    if uri == "embedded":
-        return EmbeddedStore.open(embedded_path(work_dir), read_only=read_only)
-    if uri.startswith("embedded://"):
-        return EmbeddedStore.open(Path(uri.removeprefix("embedded://")), read_only=read_only)
-    if uri == "neo4j":
-        return Neo4jStore.open(None, read_only=read_only)
-    if uri.split("://", 1)[0] in NEO4J_SCHEMES:
-        return Neo4jStore.open(uri, read_only=read_only)
+    if uri == "embedded" or uri.startswith("embedded://"):
+        from kgrec.store.embedded import EmbeddedStore
+
+        path = embedded_path(work_dir) if uri == "embedded" else Path(uri[len("embedded://") :])
+        return EmbeddedStore.open(path, read_only=read_only)
+    if uri == "neo4j" or uri.split("://", 1)[0] in NEO4J_SCHEMES:
+        from kgrec.store.neo4j import Neo4jStore
+
+        return Neo4jStore.open(None if uri == "neo4j" else uri, read_only=read_only)
     raise ConfigError(f"unknown store {uri!r}: use 'embedded', 'neo4j' or a neo4j:// / bolt:// URI")

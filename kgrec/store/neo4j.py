@@ -30,9 +30,6 @@ def retry_seconds() -> float:
     return float(os.environ.get("KGREC_NEO4J_RETRY_S", DEFAULT_RETRY_S))
 
 
-NEO4J_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
-
-
 class Neo4jStore(CypherStore):
     """GraphStore over a Neo4j server. Open with :meth:`open`; close with :meth:`close`."""
 
