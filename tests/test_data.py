@@ -5,7 +5,7 @@ import pytest
 
 from kgrec.config import SplitConfig
 from kgrec.data import load_files, load_sample, split_interactions
-from kgrec.errors import DataError
+from kgrec.errors import ConfigError, DataError
 
 
 def _write(tmp_path: Path, inter: str, items: str) -> tuple[Path, Path]:
@@ -62,3 +62,20 @@ def test_temporal_split_holds_out_the_latest() -> None:
     last_train = s.train.groupby("user_id")["timestamp"].max()
     first_test = s.test.groupby("user_id")["timestamp"].min()
     assert (first_test > last_train.loc[first_test.index]).all()
+
+
+def test_missing_timestamps_are_an_error_naming_the_row_not_a_zero(tmp_path: Path) -> None:
+    inter, items = _write(tmp_path, "user_id,item_id,timestamp\nu,a,5\nu,b,\n", "item_id\na\nb\n")
+    with pytest.raises(DataError, match=r"i\.csv.*row 3.*timestamp"):
+        load_files(inter, items)
+
+
+def test_an_empty_timestamp_column_means_no_times(tmp_path: Path) -> None:
+    inter, items = _write(tmp_path, "user_id,item_id,timestamp\nu,a,\nu,b,\n", "item_id\na\nb\n")
+    assert "timestamp" not in load_files(inter, items).interactions
+
+
+def test_a_temporal_split_needs_timestamps() -> None:
+    inter = pd.DataFrame({"user_id": ["u"] * 5, "item_id": list("abcde")})
+    with pytest.raises(ConfigError, match="temporal.*timestamp"):
+        split_interactions(inter, SplitConfig(method="temporal"))

@@ -113,7 +113,20 @@ def validate_dataset(
                     )
             inter[col] = num
     if "timestamp" in inter.columns:
-        inter["timestamp"] = inter["timestamp"].fillna(0).astype("int64")
+        missing = inter["timestamp"].isna()
+        if missing.all():  # an empty column: the data has no times
+            inter = inter.drop(columns="timestamp")
+        elif missing.any():  # never filled in silently (0 would read as 1970)
+            raise _fail(
+                "timestamp is missing: give every interaction a time, or none (drop the "
+                "column)",
+                src_i,
+                inter,
+                missing,
+                "timestamp",
+            )
+        else:
+            inter["timestamp"] = inter["timestamp"].astype("int64")
 
     its = items.copy()
     its["item_id"] = _ids(its, "item_id", src_t)

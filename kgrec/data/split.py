@@ -12,7 +12,7 @@ import pandas as pd
 from kgrec.config import SplitConfig
 from kgrec.data.dataset import Dataset, validate_dataset
 from kgrec.data.loaders import read_table
-from kgrec.errors import DataError
+from kgrec.errors import ConfigError, DataError
 
 
 @dataclass
@@ -32,7 +32,12 @@ def split_interactions(interactions: pd.DataFrame, config: SplitConfig) -> Split
     """
     rng = np.random.default_rng(config.seed)
     frame = interactions.reset_index(drop=True)
-    if config.method == "temporal" and "timestamp" in frame.columns:
+    if config.method == "temporal" and "timestamp" not in frame.columns:
+        raise ConfigError(
+            "[split] method = 'temporal' needs a timestamp column in the interactions; "
+            "this data has none: use method = 'random'"
+        )
+    if config.method == "temporal":
         order = frame.sort_values(["user_id", "timestamp"], kind="stable").index
     else:
         # a canonical row order first: the random split depends on the interactions and the
