@@ -213,3 +213,16 @@ def test_embedded_store_takes_one_writer_or_many_readers(tmp_path: Path) -> None
             done.set()
             holder.join(120)
     assert _count_nodes(path) == want
+
+
+@pytest.mark.reliability
+def test_no_development_password_for_a_server_kgrec_did_not_start(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from kgrec.errors import StoreError
+    from kgrec.store import Neo4jStore
+
+    monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
+    monkeypatch.setenv("KGREC_NEO4J_HOME", str(tmp_path / "no-server"))
+    with pytest.raises(StoreError, match="NEO4J_PASSWORD is not set"):
+        Neo4jStore.open("bolt://127.0.0.1:1")

@@ -17,8 +17,8 @@ from neo4j.graph import Node, Path, Relationship
 
 from kgrec.errors import ReadOnlyQueryError, StoreError
 from kgrec.graph.schema import GraphSchema, load_schema
+from kgrec.store import neo4j_server
 from kgrec.store.base import CypherStore
-from kgrec.store.neo4j_server import DEFAULT_PASSWORD
 
 #: How long a write or query retries transient errors and lost connections before it
 #: fails (``$KGREC_NEO4J_RETRY_S`` overrides).
@@ -28,6 +28,19 @@ DEFAULT_RETRY_S = 30.0
 def retry_seconds() -> float:
     """``$KGREC_NEO4J_RETRY_S`` or :data:`DEFAULT_RETRY_S`."""
     return float(os.environ.get("KGREC_NEO4J_RETRY_S", DEFAULT_RETRY_S))
+
+
+def _local_password(uri: str) -> str:
+    """The password of the server `kgrec neo4j start` runs, where ``uri`` is that server;
+    for any other server an unset NEO4J_PASSWORD is an error, not a guessed password."""
+    info = neo4j_server.status(None)
+    if info is not None and uri == info.uri:
+        return info.password
+    raise StoreError(
+        f"NEO4J_PASSWORD is not set for the Neo4j at {uri}: export NEO4J_PASSWORD (and "
+        "NEO4J_USERNAME if not 'neo4j'); kgrec supplies a password only for the server "
+        "`kgrec neo4j start` runs"
+    )
 
 
 class Neo4jStore(CypherStore):
@@ -58,9 +71,8 @@ class Neo4jStore(CypherStore):
         """Connect (and check the connection) to ``uri`` or ``$NEO4J_URI``."""
         uri = uri or os.environ.get("NEO4J_URI") or "bolt://127.0.0.1:7687"
         username = username or os.environ.get("NEO4J_USERNAME", "neo4j")
-        # unset: the password of the local server `kgrec neo4j start` runs
         if password is None:
-            password = os.environ.get("NEO4J_PASSWORD", DEFAULT_PASSWORD)
+            password = os.environ.get("NEO4J_PASSWORD") or _local_password(uri)
         database = database or os.environ.get("NEO4J_DATABASE") or None
         # the driver retries transient errors and lost connections, for this long at most
         driver = neo4j.GraphDatabase.driver(
