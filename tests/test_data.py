@@ -77,5 +77,5 @@ def test_an_empty_timestamp_column_means_no_times(tmp_path: Path) -> None:
 
 def test_a_temporal_split_needs_timestamps() -> None:
     inter = pd.DataFrame({"user_id": ["u"] * 5, "item_id": list("abcde")})
-    with pytest.raises(ConfigError, match="temporal.*timestamp"):
+    with pytest.raises(ConfigError, match=r"temporal.*timestamp"):
         split_interactions(inter, SplitConfig(method="temporal"))

@@ -1,4 +1,5 @@
-"""Users' histories as sparse rows, and the item filter's part of the score over them.
+"""Users' histories as sparse rows (the filter's part of the score over them is
+``kgrec.models.scorer.FilterPart``).
 
 A users × items history matrix is dense only a chunk of users at a time, so scoring and
 training stay within bounded memory on large catalogues (a million interactions over
@@ -12,13 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from kgrec.models.item_filter import ItemFilter
 from kgrec.models.ragged import segments
 from kgrec.models.recency import recency_weights
-
-#: Below this many users × items, the filter's scores for every user are computed once
-#: (at most 400 MB) and training reads them; above it, each pair is summed on the fly.
-DENSE_LIMIT = 100_000_000
 
 
 @dataclass
@@ -76,44 +72,3 @@ class Histories:
         out = torch.zeros(len(users), self.n_items)
         out[row, item] = weight
         return out
-
-
-class FilterPart:
-    """The item filter's part of the score, ``c · Σ_j x_uj B_ji``, over users' histories x."""
-
-    def __init__(
-        self,
-        item_filter: ItemFilter,
-        scale: float,
-        histories: Histories,
-        dense_limit: int = DENSE_LIMIT,
-    ) -> None:
-        self.filter, self.scale, self.histories = item_filter, scale, histories
-        n = item_filter.n_items
-        key = item_filter.index[0] * n + item_filter.index[1]
-        order = torch.argsort(key)
-        self._keys, self._values = key[order], item_filter.values[order]
-        self._dense: torch.Tensor | None = None
-        if histories.n_users * n <= dense_limit:
-            self._dense = self.rows(torch.arange(histories.n_users))
-
-    def rows(self, users: torch.Tensor) -> torch.Tensor:
-        """Scores of every item for ``users`` (len(users), n_items)."""
-        if self._dense is not None:
-            return self._dense[users]
-        return self.scale * self.filter.scores(self.histories.rows(users))
-
-    def pairs(self, users: torch.Tensor, items: torch.Tensor) -> torch.Tensor:
-        """Scores of ``items[k]`` for ``users[k]``."""
-        if self._dense is not None:
-            return self._dense[users, items]
-        if not len(self._keys):
-            return torch.zeros(len(users))
-        row, liked, weight = self.histories.entries(users)
-        n = self.filter.n_items
-        key = liked * n + items[row]
-        at = torch.searchsorted(self._keys, key).clamp(max=len(self._keys) - 1)
-        terms = torch.where(self._keys[at] == key, weight * self._values[at], torch.zeros(()))
-        out = torch.zeros(len(users))
-        out.index_add_(0, row, terms)
-        return self.scale * out
