@@ -15,6 +15,7 @@ from kgrec.errors import ArgumentError, DataError, UnknownIdError
 from kgrec.graph.export import GraphTensors
 from kgrec.graph.kg import KnowledgeGraph, node_id
 from kgrec.models.fit import KgrecFit
+from kgrec.models.fusion import Propagated
 from kgrec.models.scorer import UserState
 from kgrec.reasoning.explainer import TEXT_USER
 from kgrec.reasoning.profile import UserProfile, build_profile
@@ -40,10 +41,11 @@ class Recommender:
         gt: GraphTensors,
         fitted: KgrecFit,
         work_dir: Path,
+        propagated: Propagated | None = None,
     ) -> None:
         self.config, self.kg, self.gt, self.work_dir = config, kg, gt, work_dir
         self.fitted, self.model = fitted, fitted.model
-        self.ranker = Ranker(gt, fitted)
+        self.ranker = Ranker(gt, fitted, propagated)
         self.scorer = self.ranker.scorer
         self._index = {n: k for k, n in enumerate(gt.node_ids)}
         self._histories = graph_histories(kg, gt, fitted.half_life)
@@ -53,7 +55,7 @@ class Recommender:
     def load(cls, work_dir: str | Path) -> Recommender:
         """Load what a pipeline run left in ``work_dir``."""
         t = Trained.load(work_dir)
-        return cls(t.config, t.kg, t.gt, t.fitted, t.work_dir)
+        return cls(t.config, t.kg, t.gt, t.fitted, t.work_dir, t.propagated)
 
     @classmethod
     def from_pipeline(cls, path: str | Path) -> Recommender:

@@ -378,7 +378,7 @@ class Pipeline:
 
     def _recommend(self) -> None:
         trained = Trained.load(self.work_dir)
-        ranker = Ranker(trained.gt, trained.fitted)
+        ranker = Ranker(trained.gt, trained.fitted, trained.propagated)
         histories = graph_histories(trained.kg, trained.gt, trained.fitted.half_life)
         empty = (torch.zeros(0, dtype=torch.long), torch.zeros(0))
         k = self.config.recommend.k

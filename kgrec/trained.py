@@ -15,6 +15,7 @@ from kgrec.graph.kg import KnowledgeGraph
 from kgrec.layout import CHECKPOINT_FILE, CONFIG_FILE, EMBEDDINGS_FILE, GRAPH_DIR
 from kgrec.models.checkpoint import load_checkpoint
 from kgrec.models.fit import KgrecFit
+from kgrec.models.fusion import Propagated
 
 
 @dataclass
@@ -26,6 +27,8 @@ class Trained:
     gt: GraphTensors
     fitted: KgrecFit
     work_dir: Path
+    #: the model's propagation over ``gt``, as saved with it (None: propagate again)
+    propagated: Propagated | None = None
 
     @classmethod
     def load(cls, work_dir: str | Path) -> Trained:
@@ -48,5 +51,5 @@ class Trained:
             use_attributes=config.model.use_attributes,
             text_dim=len(emb["vec"].iloc[0]) if len(emb) else 384,
         )
-        fitted, _ = load_checkpoint(work_dir / CHECKPOINT_FILE, gt)
-        return cls(config, kg, gt, fitted, work_dir)
+        fitted, _, prop = load_checkpoint(work_dir / CHECKPOINT_FILE, gt)
+        return cls(config, kg, gt, fitted, work_dir, prop)

@@ -118,8 +118,7 @@ def validate_dataset(
             inter = inter.drop(columns="timestamp")
         elif missing.any():  # never filled in silently (0 would read as 1970)
             raise _fail(
-                "timestamp is missing: give every interaction a time, or none (drop the "
-                "column)",
+                "timestamp is missing: give every interaction a time, or none (drop the column)",
                 src_i,
                 inter,
                 missing,

@@ -6,11 +6,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from kgrec.errors import SchemaError
 from kgrec.graph.schema import GraphSchema, load_schema
+
+if TYPE_CHECKING:  # imported where used: `kgrec query` needs no pandas (start-up, issue 15)
+    import pandas as pd
 
 NODE_COLUMNS = ["node_id", "label", "key", "name"]
 EDGE_COLUMNS = ["src", "rel", "dst", "weight"]
@@ -48,10 +50,14 @@ class KnowledgeGraph:
     @classmethod
     def empty(cls) -> KnowledgeGraph:
         """A graph with no nodes and no edges."""
+        import pandas as pd
+
         return cls(pd.DataFrame(columns=NODE_COLUMNS), pd.DataFrame(columns=EDGE_COLUMNS))
 
     def validate(self, schema: GraphSchema | None = None) -> KnowledgeGraph:
         """Check labels, relationship types, endpoints and id uniqueness; return self."""
+        import pandas as pd
+
         schema = schema or load_schema()
         for label in self.nodes["label"].unique():
             schema.check_label(str(label))
@@ -89,6 +95,8 @@ class KnowledgeGraph:
     @classmethod
     def load(cls, folder: Path) -> KnowledgeGraph:
         """Read a graph saved by :meth:`save`."""
+        import pandas as pd
+
         return cls(
             pd.read_parquet(folder / "nodes.parquet"), pd.read_parquet(folder / "edges.parquet")
         )

@@ -11,6 +11,7 @@ from kgrec.config import ModelConfig
 from kgrec.errors import NotBuiltError
 from kgrec.graph.export import GraphTensors
 from kgrec.models.fit import KgrecFit
+from kgrec.models.fusion import Propagated, propagate
 from kgrec.models.item_filter import ItemFilter
 from kgrec.models.train import build_model
 
@@ -22,8 +23,12 @@ def save_checkpoint(
     config: ModelConfig,
     extra: dict[str, Any] | None = None,
 ) -> None:
-    """Weights plus the model config, relation order and node order they belong to."""
+    """Weights plus the model config, relation order and node order they belong to, and
+    the model's propagation over ``gt`` (what serving scores from, so it need not
+    propagate again)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    with torch.inference_mode():
+        prop = propagate(fitted.model, gt, torch.device("cpu"))
     torch.save(
         {
             "state_dict": fitted.model.state_dict(),
@@ -37,13 +42,22 @@ def save_checkpoint(
             "relations": gt.relations,
             "node_ids": gt.node_ids,
             "extra": extra or {},
+            "propagated": {
+                "final": prop.final,
+                "sent": prop.sent,
+                "ego": prop.ego,
+                "norm": prop.norm,
+            },
         },
         path,
     )
 
 
-def load_checkpoint(path: Path, gt: GraphTensors) -> tuple[KgrecFit, ModelConfig]:
-    """Rebuild the model for ``gt`` (whose node and relation order must match)."""
+def load_checkpoint(
+    path: Path, gt: GraphTensors
+) -> tuple[KgrecFit, ModelConfig, Propagated | None]:
+    """Rebuild the model for ``gt`` (whose node and relation order must match), with its
+    saved propagation over ``gt`` (None in a checkpoint saved before there was one)."""
     if not path.exists():
         raise NotBuiltError(f"no trained model at {path}: run the pipeline's train stage")
     blob = torch.load(path, map_location="cpu", weights_only=True)
@@ -64,4 +78,6 @@ def load_checkpoint(path: Path, gt: GraphTensors) -> tuple[KgrecFit, ModelConfig
         half_life=blob.get("half_life"),
         said_weight=float(blob.get("said_weight", 1.0)),
     )
-    return fitted, config
+    saved = blob.get("propagated")
+    prop = Propagated(**saved) if saved is not None else None
+    return fitted, config, prop

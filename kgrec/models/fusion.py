@@ -50,8 +50,6 @@ from dataclasses import dataclass
 
 import torch
 from torch import nn
-from torch_geometric.nn import LGConv
-from torch_geometric.utils import scatter
 
 from kgrec.graph.export import GraphTensors
 from kgrec.models.neighbors import Block
@@ -87,7 +85,9 @@ class FusionGNN(nn.Module):
         nn.init.normal_(self.id_emb.weight, std=0.1)
         self.text_proj = nn.Linear(text_dim, dim, bias=False) if use_text else None
         self.rel_logit = nn.Parameter(torch.zeros(num_relations))
-        self.conv = LGConv(normalize=False)
+        # PyG's LGConv (no parameters), made on the first propagation: a model loaded to
+        # serve from saved embeddings never imports PyG (kgrec's start-up, issue 15)
+        self._conv: nn.Module | None = None
 
     def ego(
         self, text: torch.Tensor, has_text: torch.Tensor, nodes: torch.Tensor | None = None
@@ -106,12 +106,21 @@ class FusionGNN(nn.Module):
         """beta_r, one positive weight per relation type (1.0 at initialisation)."""
         return nn.functional.softplus(self.rel_logit) / _SOFTPLUS0
 
+    def degrees(
+        self, edge_index: torch.Tensor, edge_type: torch.Tensor, num_nodes: int
+    ) -> torch.Tensor:
+        """d_u for every node: the sum of its edges' relation weights."""
+        w = self.relation_weights()[edge_type]
+        # a scatter-sum (what PyG's ``scatter(..., reduce="sum")`` computes, bit for bit on
+        # the CPU), kept free of PyG for the same reason as ``_conv``
+        return torch.zeros(num_nodes, dtype=w.dtype, device=w.device).index_add(0, edge_index[0], w)
+
     def edge_norm(
         self, edge_index: torch.Tensor, edge_type: torch.Tensor, num_nodes: int
     ) -> torch.Tensor:
         """n_uv for every edge: relation weight over sqrt of both weighted degrees."""
         w = self.relation_weights()[edge_type]
-        deg = scatter(w, edge_index[0], dim=0, dim_size=num_nodes, reduce="sum")
+        deg = self.degrees(edge_index, edge_type, num_nodes)
         inv = deg.clamp(min=1e-12).pow(-0.5)
         norm: torch.Tensor = inv[edge_index[0]] * w * inv[edge_index[1]]
         return norm
@@ -141,6 +150,14 @@ class FusionGNN(nn.Module):
         norm = self.edge_norm(edge_index, edge_type, text.size(0))[block.edge_id] * block.scale
         return self._layers(self.ego(text, has_text, block.nodes), block.edge_index, norm)
 
+    def conv(self) -> nn.Module:
+        """PyG's ``LGConv`` (LightGCN's layer, weights given per edge)."""
+        if self._conv is None:
+            from torch_geometric.nn import LGConv
+
+            self._conv = LGConv(normalize=False)
+        return self._conv
+
     def _layers(
         self, ego: torch.Tensor, edge_index: torch.Tensor, norm: torch.Tensor
     ) -> Propagated:
@@ -152,7 +169,7 @@ class FusionGNN(nn.Module):
         # directions of every edge, a sampled block the direction its targets need.
         for _ in range(self.num_layers):
             sent = sent + alpha * layer
-            layer = self.conv(layer, edge_index, norm)
+            layer = self.conv()(layer, edge_index, norm)
             final = final + alpha * layer
         return Propagated(final=final, sent=sent, ego=ego, norm=norm)
 

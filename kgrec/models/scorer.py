@@ -37,7 +37,6 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import torch
-from torch_geometric.utils import scatter
 
 from kgrec.graph.export import GraphTensors
 from kgrec.graph.text_links import SIMILAR_TEXT
@@ -326,7 +325,11 @@ class Scorer:
     those of a user whose edges are not (all) in the graph (a sentence, live feedback),
     and :meth:`scores` / :meth:`terms` the score of every item and its split."""
 
-    def __init__(self, fitted: KgrecFit, gt: GraphTensors) -> None:
+    def __init__(
+        self, fitted: KgrecFit, gt: GraphTensors, propagated: Propagated | None = None
+    ) -> None:
+        """``propagated``: the model's propagation over ``gt`` where one was saved with it
+        (``kgrec.models.checkpoint``); else the model propagates here."""
         self.fitted, self.gt = fitted, gt
         model = fitted.model
         #: the graph's relationship types, then those the score knows that it lacks
@@ -336,17 +339,13 @@ class Scorer:
             *(r for r in SCORED_RELATIONS if r not in gt.relations),
         ]
         with torch.inference_mode():
-            self.prop = propagate(model, gt, torch.device("cpu"))
+            if propagated is None:
+                propagated = propagate(model, gt, torch.device("cpu"))
+            self.prop = propagated
             learned = model.relation_weights().detach()
             # relationships the model was not trained on weigh what untrained ones do (1)
             self.beta = torch.cat([learned, torch.ones(len(self.relations) - len(learned))])
-            self.degree = scatter(
-                learned[gt.edge_type],
-                gt.edge_index[0],
-                dim=0,
-                dim_size=gt.num_nodes,
-                reduce="sum",
-            )
+            self.degree = model.degrees(gt.edge_index, gt.edge_type, gt.num_nodes)
         self.alpha = 1.0 / (model.num_layers + 1)
         self.item_final = self.prop.final[gt.items]
         self.links = GraphLinks(gt)

@@ -12,6 +12,7 @@ import torch
 from kgrec.graph.export import GraphTensors
 from kgrec.graph.kg import KnowledgeGraph
 from kgrec.models.fit import KgrecFit
+from kgrec.models.fusion import Propagated
 from kgrec.models.recency import recency_weights
 from kgrec.models.scorer import Scorer, UserState
 from kgrec.reasoning.explainer import Explainer
@@ -68,9 +69,11 @@ def graph_histories(
 class Ranker:
     """Top-k lists and explanations of a fitted model over its graph."""
 
-    def __init__(self, gt: GraphTensors, fitted: KgrecFit) -> None:
+    def __init__(
+        self, gt: GraphTensors, fitted: KgrecFit, propagated: Propagated | None = None
+    ) -> None:
         self.gt = gt
-        self.scorer = Scorer(fitted, gt)
+        self.scorer = Scorer(fitted, gt, propagated)
         self.explainer = Explainer(self.scorer)
 
     def node(self, index: int) -> PathNode:

@@ -6,14 +6,17 @@ import math
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from functools import cache
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
-import pandas as pd
 
 from kgrec.graph.kg import KnowledgeGraph
 from kgrec.graph.schema import GraphSchema
 from kgrec.store import cypher
+
+if TYPE_CHECKING:  # imported where used: `kgrec query` needs no pandas (start-up, issue 15)
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -72,9 +75,17 @@ class GraphStore(Protocol):
         """Close the store."""
 
 
+@cache
+def _pandas_na() -> object:
+    """``pd.NA``, with pandas imported on first use (``kgrec query`` needs none)."""
+    import pandas as pd
+
+    return pd.NA
+
+
 def clean_value(value: Any) -> Any:
     """A value a database driver accepts: NaN/NA -> None, numpy scalars -> Python."""
-    if value is None or value is pd.NA:
+    if value is None or value is _pandas_na():
         return None
     if isinstance(value, np.generic):
         value = value.item()
@@ -124,6 +135,8 @@ class CypherStore(ABC):
 
     def write(self, kg: KnowledgeGraph, batch_size: int = 1000) -> None:
         """Upsert nodes per label, then edges per (type, source label, target label)."""
+        import pandas as pd
+
         self.apply_schema()
         for label, group in kg.nodes.groupby("label"):
             rows = frame_rows(group, list(self.schema.node_properties(str(label))))

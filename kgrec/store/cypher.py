@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from kgrec.errors import SchemaError
 from kgrec.graph.kg import KnowledgeGraph
 from kgrec.graph.schema import GraphSchema
+
+if TYPE_CHECKING:  # imported where used: `kgrec query` needs no pandas (start-up, issue 15)
+    pass
 
 #: A store's query method: (cypher, params) -> rows.
 QueryFn = Callable[[str, Mapping[str, Any] | None], list[dict[str, Any]]]
@@ -99,6 +100,8 @@ def writes(cypher: str) -> bool:
 
 def read_graph(schema: GraphSchema, query: QueryFn) -> KnowledgeGraph:
     """Read every node and every non-RECOMMENDED edge through ``query``."""
+    import pandas as pd
+
     node_frames = [
         pd.DataFrame(rows).assign(label=label)
         for label in schema.nodes

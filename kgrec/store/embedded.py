@@ -16,15 +16,16 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from kgrec.errors import ReadOnlyQueryError, StoreError
 from kgrec.graph.kg import KnowledgeGraph
 from kgrec.graph.schema import GraphSchema, load_schema
-from kgrec.store import _bulk, cypher
+from kgrec.store import cypher
 from kgrec.store.base import CypherStore, batches, frame_rows, valued_properties
+
+if TYPE_CHECKING:  # imported where used: `kgrec query` needs no pandas (start-up, issue 15)
+    import pandas as pd
 
 try:
     import kuzu as _db
@@ -90,6 +91,10 @@ class EmbeddedStore(CypherStore):
     def write(self, kg: KnowledgeGraph, batch_size: int = 1000) -> None:
         """Upsert nodes then edges: COPY new rows, MERGE changed ones, skip the unchanged
         (see kgrec.store._bulk for why). Same result as the generic MERGE path."""
+        import pandas as pd
+
+        from kgrec.store import _bulk
+
         self.apply_schema()
         for label, group in kg.nodes.groupby("label"):
             label = str(label)
