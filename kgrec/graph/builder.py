@@ -10,7 +10,6 @@ from kgrec.graph.schema import GraphSchema, load_schema
 from kgrec.graph.text_links import SIMILAR_TEXT
 
 #: Columns of the mentions table the extraction stage writes (one row per mention).
-MENTION_COLUMNS = ["owner_label", "owner_id", "kind", "canonical", "relation", "polarity", "score"]
 
 
 def _strongest(mentions: pd.DataFrame) -> pd.DataFrame:
