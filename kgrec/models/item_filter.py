@@ -176,6 +176,13 @@ class FilterGrams:
         text = torch.nn.functional.normalize(gt.text[gt.items] * gt.has_text[gt.items], dim=1)
         return cls(inter, attrs, text @ text.T)
 
+    @classmethod
+    def interactions_only(cls, train_pairs: np.ndarray, n_users: int, n_items: int) -> FilterGrams:
+        """Co-interactions alone (no attributes, no text): what EASE is fitted on."""
+        pairs = torch.as_tensor(train_pairs, dtype=torch.long).reshape(-1, 2)
+        none = torch.zeros(0)
+        return cls(_dense_gram(pairs[:, 0], pairs[:, 1], n_users, n_items), none, none)
+
     def to(self, device: torch.device | str) -> FilterGrams:
         """The same matrices on ``device``: :func:`fit` then inverts there (a GPU turns
         minutes per setting into a second at 20k items)."""

@@ -7,7 +7,8 @@ Both score a user's items as :math:`s_u = x_u B` from the binary training matrix
   kept for each item's ``neighbours`` most similar items (zero on the diagonal).
 * **EASE** (Steck, 2019) — :math:`B = I - P\,\mathrm{diag}(1/\mathrm{diag}(P))`,
   :math:`P = (X^\top X + \lambda I)^{-1}`: the least-squares item-item model with a zero
-  diagonal, in closed form.
+  diagonal, in closed form — kgrec's item filter with neither attributes nor text, fitted
+  by the same code (``kgrec.models.item_filter.fit`` with α = β = 0).
 
 Only items with at least one training interaction enter :math:`B`; the others cannot be
 scored by these models and rank last. Hyper-parameters (``neighbours``, :math:`\lambda`)
@@ -21,6 +22,8 @@ from collections.abc import Callable, Iterable
 import numpy as np
 import torch
 
+from kgrec.models import item_filter
+from kgrec.models.history import Histories
 from kgrec.models.types import ScoreFn, Validate
 
 #: Score given to items a linear model cannot score (no training interaction).
@@ -79,17 +82,21 @@ def ease(
     lam: float = 500.0,
     history: np.ndarray | None = None,
 ) -> ScoreFn:
-    """EASE with L2 weight ``lam``; users are scored from ``history`` pairs where given
-    (else from ``train_pairs``)."""
-    x, active = _matrix(train_pairs, n_users, n_items)
-    xa = x[:, torch.as_tensor(active)]
-    gram = xa.T @ xa
-    gram.diagonal().add_(lam)
-    # symmetric positive definite: Cholesky inverts it in about half LU's time
-    p = torch.cholesky_inverse(torch.linalg.cholesky(gram))
-    b = -p / p.diagonal()[None, :]
-    b.fill_diagonal_(0.0)
-    return _scorer(x, active, b, history)
+    """EASE with L2 weight ``lam``: kgrec's item filter with neither attributes nor text
+    (α = β = 0, every weight kept; ``kgrec.models.item_filter``), so the two share one
+    implementation. Users are scored from ``history`` pairs where given (else from
+    ``train_pairs``); items without a training interaction rank last."""
+    grams = item_filter.FilterGrams.interactions_only(train_pairs, n_users, n_items)
+    b = item_filter.fit(grams, lam, 0.0, 0.0, keep=n_items)
+    x = Histories.of(train_pairs if history is None else history, n_users, n_items)
+    unscored = torch.as_tensor(np.bincount(train_pairs[:, 1], minlength=n_items) == 0)
+
+    def score(batch: torch.Tensor) -> torch.Tensor:
+        out = b.scores(x.rows(batch))
+        out[:, unscored] = _UNSCORED
+        return out
+
+    return score
 
 
 Fit = Callable[[float], ScoreFn]
