@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -12,15 +11,13 @@ from torch import nn
 from kgrec.config import ModelConfig
 from kgrec.device import resolve_device
 from kgrec.graph.export import GraphTensors
-from kgrec.models.early_stop import EarlyStopping
+from kgrec.models.bpr import Progress, train_bpr
 from kgrec.models.fusion import FusionGNN, graph_inputs
 from kgrec.models.neighbors import NeighbourSampler
-from kgrec.models.sampling import sample_negatives
 from kgrec.models.scorer import FilterPart, score_function
 from kgrec.models.types import Validate
 
-#: Called after each epoch with (epoch, loss, valid NDCG@10 or None).
-Progress = Callable[[int, float, float | None], None]
+__all__ = ["Progress", "TrainResult", "build_model", "sampler_for", "train_fusion"]
 
 
 @dataclass
@@ -70,79 +67,55 @@ def train_fusion(
     so ``best_epoch == 0`` says the filter alone did best and the GNN should be left out.
     """
     torch.manual_seed(config.seed)
-    rng = np.random.default_rng(config.seed)
     gen = torch.Generator().manual_seed(config.seed)
     device = resolve_device(config.device)
     model = build_model(gt, config).to(device)
-    opt = torch.optim.Adam(model.parameters(), lr=config.lr)
-    n_items = len(gt.items)
     user_nodes = gt.users.to(device)
     item_nodes = gt.items.to(device)
-    known = torch.as_tensor(train_pairs[:, 0] * n_items + train_pairs[:, 1])
     graph = graph_inputs(gt, device)  # on the device once, not per step
     sampler = sampler_for(gt, config)
-    total = epochs or config.epochs
-    early = EarlyStopping(config.patience)
-    history: list[dict[str, float]] = []
 
-    def check(gnn_weight: float = 1.0) -> float:
+    def step(
+        users: torch.Tensor, pos: torch.Tensor, neg: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        if sampler is None:
+            prop = model.propagate(*graph)
+            u_ix, p_ix, n_ix = (
+                user_nodes[users.to(device)],
+                item_nodes[pos.to(device)],
+                item_nodes[neg.to(device)],
+            )
+        else:
+            seeds = torch.cat([gt.users[users], gt.items[pos], gt.items[neg]])
+            block = sampler.sample(seeds, gen).to(device)
+            prop = model.propagate_block(block, *graph)
+            u_ix, p_ix, n_ix = block.position.view(3, -1)
+        eu, ep, en = prop.final[u_ix], prop.final[p_ix], prop.final[n_ix]
+        margin = (eu * ep).sum(1) - (eu * en).sum(1)
+        if base is not None:
+            margin = margin + (base.pairs(users, pos) - base.pairs(users, neg)).to(device)
+        loss = -nn.functional.logsigmoid(margin).mean()
+        reg = (
+            prop.ego[u_ix].pow(2).sum() + prop.ego[p_ix].pow(2).sum() + prop.ego[n_ix].pow(2).sum()
+        ) / (2 * len(users))
+        return loss, loss + config.weight_decay * reg
+
+    def check(epoch: int) -> float:
         assert validate is not None
-        model.eval()
-        with torch.inference_mode():
-            return validate(score_function(model.propagate(*graph), gt, base, gnn_weight))
-
-    if validate is not None and base is not None:
         # epoch 0 is the filter alone: what is used (w = 0) if no epoch of the GNN beats it
-        valid0 = check(gnn_weight=0.0)
-        history.append({"epoch": 0.0, "valid_ndcg@10": valid0})
-        early.update(0, valid0, model)
-    for epoch in range(1, total + 1):
-        model.train()
-        order = rng.permutation(len(train_pairs))
-        losses = []
-        for start in range(0, len(order), config.batch_size):
-            batch = torch.as_tensor(train_pairs[order[start : start + config.batch_size]])
-            users, pos = batch[:, 0], batch[:, 1]
-            neg = sample_negatives(users, n_items, known, gen)
-            if sampler is None:
-                prop = model.propagate(*graph)
-                u_ix, p_ix, n_ix = (
-                    user_nodes[users.to(device)],
-                    item_nodes[pos.to(device)],
-                    item_nodes[neg.to(device)],
-                )
-            else:
-                seeds = torch.cat([gt.users[users], gt.items[pos], gt.items[neg]])
-                block = sampler.sample(seeds, gen).to(device)
-                prop = model.propagate_block(block, *graph)
-                u_ix, p_ix, n_ix = block.position.view(3, -1)
-            eu, ep, en = prop.final[u_ix], prop.final[p_ix], prop.final[n_ix]
-            margin = (eu * ep).sum(1) - (eu * en).sum(1)
-            if base is not None:
-                margin = margin + (base.pairs(users, pos) - base.pairs(users, neg)).to(device)
-            loss = -nn.functional.logsigmoid(margin).mean()
-            reg = (
-                prop.ego[u_ix].pow(2).sum()
-                + prop.ego[p_ix].pow(2).sum()
-                + prop.ego[n_ix].pow(2).sum()
-            ) / (2 * len(batch))
-            opt.zero_grad()
-            (loss + config.weight_decay * reg).backward()  # type: ignore[no-untyped-call]
-            opt.step()
-            losses.append(loss.item())
-        row: dict[str, float] = {"epoch": float(epoch), "loss": float(np.mean(losses))}
-        valid = None
-        if validate is not None and (epoch % config.eval_every == 0 or epoch == total):
-            valid = check()
-            row["valid_ndcg@10"] = valid
-            early.update(epoch, valid, model)
-        history.append(row)
-        if progress is not None:
-            progress(epoch, row["loss"], valid)
-        if validate is not None and early.stop:
-            break
-    early.restore(model)
-    model.eval()
-    return TrainResult(
-        model=model.cpu(), best_epoch=early.best_epoch if validate else total, history=history
+        weight = 0.0 if epoch == 0 else 1.0
+        return validate(score_function(model.propagate(*graph), gt, base, weight))
+
+    fitted = train_bpr(
+        model,
+        step,
+        train_pairs,
+        len(gt.items),
+        config,
+        gen,
+        None if validate is None else check,
+        epochs,
+        progress,
+        check_first=base is not None,
     )
+    return TrainResult(model=model.cpu(), best_epoch=fitted.best_epoch, history=fitted.history)
