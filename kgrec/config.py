@@ -53,6 +53,11 @@ class DataConfig(_Frozen):
     items: Path | None = Field(
         None, description="CSV/Parquet/JSONL with item_id[, title, text, genres, year]."
     )
+    text_column: str | None = Field(
+        None,
+        description="The items file's column read as the items' text, where it is not "
+        "named 'text' (e.g. 'description' or 'overview').",
+    )
     users: Path | None = Field(None, description="Optional file with user_id[, text].")
 
     @model_validator(mode="after")

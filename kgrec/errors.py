@@ -84,3 +84,8 @@ class ReadOnlyQueryError(StoreError):
     """A write was attempted through a read-only query."""
 
     code = "READ_ONLY"
+
+
+class DataWarning(UserWarning):
+    """Data that loads, but probably not as meant (item text under a column name kgrec
+    does not read). The CLI prints these as one line each."""

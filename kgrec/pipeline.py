@@ -86,6 +86,17 @@ def _file_stamp(path: Path | None) -> list[Any]:
     return [str(path), stat.st_size if stat else None, stat.st_mtime_ns if stat else None]
 
 
+def _columns_read(dataset: Dataset) -> str:
+    """What the data stage read, for its progress line."""
+    inter, items = dataset.interactions, dataset.items
+    texts = int((items["text"].str.len() > 0).sum()) if "text" in items else 0
+    return (
+        f"{len(inter):,} interactions ({', '.join(map(str, inter.columns))}); "
+        f"{len(items):,} items ({', '.join(map(str, items.columns))}; {texts:,} with text); "
+        f"{len(dataset.users):,} users"
+    )
+
+
 @dataclass
 class RunSummary:
     """What a run did: each stage's status, the graph's counts, the evaluation."""
@@ -196,7 +207,7 @@ class Pipeline:
         self.work_dir.mkdir(parents=True, exist_ok=True)
         fps = self.fingerprints()
         summary = RunSummary(self.work_dir)
-        steps: dict[str, Callable[[], None]] = {
+        steps: dict[str, Callable[[], str | None]] = {
             "data": self._data,
             "extract": self._extract,
             "graph": self._graph,
@@ -210,10 +221,10 @@ class Pipeline:
                 summary.stages[stage] = "skipped (current)"
             else:
                 self.progress.stage(stage, "run")
-                steps[stage]()
+                detail = steps[stage]()
                 self._mark(stage, fps[stage])
                 summary.stages[stage] = "ran"
-                self.progress.stage(stage, "done")
+                self.progress.stage(stage, "done", detail or "")
             if stage == "data":  # only once the data is valid: a bad run changes nothing
                 (self.work_dir / CONFIG_FILE).write_text(self.config.model_dump_json(indent=2))
             if stage == until:
@@ -233,7 +244,7 @@ class Pipeline:
         with open_store(self.config.store, self.work_dir, read_only=True) as store:
             return store.read()
 
-    def _data(self) -> None:
+    def _data(self) -> str:
         folder = self.work_dir / DATA_DIR
         if self.config.data.source == "store":
             dataset, mentions = dataset_from_graph(self._read_store(), name=self.config.name)
@@ -250,6 +261,7 @@ class Pipeline:
         dataset.save(folder)
         for part in ("train", "valid", "test"):
             getattr(split, part).to_parquet(folder / f"{part}.parquet", index=False)
+        return _columns_read(dataset)
 
     def _extract(self) -> None:
         out = self.work_dir / MENTIONS_FILE

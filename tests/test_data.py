@@ -5,7 +5,7 @@ import pytest
 
 from kgrec.config import SplitConfig
 from kgrec.data import load_files, load_sample, split_interactions
-from kgrec.errors import ConfigError, DataError
+from kgrec.errors import ConfigError, DataError, DataWarning
 
 
 def _write(tmp_path: Path, inter: str, items: str) -> tuple[Path, Path]:
@@ -79,3 +79,19 @@ def test_a_temporal_split_needs_timestamps() -> None:
     inter = pd.DataFrame({"user_id": ["u"] * 5, "item_id": list("abcde")})
     with pytest.raises(ConfigError, match=r"temporal.*timestamp"):
         split_interactions(inter, SplitConfig(method="temporal"))
+
+
+def test_item_text_under_another_name_is_read_when_named_and_flagged_when_not(
+    tmp_path: Path,
+) -> None:
+    words = "A detective hunts a forger through the canals of a rainy city at night."
+    inter, items = _write(
+        tmp_path, "user_id,item_id\nu,a\nu,b\n", f'item_id,title,description\na,A,"{words}"\nb,B,\n'
+    )
+    with pytest.warns(DataWarning, match=r"'description'.*text_column = 'description'"):
+        ds = load_files(inter, items)
+    assert "text" not in ds.items or set(ds.items["text"]) == {""}
+    ds = load_files(inter, items, text_column="description")
+    assert ds.items.set_index("item_id").loc["a", "text"] == words
+    with pytest.raises(DataError, match=r"no column 'overview'.*text_column"):
+        load_files(inter, items, text_column="overview")

@@ -445,10 +445,19 @@ def main() -> None:
     """Entry point: run the app, turning kgrec's errors into a message and exit code 2."""
     import warnings
 
-    from kgrec.errors import KGRecError
+    from kgrec.errors import DataWarning, KGRecError
 
     # third-party deprecation chatter (torch.jit in PyG's imports) is not for kgrec's users
     warnings.filterwarnings("ignore", category=FutureWarning)
+    shown = warnings.showwarning
+
+    def show(message: Warning | str, category: type[Warning], *args: Any, **kw: Any) -> None:
+        if issubclass(category, DataWarning):
+            err.print(f"[yellow]warning:[/] {escape(str(message))}")
+        else:
+            shown(message, category, *args, **kw)
+
+    warnings.showwarning = show
     try:
         app()
     except KGRecError as exc:
