@@ -29,3 +29,5 @@ RECOMMENDATIONS_FILE = "recommendations.parquet"
 ENCODER_CACHE = "cache/encoder.parquet"
 #: `kgrec eval`'s results and plots.
 EVAL_FILE = "eval.json"
+EVAL_MODELS_CHART = "eval_models.png"
+EVAL_TRAINING_CHART = "eval_training.png"

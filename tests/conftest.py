@@ -98,3 +98,15 @@ def neo4j_sample(
         store.clear()
     Pipeline(PipelineConfig(work_dir=work, store="neo4j")).run()
     return work
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``gpu`` run where CUDA is, and are skipped (saying why) elsewhere."""
+    import torch
+
+    if torch.cuda.is_available():
+        return
+    skip = pytest.mark.skip(reason="needs a CUDA device (marker gpu)")
+    for item in items:
+        if "gpu" in item.keywords:
+            item.add_marker(skip)

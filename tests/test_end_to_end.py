@@ -208,6 +208,7 @@ def _history(rec: Recommender, user: str) -> tuple[torch.Tensor, torch.Tensor]:
     return torch.tensor(pos, dtype=torch.long), torch.tensor(list(mine.values()))
 
 
+@pytest.mark.slow
 def test_cli_eval_json_shape_and_plots(sample_run: RunSummary, tmp_path: Path) -> None:
     toml = tmp_path / "quick.toml"
     toml.write_text(

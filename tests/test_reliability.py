@@ -101,6 +101,7 @@ def rec(sample_run: RunSummary) -> Recommender:
     return Recommender.load(sample_run.work_dir)
 
 
+@pytest.mark.slow
 def test_one_recommender_from_8_threads(rec: Recommender) -> None:
     """8 threads × 500 explained calls on one Recommender: no error, every answer equal
     to the sequential one. The p99 latency under that load is printed for the docs."""

@@ -12,6 +12,13 @@ from rich.console import Console
 from rich.markup import escape
 
 from kgrec.config import PipelineConfig, kgrec_home, load_config
+from kgrec.layout import (
+    CONFIG_FILE,
+    COUNTS_CHART,
+    EVAL_FILE,
+    EVAL_MODELS_CHART,
+    EVAL_TRAINING_CHART,
+)
 
 app = typer.Typer(
     help="Knowledge-graph recommendations from text, with explanations.",
@@ -37,7 +44,6 @@ def _work_dir(work_dir: Path | None, pipeline: Path | None) -> Path:
 def _run(config: PipelineConfig, force: bool, as_json: bool, baselines: bool = False) -> Any:
     from kgrec.cli.progress import RichProgress
     from kgrec.cli.render import counts_table, metrics_table
-    from kgrec.layout import COUNTS_CHART
     from kgrec.pipeline import Pipeline
 
     progress = RichProgress(err)
@@ -155,12 +161,12 @@ def eval_(
     )
     work = config.resolved_work_dir()
     summary = result.to_json()
-    (work / "eval.json").write_text(json.dumps(summary | {"curves": result.curves}, indent=2))
+    (work / EVAL_FILE).write_text(json.dumps(summary | {"curves": result.curves}, indent=2))
     bars = save_comparison_chart(
-        summary["models"], work / "eval_models.png", f"{config.name}: test split"
+        summary["models"], work / EVAL_MODELS_CHART, f"{config.name}: test split"
     )
     curves = save_training_curves(
-        result.curves, work / "eval_training.png", f"{config.name}: training (seed 0 first)"
+        result.curves, work / EVAL_TRAINING_CHART, f"{config.name}: training (seed 0 first)"
     )
     if as_json:
         print_json(out, summary)
@@ -170,7 +176,7 @@ def eval_(
         out.print(cold_start_table(summary["cold_start"]))
     if "explanations" in summary:
         out.print(explanations_table(summary["explanations"]))
-    out.print(f"Saved {work / 'eval.json'}, {bars} and {curves}", markup=False, style="dim")
+    out.print(f"Saved {work / EVAL_FILE}, {bars} and {curves}", markup=False, style="dim")
 
 
 @app.command()
@@ -309,7 +315,7 @@ def query(
     from kgrec.store import open_store
 
     wd = _work_dir(work_dir, pipeline)
-    cfg_file = wd / "pipeline.json"
+    cfg_file = wd / CONFIG_FILE
     uri = (
         PipelineConfig.model_validate_json(cfg_file.read_text()).store
         if cfg_file.exists()

@@ -48,6 +48,9 @@ class EmbeddedStore(CypherStore):
             schema,
             read_only,
         )
+        #: what the last :meth:`write` did: rows copied in new, merged as changed, and
+        #: left alone as already stored (nodes and edges together)
+        self.last_write = {"new": 0, "changed": 0, "unchanged": 0}
 
     @classmethod
     def open(
@@ -96,6 +99,7 @@ class EmbeddedStore(CypherStore):
         from kgrec.store import _bulk
 
         self.apply_schema()
+        self.last_write = {"new": 0, "changed": 0, "unchanged": 0}
         for label, group in kg.nodes.groupby("label"):
             label = str(label)
             columns = self.schema.node_properties(label)
@@ -103,6 +107,7 @@ class EmbeddedStore(CypherStore):
             stored = self._frame(cypher.read_nodes(self.schema, label))
             props = [c for c in columns if c != "node_id"]
             new, changed = _bulk.changed_rows(incoming, stored, ["node_id"], props)
+            self._count(len(incoming), len(new), len(changed))
             if len(new):
                 self._run(f"COPY {label} FROM $df", {"df": _bulk.arrow_table(new, columns)})
             self._merge_rows(
@@ -122,6 +127,7 @@ class EmbeddedStore(CypherStore):
             )
             stored = self._frame(cypher.read_edges(self.schema, rel, src, dst))
             new, changed = _bulk.changed_rows(incoming, stored, ["src", "dst"], list(rel_props))
+            self._count(len(incoming), len(new), len(changed))
             if len(new):
                 table = _bulk.arrow_table(new, {"src": "STRING", "dst": "STRING", **rel_props})
                 self._run(f"COPY {rel} FROM $df (from='{src}', to='{dst}')", {"df": table})
@@ -131,6 +137,11 @@ class EmbeddedStore(CypherStore):
                 batch_size,
                 partial(cypher.upsert_edges, self.schema, rel, src, dst),
             )
+
+    def _count(self, rows: int, new: int, changed: int) -> None:
+        self.last_write["new"] += new
+        self.last_write["changed"] += changed
+        self.last_write["unchanged"] += rows - new - changed
 
     def _merge_rows(
         self,

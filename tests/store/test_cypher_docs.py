@@ -11,7 +11,7 @@ from kgrec.pipeline import RunSummary
 from kgrec.store import open_store
 from kgrec.store.base import CypherStore
 
-DOC = Path(__file__).resolve().parents[1] / "docs" / "cypher.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "cypher.md"
 
 
 def _queries() -> list[tuple[str, set[str], dict[str, str], str]]:

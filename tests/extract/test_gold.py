@@ -18,7 +18,7 @@ from kgrec.evaluation.extraction import (
 )
 from kgrec.extract import Mention
 
-GOLD = Path(__file__).parent / "data" / "gold"
+GOLD = Path(__file__).resolve().parents[1] / "data" / "gold"
 
 
 def test_gold_set_is_big_enough_and_well_formed() -> None:

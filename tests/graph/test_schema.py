@@ -5,7 +5,7 @@ import pytest
 from kgrec.errors import SchemaError
 from kgrec.graph.schema import load_schema, parse_schema
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _generated(path: Path) -> list[str]:

@@ -119,6 +119,7 @@ def _csv_bytes(frame: pd.DataFrame, bad_byte_at: int | None) -> bytes:
     return data[:at] + b"\xff\xfe" + data[at:]
 
 
+@pytest.mark.slow
 @settings(
     max_examples=500,
     deadline=None,
@@ -180,6 +181,7 @@ def test_generated_files_load_literally_or_fail_naming_file_row_and_column(
 NAME = st.text(min_size=1, max_size=30).filter(lambda t: t.strip() == t and t != "")
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     item_ids=st.lists(
@@ -326,6 +328,7 @@ def _snapshot(config: PipelineConfig) -> tuple[object, ...]:
     return nodes, edges, files
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(inter=table("interactions"), items=table("items"), corrupt=st.integers(0, 3))
 def test_a_pipeline_given_bad_files_writes_nothing(
