@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import time
 
 import numpy as np
 import torch
+from _work import report
 
 from kgrec.config import load_config
 from kgrec.evaluation.ranking import valid_ndcg
@@ -123,11 +123,7 @@ def main() -> None:
         "drop_correlation": float(np.corrcoef(first_drops, real_drops)[0, 1]) if cases else 0.0,
         "seconds": time.perf_counter() - start,
     }
-    if args.json:
-        print(json.dumps(out))
-    else:
-        for key, value in out.items():
-            print(f"{key:>24}: {value:.4f}" if isinstance(value, float) else f"{key:>24}: {value}")
+    report(out, args.json)
 
 
 if __name__ == "__main__":

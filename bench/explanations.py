@@ -12,12 +12,11 @@ interaction: each user's lists exclude what they had, as ``Recommender.recommend
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from pathlib import Path
 
 import numpy as np
-from _work import work_dir_or_sample
+from _work import report, work_dir_or_sample
 
 from kgrec.api import Recommender
 from kgrec.evaluation.explanations import explanation_metrics
@@ -59,11 +58,7 @@ def main() -> None:
     result = explanation_metrics(rec.ranker.explainer, history, tested, exclude, times=times)
     result |= {"users": len(tested), "seconds": time.perf_counter() - start}
     result["work_dir"] = str(work) if args.work_dir else "sample"  # type: ignore[assignment]
-    if args.json:
-        print(json.dumps(result))
-        return
-    for key, value in result.items():
-        print(f"{key:>26}  {value:.4f}" if isinstance(value, float) else f"{key:>26}  {value}")
+    report(result, args.json)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from _work import work_dir_or_sample
+from _work import report, work_dir_or_sample
 
 #: Targets of issue 15, as multiples of the torch import.
 TARGETS = {"help_s": 0.3, "query_s": 0.3, "neo4j_status_s": 0.3, "recommend_s": 1.5}
@@ -67,11 +67,7 @@ def main() -> None:
         out[key.removesuffix("_s") + "_ratio"] = ratio
         out[key.removesuffix("_s") + "_meets_target"] = ratio <= target
     out |= {"repeats": args.repeats, "PYTHONDONTWRITEBYTECODE": env_note}
-    if args.json:
-        print(json.dumps(out))
-        return
-    for key, value in out.items():
-        print(f"{key:>26}  {value:.3f}" if isinstance(value, float) else f"{key:>26}  {value}")
+    report(out, args.json, 3)
 
 
 if __name__ == "__main__":
