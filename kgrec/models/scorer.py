@@ -200,22 +200,25 @@ class FilterPart:
 
     def __init__(
         self,
-        item_filter: ItemFilter,
+        item_filter: ItemFilter | None,
         scale: float,
         histories: Histories,
         direct: Histories | None = None,
         dense_limit: int = DENSE_LIMIT,
     ) -> None:
+        """``item_filter`` None: the direct terms alone (a model without the filter)."""
         self.filter, self.scale, self.histories, self.direct = (
             item_filter,
             scale,
             histories,
             direct,
         )
-        n = item_filter.n_items
-        key = item_filter.index[0] * n + item_filter.index[1]
-        order = torch.argsort(key)
-        self._keys, self._values = key[order], item_filter.values[order]
+        n = histories.n_items
+        self._keys, self._values = torch.zeros(0, dtype=torch.long), torch.zeros(0)
+        if item_filter is not None:
+            key = item_filter.index[0] * n + item_filter.index[1]
+            order = torch.argsort(key)
+            self._keys, self._values = key[order], item_filter.values[order]
         self._dense: torch.Tensor | None = None
         if histories.n_users * n <= dense_limit:
             self._dense = self.rows(torch.arange(histories.n_users))
@@ -224,7 +227,9 @@ class FilterPart:
         """Scores of every item for ``users`` (len(users), n_items)."""
         if self._dense is not None:
             return self._dense[users]
-        out = self.filter.scores(self.histories.rows(users))
+        out = torch.zeros(len(users), self.histories.n_items)
+        if self.filter is not None:
+            out = self.filter.scores(self.histories.rows(users))
         if self.direct is not None:
             out = out + self.direct.rows(users)
         return self.scale * out
@@ -236,8 +241,7 @@ class FilterPart:
         out = torch.zeros(len(users))
         if len(self._keys):
             row, liked, weight = self.histories.entries(users)
-            n = self.filter.n_items
-            key = liked * n + items[row]
+            key = liked * self.histories.n_items + items[row]
             at = torch.searchsorted(self._keys, key).clamp(max=len(self._keys) - 1)
             terms = torch.where(self._keys[at] == key, weight * self._values[at], torch.zeros(()))
             out.index_add_(0, row, terms)
@@ -431,9 +435,10 @@ class Scorer:
     def score_fn(self, histories: Histories) -> ScoreFn:
         """Scores of many graph users (positions) at once, from ``histories``."""
         f = self.fitted
+        said_weight = f.said_weight if f.filter is not None else 0.0
+        x, direct = user_inputs(self.links, histories, said_weight)
         base = None
-        if f.filter is not None:
-            x, direct = user_inputs(self.links, histories, f.said_weight)
+        if f.filter is not None or bool(direct.val.abs().sum()):
             base = FilterPart(f.filter, f.filter_scale, x, direct)
         return score_function(self.prop, self.gt, base, f.gnn_weight)
 

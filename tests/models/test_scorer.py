@@ -172,3 +172,12 @@ def test_own_edges_give_the_propagation_norms_and_a_new_edge_renormalises(
         torch.cat([torch.zeros(len(state.neighbours), dtype=torch.bool), torch.tensor([True])]),
     )
     assert bool((grown.norms[:-1] < state.norms).all())  # the user's degree grew
+
+
+def test_without_the_filter_one_user_and_the_batch_still_agree(scorer: Scorer) -> None:
+    """The GNN-only model keeps the stand-in and friends rules, in both forms."""
+    gnn_only = Scorer(KgrecFit(scorer.fitted.model, None, 20.0, 1.0, 3), scorer.gt)
+    batch = gnn_only.score_fn(_history(gnn_only))(torch.arange(len(gnn_only.gt.users)))
+    for u in range(len(gnn_only.gt.users)):
+        one = gnn_only.scores(_state(gnn_only, u))
+        torch.testing.assert_close(one, batch[u], atol=1e-4, rtol=1e-4)
