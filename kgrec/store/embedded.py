@@ -4,7 +4,7 @@ The engine is ``kuzu`` 0.11.3. Its maintained fork ``real_ladybug`` is used when
 not installed, but neither current fork release is safe to prefer: 0.15.x stores strings
 that look like JSON as structs (``'{"a": 1}'`` comes back as ``{=}``), and 0.14.1 COPYs
 relationship tables with DOUBLE columns ~150x slower (46 s vs 0.3 s for 300k rows, measured
-here). ``tests/test_store_embedded.py`` holds both cases.
+here). ``tests/store/test_store_embedded.py`` holds both cases.
 
 Zero set-up: the database lives in the pipeline's work directory. One process may open
 it for writing; ``read_only=True`` opens it for reading (what ``kgrec query`` does).
