@@ -39,3 +39,27 @@ def test_config_is_frozen() -> None:
     cfg = PipelineConfig()
     with pytest.raises(Exception):  # noqa: B017 - pydantic's frozen error
         cfg.model.dim = 3  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("table", "key"),
+    [
+        ("model", "filter_lambdas"),
+        ("model", "filter_alphas"),
+        ("model", "filter_betas"),
+        ("model", "said_weights"),
+        ("model", "fanouts"),
+        ("eval", "ease_lambdas"),
+        ("eval", "knn_neighbours"),
+    ],
+)
+def test_empty_grids_are_refused_at_load(tmp_path: Path, table: str, key: str) -> None:
+    """A grid to choose from on valid must hold a value; `half_lives = []` (always static)
+    is the one list that may be empty."""
+    bad = tmp_path / "bad.toml"
+    bad.write_text(f"[{table}]\n{key} = []\n")
+    with pytest.raises(ConfigError, match=rf"{table}\.{key}.*at least 1"):
+        load_config(bad)
+    ok = tmp_path / "ok.toml"
+    ok.write_text("[model]\nhalf_lives = []\n")
+    assert load_config(ok).model.half_lives == []

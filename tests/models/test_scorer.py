@@ -181,3 +181,24 @@ def test_without_the_filter_one_user_and_the_batch_still_agree(scorer: Scorer) -
     for u in range(len(gnn_only.gt.users)):
         one = gnn_only.scores(_state(gnn_only, u))
         torch.testing.assert_close(one, batch[u], atol=1e-4, rtol=1e-4)
+
+
+def test_a_graph_without_likes_still_names_a_sentences_edges_likes() -> None:
+    """Once the first relation of the graph (DIRECTED_BY on MovieLens) stood in for a
+    missing LIKES; now LIKES is a relation of the score whatever the graph holds, weighing
+    what an untrained relation weighs."""
+    kg = contract_graph()
+    rng = np.random.default_rng(0)
+    emb = pd.DataFrame(
+        {"node_id": kg.nodes["node_id"], "vec": list(rng.normal(size=(len(kg.nodes), 8)))}
+    )
+    gt = to_tensors(kg, emb, text_dim=8)
+    assert "LIKES" not in gt.relations
+    model = train_fusion(gt, PAIRS, ModelConfig(dim=6, epochs=1, batch_size=4)).model
+    scorer = Scorer(KgrecFit(model, None, 20.0, 1.0, 1), gt)
+    likes = scorer.relation("LIKES")
+    assert scorer.relations[likes] == "LIKES" and float(scorer.beta[likes]) == 1.0
+    comedy = torch.tensor([gt.node_ids.index(COMEDY)])
+    state = scorer.state_with(torch.zeros(6), comedy, torch.tensor([likes]), torch.tensor([True]))
+    terms = scorer.terms(state, torch.arange(len(gt.items)))
+    assert {scorer.relations[int(r)] for r in terms.rel} == {"LIKES"}
