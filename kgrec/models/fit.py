@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import torch
 
 from kgrec.config import ModelConfig
 from kgrec.device import resolve_device
@@ -254,5 +253,4 @@ __all__ = [
     "no_steps",
     "progress_steps",
     "refit_kgrec",
-    "torch",
 ]
