@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import warnings
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,13 +13,17 @@ import numpy as np
 import torch
 
 from kgrec.config import PipelineConfig, load_config
-from kgrec.errors import ArgumentError, DataError, UnknownIdError
+from kgrec.errors import ArgumentError, DataError, DataWarning, UnknownIdError
 from kgrec.graph.export import GraphTensors
 from kgrec.graph.kg import KnowledgeGraph, node_id
+from kgrec.layout import EVENTS_FILE
+from kgrec.live.events import EventLog, Feedback
+from kgrec.live.state import LiveState, updated_state
 from kgrec.models.fit import KgrecFit
 from kgrec.models.fusion import Propagated
 from kgrec.models.scorer import UserState
 from kgrec.reasoning.explainer import TEXT_USER
+from kgrec.reasoning.paths import PathNode
 from kgrec.reasoning.profile import UserProfile, build_profile
 from kgrec.reasoning.ranker import Ranker, Recommendation, graph_histories
 from kgrec.trained import Trained
@@ -25,7 +31,16 @@ from kgrec.trained import Trained
 if TYPE_CHECKING:  # spaCy and transformers load on the first sentence, not at import
     from kgrec.extract.extractor import Extractor
 
-__all__ = ["Recommendation", "Recommender", "recommendations_json"]
+__all__ = ["FeedbackReceipt", "Recommendation", "Recommender", "recommendations_json"]
+
+
+@dataclass(frozen=True)
+class FeedbackReceipt:
+    """What :meth:`Recommender.feedback` recorded: the event's id, and whether it was new
+    (False: that id was already logged, and nothing changed)."""
+
+    event_id: str
+    new: bool
 
 
 class Recommender:
@@ -49,23 +64,76 @@ class Recommender:
         self.scorer = self.ranker.scorer
         self._index = {n: k for k, n in enumerate(gt.node_ids)}
         self._histories = graph_histories(kg, gt, fitted.half_life)
+        self.events = EventLog(work_dir / EVENTS_FILE)
+        inter = kg.edges[kg.edges["rel"] == "INTERACTED"]
+        ratings = inter["rating"].dropna() if "rating" in inter else inter["rel"].iloc[:0]
+        self.live = LiveState(float(ratings.mean()) if len(ratings) else None)
 
     # --- construction ---------------------------------------------------------------
     @classmethod
     def load(cls, work_dir: str | Path) -> Recommender:
         """Load what a pipeline run left in ``work_dir``."""
         t = Trained.load(work_dir)
-        return cls(t.config, t.kg, t.gt, t.fitted, t.work_dir, t.propagated)
+        rec = cls(t.config, t.kg, t.gt, t.fitted, t.work_dir, t.propagated)
+        rec.replay()
+        return rec
 
     @classmethod
     def from_pipeline(cls, path: str | Path) -> Recommender:
         """Load the results of the pipeline file at ``path`` (run it first)."""
         return cls.load(load_config(path).resolved_work_dir())
 
+    # --- feedback -------------------------------------------------------------------
+    def feedback(
+        self,
+        user_id: str,
+        item_id: str,
+        kind: str,
+        value: float | None = None,
+        ts: int | None = None,
+        event_id: str | None = None,
+    ) -> FeedbackReceipt:
+        """Record a user's reaction to an item; the user's next list reflects it.
+
+        ``kind``: like, click, rating (``value`` on the data's scale), dislike or skip
+        (``kgrec.live.state`` says what each does). The event is in the durable log before
+        this returns; the same ``event_id`` twice is applied once. A user id the graph
+        does not know is created by their first feedback; an unknown item is an error."""
+        event = Feedback.make(user_id, item_id, kind, value, ts, event_id)
+        item = self._item(item_id)
+        new = self.events.append(event)
+        if new:
+            self.live.apply(event, item)
+        return FeedbackReceipt(event.event_id, new)
+
+    def replay(self) -> int:
+        """Apply the event log's events (all of them: the model is fitted without them) to
+        users' online state; how many were applied. Events naming items the graph no
+        longer has are skipped, with a warning."""
+        applied, missing = 0, 0
+        for event in self.events.events():
+            pos = self._index.get(node_id("Item", event.item_id))
+            if pos is None:
+                missing += 1
+                continue
+            self.live.apply(event, int(self.scorer.links.item_pos[pos]))
+            applied += 1
+        if missing:
+            warnings.warn(
+                DataWarning(
+                    f"{self.events.path}: {missing} event(s) name items this graph does not "
+                    "have (the data changed since): left out"
+                ),
+                stacklevel=2,
+            )
+        return applied
+
     # --- ids ------------------------------------------------------------------------
     def user_ids(self) -> list[str]:
-        """Ids of every user in the graph."""
-        return [self.gt.node_ids[int(i)].removeprefix("User:") for i in self.gt.users]
+        """Ids of every user: the graph's, then those created by feedback."""
+        known = [self.gt.node_ids[int(i)].removeprefix("User:") for i in self.gt.users]
+        graph = set(known)
+        return known + [u for u in self.live.changes if u not in graph]
 
     def item_ids(self) -> list[str]:
         """Ids of every item in the graph."""
@@ -73,9 +141,12 @@ class Recommender:
 
     def history(self, user_id: str) -> dict[str, float]:
         """A user's items (ids) and each one's weight in their history row (recency-faded
-        where the model chose a half-life)."""
-        items, weights = self._history(self._node("User", user_id))
-        return {self.ranker.item_key(int(i)): float(w) for i, w in zip(items, weights, strict=True)}
+        where the model chose a half-life; feedback included, negative for dislikes)."""
+        state = self.state(user_id)
+        return {
+            self.ranker.item_key(int(i)): float(w)
+            for i, w in zip(state.items, state.weights, strict=True)
+        }
 
     def _node(self, label: str, key: str) -> int:
         idx = self._index.get(node_id(label, key))
@@ -95,29 +166,50 @@ class Recommender:
         return self._histories.get(self.gt.node_ids[user], empty)
 
     def state(self, user_id: str) -> UserState:
-        """What ``user_id``'s scores are computed from (``kgrec.models.scorer``)."""
-        user = self._node("User", user_id)
-        return self.scorer.state(user, *self._history(user))
+        """What ``user_id``'s scores are computed from (``kgrec.models.scorer``): their
+        graph edges and history, with their feedback since the model applied."""
+        changes = self.live.of(user_id)
+        node = self._index.get(node_id("User", user_id))
+        if node is None and not changes:
+            self._node("User", user_id)  # raises: unknown
+        if node is None:  # created by feedback: no edges, no own embedding yet
+            empty = torch.zeros(0, dtype=torch.long)
+            base = self.scorer.state_with(
+                torch.zeros_like(self.scorer.prop.ego[0]),
+                empty,
+                empty,
+                torch.zeros(0, dtype=torch.bool),
+            )
+        else:
+            base = self.scorer.state(node, *self._history(node))
+        if not changes:
+            return base
+        return updated_state(self.scorer, base, changes, self.fitted.half_life)
+
+    def _user_node(self, user_id: str) -> PathNode:
+        """How the user stands on a path (also one created by feedback)."""
+        node = self._index.get(node_id("User", user_id))
+        if node is not None:
+            return self.ranker.node(node)
+        return PathNode("User", user_id, node_id("User", user_id))
 
     # --- recommending ---------------------------------------------------------------
     def recommend(
         self, user_id: str, k: int = 10, explain: bool = True, exclude_seen: bool = True
     ) -> list[Recommendation]:
-        """The top ``k`` items for a known user, each with paths and a sentence. A user with
+        """The top ``k`` items for a known user (from the graph, or created by feedback),
+        each with paths and a sentence, their feedback since the model applied. A user with
         no history yet is recommended what their friends had, where the data has friends."""
         _check_k(k)
-        user = self._node("User", user_id)
-        return self.ranker.top(
-            self.ranker.node(user), self.state(user_id), k, explain, exclude_seen
-        )
+        state = self.state(user_id)
+        return self.ranker.top(self._user_node(user_id), state, k, explain, exclude_seen)
 
     def explain(self, user_id: str, item_id: str, top: int = 5) -> Recommendation:
         """Why ``item_id`` scores as it does for ``user_id`` (recommended or not).
 
         ``rank`` is the item's position among the user's unseen items (0 if seen)."""
-        user = self._node("User", user_id)
         state = self.state(user_id)
-        return self.ranker.why(self.ranker.node(user), state, self._item(item_id), top)
+        return self.ranker.why(self._user_node(user_id), state, self._item(item_id), top)
 
     def recommend_for_text(
         self, text: str, k: int = 10, explain: bool = True

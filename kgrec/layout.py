@@ -25,6 +25,8 @@ CHECKPOINT_FILE = "model/checkpoint.pt"
 METRICS_FILE = "metrics.json"
 #: Every user's explained top-k, as written back to the store.
 RECOMMENDATIONS_FILE = "recommendations.parquet"
+#: Feedback events, one JSON object a line, appended and fsync'd (``kgrec.live.events``).
+EVENTS_FILE = "events/feedback.jsonl"
 #: The text encoder's cache of embeddings by text hash.
 ENCODER_CACHE = "cache/encoder.parquet"
 #: `kgrec eval`'s results and plots.

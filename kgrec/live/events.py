@@ -1,0 +1,180 @@
+"""Feedback events and their durable, idempotent log.
+
+The log is a JSON-lines file in the pipeline's work directory (``kgrec.layout.EVENTS_FILE``),
+appended under an exclusive file lock and ``fsync``'d before :meth:`EventLog.append`
+returns: an acknowledged event survives a crash of the process or the machine. Why a file
+and not the graph store: it works the same on both stores, costs one small write per
+event, and leaves the embedded store free for readers (it takes one writing process or
+many reading ones). The graph gets the events as ``FEEDBACK`` edges from the log.
+
+Idempotence: an event id is appended once; a second append of the same id is answered
+"not new" and writes nothing, also across processes (the lock covers the check and the
+write, and each process reads what others appended before checking). A line torn by a
+crash mid-write was never acknowledged (the fsync had not returned): it is cut off the
+next time the log is opened.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from kgrec.errors import ArgumentError, DataError
+
+#: What a person can do to a recommended item.
+KINDS = ("like", "click", "rating", "dislike", "skip")
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """One reaction of a user to an item (``value`` for ratings, on the data's scale)."""
+
+    user_id: str
+    item_id: str
+    kind: str
+    value: float | None
+    ts: int
+    event_id: str
+
+    @classmethod
+    def make(
+        cls,
+        user_id: str,
+        item_id: str,
+        kind: str,
+        value: float | None = None,
+        ts: int | None = None,
+        event_id: str | None = None,
+    ) -> Feedback:
+        """A checked event; ``ts`` defaults to now (seconds), ``event_id`` to a new UUID."""
+        for name, text in (("user_id", user_id), ("item_id", item_id)):
+            if not isinstance(text, str) or not text.strip():
+                raise ArgumentError(f"{name} must be a non-empty string (got {text!r})")
+        if kind not in KINDS:
+            raise ArgumentError(f"kind {kind!r} is not one of {', '.join(KINDS)}")
+        if kind == "rating" and value is None:
+            raise ArgumentError("a rating needs a value (on the data set's rating scale)")
+        if value is not None and not (isinstance(value, int | float) and value == value):
+            raise ArgumentError(f"value must be a number (got {value!r})")
+        if event_id is not None and (not isinstance(event_id, str) or not event_id.strip()):
+            raise ArgumentError(f"event_id must be a non-empty string (got {event_id!r})")
+        return cls(
+            user_id,
+            item_id,
+            kind,
+            None if value is None else float(value),
+            int(time.time()) if ts is None else int(ts),
+            event_id or uuid.uuid4().hex,
+        )
+
+    def to_json(self) -> str:
+        """One line of the log."""
+        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, line: str) -> Feedback:
+        """Inverse of :meth:`to_json`."""
+        raw: dict[str, Any] = json.loads(line)
+        return cls(
+            str(raw["user_id"]),
+            str(raw["item_id"]),
+            str(raw["kind"]),
+            None if raw.get("value") is None else float(raw["value"]),
+            int(raw["ts"]),
+            str(raw["event_id"]),
+        )
+
+
+class EventLog:
+    """The append-only log of feedback events at ``path`` (created on first append)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._events: list[Feedback] = []
+        self._ids: set[str] = set()
+        self._offset = 0  # bytes of the file already read into _events
+        self._lines = 0  # lines of the file already read
+
+    def events(self) -> list[Feedback]:
+        """Every event in the log, in the order they were acknowledged (reads what other
+        processes appended since the last call)."""
+        if self.path.exists():
+            with self._locked() as f:
+                self._catch_up(f)
+        return list(self._events)
+
+    def append(self, event: Feedback) -> bool:
+        """Record ``event`` durably; False (and nothing written) if its id is logged."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._locked() as f:
+            self._catch_up(f)
+            if event.event_id in self._ids:
+                return False
+            data = (event.to_json() + "\n").encode("utf-8")
+            f.seek(0, os.SEEK_END)
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+            self._offset += len(data)
+            self._add(event)
+        return True
+
+    def __contains__(self, event_id: object) -> bool:
+        return event_id in self._ids
+
+    def __len__(self) -> int:
+        return len(self._events)
+
+    @contextmanager
+    def _locked(self) -> Iterator[BinaryIO]:
+        with open(self.path, "a+b") as f:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+            try:
+                yield f
+            finally:
+                fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+
+    def _catch_up(self, f: BinaryIO) -> None:
+        """Read lines appended since the last read; cut a torn last line off."""
+        f.seek(0, os.SEEK_END)
+        size = f.tell()
+        if size < self._offset:
+            raise DataError(
+                "the event log shrank under a running reader: it is append-only; restore it "
+                "from a backup or move it away and start a new one",
+                file=str(self.path),
+            )
+        f.seek(self._offset)
+        chunk = f.read(size - self._offset)
+        end = chunk.rfind(b"\n") + 1
+        if end < len(chunk):  # a crash mid-append: never acknowledged, so never applied
+            f.truncate(self._offset + end)
+            os.fsync(f.fileno())
+        for number, line in enumerate(chunk[:end].splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                event = Feedback.from_json(line.decode("utf-8"))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise DataError(
+                    f"event log line is not an event ({exc}); the log is written by kgrec "
+                    "only: restore it, or move it away to start a new one",
+                    file=str(self.path),
+                    row=self._lines + number,
+                ) from exc
+            if event.event_id not in self._ids:
+                self._add(event)
+        self._lines += chunk[:end].count(b"\n")
+        self._offset += end
+
+    def _add(self, event: Feedback) -> None:
+        self._events.append(event)
+        self._ids.add(event.event_id)
