@@ -17,7 +17,7 @@ from kgrec.errors import ArgumentError, DataError, DataWarning, UnknownIdError
 from kgrec.graph.export import GraphTensors
 from kgrec.graph.kg import KnowledgeGraph, node_id
 from kgrec.layout import EVENTS_FILE
-from kgrec.live.events import EventLog, Feedback
+from kgrec.live.events import EventLog, Feedback, store_rows
 from kgrec.live.state import LiveState, updated_state
 from kgrec.models.fit import KgrecFit
 from kgrec.models.fusion import Propagated
@@ -26,6 +26,7 @@ from kgrec.reasoning.explainer import TEXT_USER
 from kgrec.reasoning.paths import PathNode
 from kgrec.reasoning.profile import UserProfile, build_profile
 from kgrec.reasoning.ranker import Ranker, Recommendation, graph_histories
+from kgrec.store import open_store
 from kgrec.trained import Trained
 
 if TYPE_CHECKING:  # spaCy and transformers load on the first sentence, not at import
@@ -105,6 +106,18 @@ class Recommender:
         if new:
             self.live.apply(event, item)
         return FeedbackReceipt(event.event_id, new)
+
+    def sync_feedback(self) -> int:
+        """Write every logged event to the pipeline's store as a FEEDBACK edge (idempotent:
+        one edge per event id, however often this runs); how many events there are."""
+        events = self.events.events()
+        known = [e for e in events if node_id("Item", e.item_id) in self._index]
+        store = open_store(self.config.store, self.work_dir)
+        try:
+            store.write_feedback(store_rows(known))
+        finally:
+            store.close()
+        return len(known)
 
     def replay(self) -> int:
         """Apply the event log's events (all of them: the model is fitted without them) to

@@ -56,6 +56,7 @@ from kgrec.layout import (
     DATA_DIR,
     EMBEDDINGS_FILE,
     ENCODER_CACHE,
+    EVENTS_FILE,
     GRAPH_DIR,
     MANIFEST,
     MENTIONS_FILE,
@@ -63,6 +64,7 @@ from kgrec.layout import (
     RECOMMENDATIONS_FILE,
     TRAIN_GRAPH_DIR,
 )
+from kgrec.live.events import EventLog, store_rows
 from kgrec.models.checkpoint import save_checkpoint
 from kgrec.models.fit import Steps, fit_kgrec, progress_steps, refit_kgrec
 from kgrec.progress import Progress, Silent
@@ -418,8 +420,15 @@ class Pipeline:
             self.work_dir / RECOMMENDATIONS_FILE, index=False
         )
         if self.config.recommend.write_back:
+            items = set(trained.kg.nodes["node_id"])
+            events = [
+                e
+                for e in EventLog(self.work_dir / EVENTS_FILE).events()
+                if node_id("Item", e.item_id) in items
+            ]
             store = open_store(self.config.store, self.work_dir)
             try:
                 store.write_recommendations(rows)
+                store.write_feedback(store_rows(events))  # the live events, once each
             finally:
                 store.close()

@@ -1,5 +1,5 @@
 // Generated from graph_schema/schema.yaml by kgrec.graph.schema.GraphSchema.embedded_ddl();
-// tests/test_schema.py fails when this file is out of date.
+// tests/graph/test_schema.py fails when this file is out of date.
 CREATE NODE TABLE IF NOT EXISTS User(node_id STRING, key STRING, name STRING, text STRING, PRIMARY KEY(node_id));
 CREATE NODE TABLE IF NOT EXISTS Item(node_id STRING, key STRING, name STRING, title STRING, text STRING, year INT64, PRIMARY KEY(node_id));
 CREATE NODE TABLE IF NOT EXISTS Person(node_id STRING, key STRING, name STRING, PRIMARY KEY(node_id));
@@ -22,4 +22,5 @@ CREATE REL TABLE IF NOT EXISTS HAS_MOOD(FROM Item TO Mood, weight DOUBLE);
 CREATE REL TABLE IF NOT EXISTS FRIEND_OF(FROM User TO User, weight DOUBLE);
 CREATE REL TABLE IF NOT EXISTS RELATED(FROM Item TO Entity, FROM Entity TO Entity, weight DOUBLE, relation STRING);
 CREATE REL TABLE IF NOT EXISTS SIMILAR_TEXT(FROM Item TO Item, weight DOUBLE);
+CREATE REL TABLE IF NOT EXISTS FEEDBACK(FROM User TO Item, event_id STRING, kind STRING, value DOUBLE, ts INT64);
 CREATE REL TABLE IF NOT EXISTS RECOMMENDED(FROM User TO Item, rank INT64, score DOUBLE, text STRING, paths STRING, path_ids STRING[], model STRING, created_at STRING);

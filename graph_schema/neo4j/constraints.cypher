@@ -1,5 +1,5 @@
 // Generated from graph_schema/schema.yaml by kgrec.graph.schema.GraphSchema.neo4j_constraints();
-// tests/test_schema.py fails when this file is out of date.
+// tests/graph/test_schema.py fails when this file is out of date.
 CREATE CONSTRAINT user_node_id IF NOT EXISTS FOR (n:User) REQUIRE n.node_id IS UNIQUE;
 CREATE CONSTRAINT item_node_id IF NOT EXISTS FOR (n:Item) REQUIRE n.node_id IS UNIQUE;
 CREATE CONSTRAINT person_node_id IF NOT EXISTS FOR (n:Person) REQUIRE n.node_id IS UNIQUE;

@@ -234,6 +234,43 @@ def recommend(
 
 
 @app.command()
+def feedback(
+    user: Annotated[str, typer.Option("--user", "-u", help="A user id (a new one is created).")],
+    item: Annotated[str, typer.Option("--item", "-i", help="An item id.")],
+    kind: Annotated[
+        str, typer.Option(help="like, click, rating (with --value), dislike or skip.")
+    ] = "like",
+    value: Annotated[
+        float | None, typer.Option(help="The rating, on the data set's scale.")
+    ] = None,
+    event_id: Annotated[
+        str | None, typer.Option(help="Your id for the event; the same id is applied once.")
+    ] = None,
+    sync: Annotated[
+        bool, typer.Option(help="Also write the events to the store as FEEDBACK edges.")
+    ] = True,
+    work_dir: WorkDirOpt = None,
+    pipeline: PipelineOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record a user's reaction to an item: durable at once, in the next recommendations
+    without retraining (`kgrec recommend --user ...`)."""
+    from kgrec.api import Recommender
+    from kgrec.cli.render import print_json
+
+    rec = Recommender.load(_work_dir(work_dir, pipeline))
+    receipt = rec.feedback(user, item, kind, value=value, event_id=event_id)
+    synced = rec.sync_feedback() if sync else None
+    if as_json:
+        print_json(out, {"event_id": receipt.event_id, "new": receipt.new, "in_store": synced})
+        return
+    what = "recorded" if receipt.new else "already recorded (same event id): nothing changed"
+    out.print(f"Event {receipt.event_id} {what}.", markup=False)
+    if synced is not None:
+        out.print(f"{synced} event(s) in the store as FEEDBACK edges.", markup=False)
+
+
+@app.command()
 def explain(
     user: Annotated[str, typer.Option("--user", "-u", help="A user id.")],
     item: Annotated[str, typer.Option("--item", "-i", help="An item id.")],

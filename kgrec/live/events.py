@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from kgrec.errors import ArgumentError, DataError
+from kgrec.graph.kg import node_id
+from kgrec.store.base import FeedbackRow
 
 #: What a person can do to a recommended item.
 KINDS = ("like", "click", "rating", "dislike", "skip")
@@ -178,3 +180,19 @@ class EventLog:
     def _add(self, event: Feedback) -> None:
         self._events.append(event)
         self._ids.add(event.event_id)
+
+
+def store_rows(events: list[Feedback]) -> list[FeedbackRow]:
+    """The events as the store's FEEDBACK rows."""
+    return [
+        FeedbackRow(
+            node_id("User", e.user_id),
+            e.user_id,
+            node_id("Item", e.item_id),
+            e.event_id,
+            e.kind,
+            e.value,
+            e.ts,
+        )
+        for e in events
+    ]

@@ -17,7 +17,7 @@ new edge), one they now dislike or skip leaves them. Everything is a change to o
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import torch
 
@@ -90,7 +90,8 @@ def updated_state(
     have = {int(p) for p in item_of[keep] if int(p) >= 0}
     added = [i for i, _ in changes if history[i] > 0 and i not in have]
     new_nodes = scorer.gt.items[torch.tensor(added, dtype=torch.long)]
-    return scorer.state_with(
+    fresh = torch.tensor([i for i, _ in changes if history[i] > 0], dtype=torch.long)
+    state = scorer.state_with(
         base.ego,
         torch.cat([base.neighbours[keep], new_nodes]),
         torch.cat([base.rel_types[keep], torch.full((len(added),), interacted)]),
@@ -106,3 +107,4 @@ def updated_state(
         base.said_sign,
         base.friends,
     )
+    return replace(state, fresh=fresh)

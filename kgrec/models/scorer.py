@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from kgrec.models.fit import KgrecFit
 
 #: Relationship types the score uses whether or not the graph has them.
-SCORED_RELATIONS = (SIMILAR_TEXT, "INTERACTED", "LIKES", "DISLIKES", "FRIEND_OF")
+SCORED_RELATIONS = (SIMILAR_TEXT, "INTERACTED", "LIKES", "DISLIKES", "FRIEND_OF", "FEEDBACK")
 
 #: Below this many users × items, the filter's scores for every user are computed once
 #: (at most 400 MB) and training reads them; above it, each pair is summed on the fly.
@@ -141,7 +141,9 @@ class UserState:
     the GNN's user embedding sums over; ``ego`` is the user's own input embedding;
     ``items``/``weights`` the history (item positions, signed weights); ``said`` the
     attribute nodes they said they like or dislike with ``said_sign`` (+1 / -1);
-    ``friends`` the user nodes that stand in for an empty history."""
+    ``friends`` the user nodes that stand in for an empty history; ``fresh`` the item
+    positions they liked through live feedback since the model (their terms are shown
+    over FEEDBACK edges: "you just liked")."""
 
     ego: torch.Tensor
     neighbours: torch.Tensor
@@ -152,6 +154,7 @@ class UserState:
     said: torch.Tensor = field(default_factory=lambda: torch.zeros(0, dtype=torch.long))
     said_sign: torch.Tensor = field(default_factory=lambda: torch.zeros(0))
     friends: torch.Tensor = field(default_factory=lambda: torch.zeros(0, dtype=torch.long))
+    fresh: torch.Tensor = field(default_factory=lambda: torch.zeros(0, dtype=torch.long))
 
     @property
     def history(self) -> dict[int, float]:
@@ -477,7 +480,7 @@ class Scorer:
             n = len(state.neighbours)
             of.append(torch.arange(k).repeat(n))
             via.append(state.neighbours.repeat_interleave(k))
-            rel.append(state.rel_types.repeat_interleave(k))
+            rel.append(self._shown_rel(state).repeat_interleave(k))
             value.append(f.gnn_weight * gnn.flatten())
             rest += f.gnn_weight * self.alpha * (e_i @ state.ego)
         hist_items, hist_weights, _ = self._filter_inputs(state)
@@ -496,7 +499,10 @@ class Scorer:
                 rows = rows[mine]
                 of.append(cols[mine])
                 via.append(self.gt.items[rows])
-                rel.append(torch.full((len(rows),), self.relation("INTERACTED")))
+                fresh = torch.isin(rows, state.fresh)
+                rel.append(
+                    torch.where(fresh, self.relation("FEEDBACK"), self.relation("INTERACTED"))
+                )
                 value.append(c * weights[mine] * history[rows])
         said_weight = f.said_weight if f.filter is not None else 0.0
         for nodes_, signs, unit, kind in self._direct_sources(state, said_weight, stand_in):
@@ -512,6 +518,14 @@ class Scorer:
             torch.cat(value) if value else torch.zeros(0),
             rest,
         )
+
+    def _shown_rel(self, state: UserState) -> torch.Tensor:
+        """The relationship each of the user's edges is shown with: FEEDBACK for the items
+        they liked through live feedback."""
+        fresh = torch.isin(self.links.item_pos[state.neighbours], state.fresh) & (
+            state.rel_types == self.relation("INTERACTED")
+        )
+        return torch.where(fresh, self.relation("FEEDBACK"), state.rel_types)
 
     def _direct_sources(
         self, state: UserState, said_weight: float, stand_in: bool

@@ -43,11 +43,11 @@ def _group_key(path: Path) -> tuple[str, ...]:
     if len(path.nodes) == 3 and labels[1] == "User":
         return ("friends", labels[1], path.relationships[0])
     if len(path.nodes) == 3 and labels[1] == "Item":
-        return ("text", path.relationships[1])
+        return ("text", path.relationships[1], path.relationships[0])
     if len(path.nodes) == 3:
         return ("said", path.relationships[0])
     if labels[1] == "Item" and labels[2] not in ("User", "Item"):
-        return ("shared", path.nodes[2].node_id, path.relationships[2])
+        return ("shared", path.nodes[2].node_id, path.relationships[2], path.relationships[0])
     if labels[2] == "User":
         return ("people", labels[1], path.relationships[0])
     return ("other", path.nodes[1].node_id, path.nodes[2].node_id)
@@ -57,6 +57,8 @@ def _clause(kind: str, paths: list[Path], first: bool, lead: bool) -> str:
     """One reason. ``lead``: the clause must say "you liked" itself (it opens the sentence,
     or follows a reason of another kind)."""
     head = paths[0]
+    # an item liked through live feedback since the model: "you just liked"
+    liked = "you just liked " if head.relationships[0] == "FEEDBACK" else "you liked "
     if kind == "friends":
         names = list(dict.fromkeys(_person(p.nodes[1]) for p in paths))
         who = (
@@ -71,14 +73,14 @@ def _clause(kind: str, paths: list[Path], first: bool, lead: bool) -> str:
         return f"you said you {verb} {' and '.join(list(dict.fromkeys(names))[:2])}"
     if kind == "text":
         items = list(dict.fromkeys(p.nodes[1].name for p in paths))
-        you = "you liked " if lead else ""
+        you = liked if lead else ""
         if len(items) == 1:
             return f"{you}{_titles(items)}, described in words much like this one's"
         return f"{you}{_titles(items)}, described in much the same words"
     if kind == "shared":
         items = [p.nodes[1].name for p in paths]
         attr = attribute_phrase(head.relationships[2], head.nodes[2].name, head.nodes[2].label)
-        you = "you liked " if lead else ""
+        you = liked if lead else ""
         link = "also" if len(set(items)) == 1 else "both"
         return f"{you}{_titles(items)}, {link} {attr}"
     if kind == "people":
@@ -110,8 +112,14 @@ def explanation_sentence(paths: Sequence[Path], max_reasons: int = 2) -> str:
         groups.setdefault(_group_key(path), []).append(path)
     ranked = sorted(groups.items(), key=lambda kv: -sum(p.score for p in kv[1]))[:max_reasons]
     kinds = [key[0] for key, _ in ranked]
+    fresh = [group[0].relationships[0] == "FEEDBACK" for _, group in ranked]
     clauses = [
-        _clause(kinds[k], group, first=k == 0, lead=k == 0 or kinds[k - 1] not in _YOU_LIKED)
+        _clause(
+            kinds[k],
+            group,
+            first=k == 0,
+            lead=k == 0 or kinds[k - 1] not in _YOU_LIKED or fresh[k] != fresh[k - 1],
+        )
         for k, (_, group) in enumerate(ranked)
     ]
     if len(clauses) == 2:

@@ -34,6 +34,19 @@ class RecommendationRow:
     created_at: str
 
 
+@dataclass(frozen=True)
+class FeedbackRow:
+    """One feedback event to store as (:User)-[:FEEDBACK]->(:Item)."""
+
+    user_node: str
+    user: str  # the user's key: a user feedback created is stored with it
+    item_node: str
+    event_id: str
+    kind: str
+    value: float | None
+    ts: int
+
+
 @runtime_checkable
 class GraphStore(Protocol):
     """Where a knowledge graph and its recommendations live."""
@@ -56,6 +69,10 @@ class GraphStore(Protocol):
     ) -> None:
         """Replace the RECOMMENDED edges of the users in ``recs`` with ``recs``."""
         self.apply_schema()
+
+    def write_feedback(self, events: Sequence[FeedbackRow], batch_size: int = 1000) -> None:
+        """Upsert one FEEDBACK edge per event id (idempotent), creating users feedback
+        made."""
 
     def query(
         self, cypher: str, params: Mapping[str, Any] | None = None, write: bool = False
@@ -161,7 +178,8 @@ class CypherStore(ABC):
     def counts(self) -> tuple[int, int]:
         """How many nodes and relationships are stored (RECOMMENDED edges excluded)."""
         nodes = self.query(cypher.COUNT_NODES)[0]["n"]
-        rels = self.query(cypher.COUNT_RELATIONSHIPS[self.dialect])[0]["n"]
+        around = {"around": list(cypher.WRITTEN_AROUND)}
+        rels = self.query(cypher.COUNT_RELATIONSHIPS[self.dialect], around)[0]["n"]
         return int(nodes), int(rels)
 
     def write_recommendations(
@@ -175,6 +193,30 @@ class CypherStore(ABC):
         query = cypher.upsert_edges(self.schema, "RECOMMENDED", "User", "Item")
         for chunk in batches(recommendation_params(recs), batch_size):
             self._run(query, {"rows": list(chunk)})
+
+    def write_feedback(self, events: Sequence[FeedbackRow], batch_size: int = 1000) -> None:
+        """Upsert one FEEDBACK edge per event id (idempotent), creating users feedback
+        made."""
+        self.apply_schema()
+        rows = [
+            {
+                "src": e.user_node,
+                "user": e.user,
+                "dst": e.item_node,
+                "event_id": e.event_id,
+                "kind": e.kind,
+                "value": e.value,
+                "ts": e.ts,
+            }
+            for e in events
+        ]
+        for chunk in batches(rows, batch_size):
+            props = [p for p in valued_properties(chunk) if p not in ("user", "event_id")]
+            keep = ["src", "user", "dst", "event_id", *props]
+            self._run(
+                cypher.upsert_feedback(self.schema, props),
+                {"rows": [{k: r[k] for k in keep} for r in chunk]},
+            )
 
     def __enter__(self) -> CypherStore:
         return self

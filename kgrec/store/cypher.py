@@ -98,8 +98,28 @@ def writes(cypher: str) -> bool:
     return bool(_WRITE_CLAUSE.search(_LITERAL.sub(" ", cypher)))
 
 
+#: Relationships kgrec writes around the built graph (recommendations, live feedback): not
+#: read back as part of it, not counted in its fingerprint.
+WRITTEN_AROUND = ("RECOMMENDED", "FEEDBACK")
+
+
+def upsert_feedback(schema: GraphSchema, props: list[str]) -> str:
+    """One FEEDBACK edge per event id (a user may react to an item many times), its user
+    created where feedback made them (``user`` is their key), ``props`` set from the row."""
+    declared = list(schema.relationships["FEEDBACK"].properties)
+    sets = ", ".join(f"r.{p} = row.{p}" for p in _checked(declared, props, "FEEDBACK"))
+    return (
+        "UNWIND $rows AS row "
+        "MERGE (u:User {node_id: row.src}) "
+        "ON CREATE SET u.key = row.user, u.name = row.user "
+        "WITH u, row MATCH (i:Item {node_id: row.dst}) "
+        "MERGE (u)-[r:FEEDBACK {event_id: row.event_id}]->(i)" + (f" SET {sets}" if sets else "")
+    )
+
+
 def read_graph(schema: GraphSchema, query: QueryFn) -> KnowledgeGraph:
-    """Read every node and every non-RECOMMENDED edge through ``query``."""
+    """Read every node and every edge but those kgrec writes around the graph
+    (:data:`WRITTEN_AROUND`) through ``query``."""
     import pandas as pd
 
     node_frames = [
@@ -110,7 +130,7 @@ def read_graph(schema: GraphSchema, query: QueryFn) -> KnowledgeGraph:
     edge_frames = [
         pd.DataFrame(rows).assign(rel=rel)
         for rel in schema.relationships
-        if rel != "RECOMMENDED"
+        if rel not in WRITTEN_AROUND
         if (rows := query(read_edges(schema, rel), None))
     ]
     if not node_frames:
@@ -123,9 +143,9 @@ def read_graph(schema: GraphSchema, query: QueryFn) -> KnowledgeGraph:
 
 #: Every stored node.
 COUNT_NODES = "MATCH (n) RETURN count(n) AS n"
-#: Every stored relationship but the written-back recommendations, per dialect (Kùzu
+#: Every stored relationship but those written around the graph, per dialect (Kùzu
 #: spells a relationship's type ``label(r)``).
 COUNT_RELATIONSHIPS = {
-    "neo4j": "MATCH ()-[r]->() WHERE type(r) <> 'RECOMMENDED' RETURN count(r) AS n",
-    "kuzu": "MATCH ()-[r]->() WHERE label(r) <> 'RECOMMENDED' RETURN count(r) AS n",
+    "neo4j": "MATCH ()-[r]->() WHERE NOT type(r) IN $around RETURN count(r) AS n",
+    "kuzu": "MATCH ()-[r]->() WHERE NOT list_contains($around, label(r)) RETURN count(r) AS n",
 }

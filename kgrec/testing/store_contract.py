@@ -21,7 +21,7 @@ import pytest
 
 from kgrec.errors import ReadOnlyQueryError
 from kgrec.graph.kg import KnowledgeGraph, node_id
-from kgrec.store.base import GraphStore, RecommendationRow
+from kgrec.store.base import FeedbackRow, GraphStore, RecommendationRow
 
 TRICKY = [
     'O\'Brien "The Q"',
@@ -204,6 +204,30 @@ class StoreContract:
         # the explanation paths can be matched back as real graph paths
         hops = store.query(MATCH_EXPLANATION_PATHS[getattr(store, "dialect", "neo4j")])
         assert hops == [{"hops": 3}]
+
+    def test_feedback_is_one_edge_per_event_and_written_once(self, store: GraphStore) -> None:
+        kg = contract_graph()
+        store.write(kg)
+        counts = store.counts()
+        rows = [
+            FeedbackRow("User:u0", "u0", "Item:i0", "e1", "like", None, 1_700_000_000),
+            FeedbackRow("User:u0", "u0", "Item:i0", "e2", "rating", 4.5, 1_700_000_001),
+            FeedbackRow(f"User:{TRICKY[1]}", TRICKY[1], "Item:i1", "e3", "dislike", None, 2),
+        ]
+        store.write_feedback(rows)
+        store.write_feedback(rows)  # idempotent: the same events again
+        got = store.query(
+            "MATCH (u:User)-[f:FEEDBACK]->(i:Item) RETURN u.key AS u, i.key AS i, "
+            "f.event_id AS e, f.kind AS kind, f.value AS value, f.ts AS ts ORDER BY e"
+        )
+        assert got == [
+            {"u": "u0", "i": "i0", "e": "e1", "kind": "like", "value": None, "ts": 1_700_000_000},
+            {"u": "u0", "i": "i0", "e": "e2", "kind": "rating", "value": 4.5, "ts": 1_700_000_001},
+            {"u": TRICKY[1], "i": "i1", "e": "e3", "kind": "dislike", "value": None, "ts": 2},
+        ]
+        # the user feedback created is a node; feedback is not part of the built graph
+        assert store.counts() == (counts[0] + 1, counts[1])
+        assert store.read().edges["rel"].ne("FEEDBACK").all()
 
     @pytest.mark.reliability
     def test_query_is_read_only_by_default(self, store: GraphStore) -> None:

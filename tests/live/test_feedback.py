@@ -14,6 +14,7 @@ from kgrec.errors import ArgumentError, UnknownIdError
 from kgrec.layout import EVENTS_FILE
 from kgrec.live.events import EventLog, Feedback
 from kgrec.pipeline import RunSummary
+from kgrec.store import open_store
 
 
 @pytest.fixture()
@@ -35,7 +36,26 @@ def test_a_like_leaves_the_list_and_becomes_a_reason(work: Path) -> None:
     assert rec.history("u05")[liked.item_id] == 1.0
     reasons = [p for r in after for p in r.paths if p.nodes[1].node_id == f"Item:{liked.item_id}"]
     assert reasons, "the liked item should explain some of the next recommendations"
-    assert any(f"*{liked.title}*" in r.text for r in after)
+    assert {p.relationships[0] for p in reasons} == {"FEEDBACK"}
+    assert any(f"you just liked *{liked.title}*" in r.text for r in after), [r.text for r in after]
+
+
+def test_the_store_gets_each_event_once(work: Path) -> None:
+    rec = Recommender.load(work)
+    rec.feedback("u05", "m010", "like", event_id="a")
+    rec.feedback("u05", "m010", "like", event_id="a")
+    rec.feedback("newbie", "m024", "rating", value=4.0, event_id="b")
+    assert rec.sync_feedback() == 2
+    assert rec.sync_feedback() == 2  # again: nothing doubles
+    with open_store("embedded", work, read_only=True) as store:
+        rows = store.query(
+            "MATCH (u:User)-[f:FEEDBACK]->(i:Item) RETURN u.key AS u, i.key AS i, "
+            "f.event_id AS e, f.kind AS kind, f.value AS value ORDER BY e"
+        )
+    assert rows == [
+        {"u": "u05", "i": "m010", "e": "a", "kind": "like", "value": None},
+        {"u": "newbie", "i": "m024", "e": "b", "kind": "rating", "value": 4.0},
+    ]
 
 
 def test_the_same_event_id_is_applied_once(work: Path) -> None:

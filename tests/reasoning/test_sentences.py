@@ -76,3 +76,14 @@ def test_a_knowledge_graph_entity_known_by_id_is_not_named() -> None:
     text = explanation_sentence([path])
     assert "4717" not in text
     assert text == "Because you liked *Heat*, also linked to one entity of the knowledge graph."
+
+
+def test_items_liked_through_live_feedback_read_as_just_liked() -> None:
+    paths = [
+        Path((YOU, _item("Ronin"), HEIST, TARGET), ("FEEDBACK", "HAS_THEME", "HAS_THEME"), 3),
+        Path((YOU, _item("Heat"), MANN, TARGET), ("INTERACTED", "DIRECTED_BY", "DIRECTED_BY"), 2),
+    ]
+    assert explanation_sentence(paths) == (
+        "Because you just liked *Ronin*, also tagged “heist”, "
+        "and you liked *Heat*, also directed by Michael Mann."
+    )
