@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import warnings
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from kgrec.config import PipelineConfig, load_config
 from kgrec.errors import ArgumentError, DataError, DataWarning, UnknownIdError
 from kgrec.graph.export import GraphTensors
 from kgrec.graph.kg import KnowledgeGraph, node_id
-from kgrec.layout import EVENTS_FILE
+from kgrec.layout import CHECKPOINT_FILE, EVENTS_FILE
 from kgrec.live.events import EventLog, Feedback, store_rows
 from kgrec.live.state import LiveState, updated_state
 from kgrec.models.fit import KgrecFit
@@ -83,6 +84,14 @@ class Recommender:
     def from_pipeline(cls, path: str | Path) -> Recommender:
         """Load the results of the pipeline file at ``path`` (run it first)."""
         return cls.load(load_config(path).resolved_work_dir())
+
+    @cached_property
+    def model_version(self) -> str:
+        """A short digest of the trained model's checkpoint: which model answers."""
+        path = self.work_dir / CHECKPOINT_FILE
+        if not path.exists():
+            return "unsaved"
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
     # --- feedback -------------------------------------------------------------------
     def feedback(
@@ -166,7 +175,8 @@ class Recommender:
         if idx is None:
             raise UnknownIdError(
                 f"unknown {label.lower()} id {key!r}; see "
-                f"Recommender.{label.lower()}_ids() for the known ones"
+                f"Recommender.{label.lower()}_ids() for the known ones",
+                kind=label.lower(),
             )
         return idx
 

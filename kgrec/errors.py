@@ -63,9 +63,13 @@ class NotBuiltError(KGRecError):
 
 
 class UnknownIdError(KGRecError):
-    """A user or item id is not in the graph."""
+    """A user or item id is not in the graph; ``kind`` says which ("user", "item")."""
 
     code = "UNKNOWN_ID"
+
+    def __init__(self, message: str, kind: str | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class ArgumentError(KGRecError):

@@ -303,6 +303,36 @@ def explain(
             out.print(f"Saved {png}", markup=False)
 
 
+@app.command()
+def serve(
+    pipeline: Annotated[
+        Path | None, typer.Argument(help="A pipeline TOML file (default: the sample's work).")
+    ] = None,
+    host: Annotated[str, typer.Option(help="Address to bind; 127.0.0.1 keeps it local.")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    work_dir: WorkDirOpt = None,
+) -> None:
+    """Serve recommendations, explanations and feedback over HTTP (OpenAPI at /docs).
+    With $KGREC_API_KEY set, writes need it in the X-API-Key header."""
+    import os
+
+    import uvicorn
+
+    from kgrec.api import Recommender
+    from kgrec.serve import create_app
+
+    rec = Recommender.load(_work_dir(work_dir, pipeline))
+    app_ = create_app(rec, api_key=os.environ.get("KGREC_API_KEY") or None)
+    err.print(
+        f"kgrec serving {rec.work_dir} at http://{host}:{port} (docs at /docs; "
+        f"{len(rec.events)} event(s) replayed)",
+        markup=False,
+    )
+    uvicorn.run(app_, host=host, port=port, log_level="warning")
+
+
 @app.command("extract-eval")
 def extract_eval(
     gold: Annotated[

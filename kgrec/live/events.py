@@ -19,6 +19,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -104,19 +105,21 @@ class EventLog:
         self._ids: set[str] = set()
         self._offset = 0  # bytes of the file already read into _events
         self._lines = 0  # lines of the file already read
+        self._guard = threading.Lock()  # threads of one process; flock covers processes
 
     def events(self) -> list[Feedback]:
         """Every event in the log, in the order they were acknowledged (reads what other
         processes appended since the last call)."""
-        if self.path.exists():
-            with self._locked() as f:
-                self._catch_up(f)
-        return list(self._events)
+        with self._guard:
+            if self.path.exists():
+                with self._locked() as f:
+                    self._catch_up(f)
+            return list(self._events)
 
     def append(self, event: Feedback) -> bool:
         """Record ``event`` durably; False (and nothing written) if its id is logged."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._locked() as f:
+        with self._guard, self._locked() as f:
             self._catch_up(f)
             if event.event_id in self._ids:
                 return False

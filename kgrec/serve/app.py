@@ -1,0 +1,195 @@
+"""``kgrec serve``'s HTTP API over one :class:`~kgrec.api.Recommender` (no model maths here).
+
+Every answer is JSON; every error is ``{"error": {"code", "message"}}`` with a stable code
+and a message that says what to do: an unknown user or item is 404 ``unknown_user`` /
+``unknown_item``, a bad argument or body 422 (``invalid_argument``, or ``invalid_body``
+naming the field), a missing or wrong API key 401 ``unauthorized``. With ``api_key`` set
+(``KGREC_API_KEY``), the endpoints that write require it in the ``X-API-Key`` header; the
+key is never logged or echoed.
+
+FastAPI (on Starlette, served by uvicorn): its request models validate bodies and name the
+field that is wrong, and it publishes the OpenAPI description at ``/docs``. Handlers are
+plain functions, which FastAPI runs in its thread pool: the Recommender is safe to share
+between threads (scoring reads only; feedback takes its locks).
+"""
+
+from __future__ import annotations
+
+import hmac
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from pydantic import BaseModel, ConfigDict, Field
+
+from kgrec import __version__
+from kgrec.api import Recommender
+from kgrec.errors import ArgumentError, KGRecError, UnknownIdError
+
+
+class FeedbackBody(BaseModel):
+    """A user's reaction to an item."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: str = Field(min_length=1, description="A user id; a new one is created.")
+    item_id: str = Field(min_length=1, description="An item id of the graph.")
+    kind: str = Field(description="like, click, rating (with value), dislike or skip.")
+    value: float | None = Field(None, description="The rating, on the data set's scale.")
+    ts: int | None = Field(None, description="When, in seconds since 1970 (default: now).")
+    event_id: str | None = Field(
+        None, min_length=1, description="Your id for the event: the same id is applied once."
+    )
+
+
+class TextBody(BaseModel):
+    """Someone known only by a sentence."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, description="What they like, in their own words.")
+    k: int = Field(10, ge=1, le=1000, description="How many recommendations.")
+    explain: bool = Field(True, description="With paths and a sentence each.")
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+
+
+class _Metrics:
+    """Prometheus counters of one app (its own registry: several apps in one process)."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "kgrec_requests", "HTTP requests", ["route", "status"], registry=self.registry
+        )
+        self.latency = Histogram(
+            "kgrec_request_seconds",
+            "Request latency",
+            ["route"],
+            registry=self.registry,
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
+        )
+        self.events = Counter(
+            "kgrec_feedback_events", "Feedback events", ["new"], registry=self.registry
+        )
+        self.logged = Gauge(
+            "kgrec_events_logged", "Events in the log since the model", registry=self.registry
+        )
+
+
+def create_app(rec: Recommender, api_key: str | None = None) -> FastAPI:
+    """The HTTP API over ``rec``; writes need ``api_key`` where one is given."""
+    app = FastAPI(
+        title="kgrec",
+        version=__version__,
+        description="Knowledge-graph recommendations with explanations; feedback changes "
+        "the next list at once.",
+    )
+    metrics = _Metrics()
+    started = time.time()
+
+    def writer(x_api_key: str | None = Header(None)) -> None:
+        if api_key is not None and not hmac.compare_digest(
+            (x_api_key or "").encode(), api_key.encode()
+        ):
+            raise _Unauthorized()
+
+    @app.middleware("http")
+    async def measure(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        start = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        name = getattr(route, "path", "unmatched")
+        metrics.latency.labels(name).observe(time.perf_counter() - start)
+        metrics.requests.labels(name, str(response.status_code)).inc()
+        return response
+
+    @app.exception_handler(UnknownIdError)
+    async def unknown(_: Request, exc: UnknownIdError) -> JSONResponse:
+        return _error(404, f"unknown_{exc.kind or 'id'}", str(exc))
+
+    @app.exception_handler(ArgumentError)
+    async def bad_argument(_: Request, exc: ArgumentError) -> JSONResponse:
+        return _error(422, "invalid_argument", str(exc))
+
+    @app.exception_handler(KGRecError)
+    async def kgrec_error(_: Request, exc: KGRecError) -> JSONResponse:
+        return _error(400, exc.code.lower(), str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_body(_: Request, exc: RequestValidationError) -> JSONResponse:
+        parts = [
+            f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', 'invalid')}"
+            for e in exc.errors()
+        ]
+        return _error(422, "invalid_body", "; ".join(parts) or "invalid request")
+
+    @app.exception_handler(_Unauthorized)
+    async def unauthorized(_: Request, exc: _Unauthorized) -> JSONResponse:
+        return _error(401, "unauthorized", "send the API key in the X-API-Key header")
+
+    @app.get("/health")
+    def health() -> dict[str, Any]:
+        """Whether the service is up, its model, and the events applied since the model."""
+        logged = len(rec.events)
+        metrics.logged.set(logged)
+        return {
+            "status": "ok",
+            "version": __version__,
+            "model": rec.model_version,
+            "events_since_model": logged,
+            "uptime_s": round(time.time() - started, 1),
+        }
+
+    @app.get("/users/{user_id}/recommendations")
+    def recommendations(
+        user_id: str, k: int = Query(10, ge=1, le=1000), explain: bool = True
+    ) -> list[dict[str, Any]]:
+        """The user's top ``k``, each with paths and a sentence (as ``kgrec recommend
+        --json``); their feedback so far included."""
+        return [r.to_dict() for r in rec.recommend(user_id, k=k, explain=explain)]
+
+    @app.get("/users/{user_id}/explanations/{item_id}")
+    def explanation(user_id: str, item_id: str) -> dict[str, Any]:
+        """Why the item scores as it does for the user (recommended or not)."""
+        return rec.explain(user_id, item_id).to_dict()
+
+    @app.post("/feedback", dependencies=[Depends(writer)])
+    def feedback(body: FeedbackBody) -> dict[str, Any]:
+        """Record a reaction: durable before this answers; the same event id once."""
+        receipt = rec.feedback(
+            body.user_id, body.item_id, body.kind, body.value, body.ts, body.event_id
+        )
+        metrics.events.labels(str(receipt.new).lower()).inc()
+        return {"event_id": receipt.event_id, "new": receipt.new}
+
+    @app.post("/recommendations/text")
+    def for_text(body: TextBody) -> list[dict[str, Any]]:
+        """Recommendations for someone known only by a sentence."""
+        return [r.to_dict() for r in rec.recommend_for_text(body.text, body.k, body.explain)]
+
+    @app.get("/items/{item_id}/similar")
+    def similar(item_id: str, k: int = Query(10, ge=1, le=1000)) -> list[dict[str, Any]]:
+        """Items most like this one."""
+        return [r.to_dict() for r in rec.similar_items(item_id, k=k)]
+
+    @app.get("/metrics")
+    def prometheus() -> PlainTextResponse:
+        """Requests, latency, events and the model, in Prometheus' text format."""
+        metrics.logged.set(len(rec.events))
+        return PlainTextResponse(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    return app
+
+
+class _Unauthorized(Exception):
+    """A write without the API key."""

@@ -1,0 +1,169 @@
+"""The HTTP API through an ASGI client: answers, feedback that changes the next list, and
+errors that are JSON with a stable code, never a 500."""
+
+import shutil
+
+import pytest
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kgrec import Recommender
+from kgrec.pipeline import RunSummary
+from kgrec.serve import create_app
+
+
+@pytest.fixture(scope="module")
+def rec(sample_run: RunSummary, tmp_path_factory: pytest.TempPathFactory) -> Recommender:
+    work = tmp_path_factory.mktemp("serve") / "sample"
+    shutil.copytree(sample_run.work_dir, work)
+    return Recommender.load(work)
+
+
+@pytest.fixture(scope="module")
+def client(rec: Recommender) -> TestClient:
+    return TestClient(create_app(rec), raise_server_exceptions=False)
+
+
+def test_health_and_recommendations(client: TestClient) -> None:
+    health = client.get("/health").json()
+    assert health["status"] == "ok" and len(health["model"]) == 12
+    recs = client.get("/users/u03/recommendations", params={"k": 5}).json()
+    assert [r["rank"] for r in recs] == [1, 2, 3, 4, 5]
+    assert all(r["text"].startswith("Because") and r["paths"] for r in recs)
+    why = client.get(f"/users/u03/explanations/{recs[0]['item_id']}").json()
+    assert why["rank"] == 1 and why["score"] == pytest.approx(recs[0]["score"], rel=1e-4)
+    similar = client.get("/items/m010/similar", params={"k": 3}).json()
+    assert len(similar) == 3 and "m010" not in {r["item_id"] for r in similar}
+    text = client.post("/recommendations/text", json={"text": "dark science fiction", "k": 4})
+    assert text.status_code == 200 and len(text.json()) == 4
+
+
+def test_feedback_changes_the_very_next_list(client: TestClient) -> None:
+    top = client.get("/users/u05/recommendations", params={"k": 10}).json()[0]
+    sent = client.post(
+        "/feedback", json={"user_id": "u05", "item_id": top["item_id"], "kind": "like"}
+    )
+    assert sent.status_code == 200 and sent.json()["new"] is True
+    again = client.post(
+        "/feedback",
+        json={"user_id": "u05", "item_id": top["item_id"], "kind": "like", "event_id": "x1"},
+    )
+    assert again.json() == {"event_id": "x1", "new": True}
+    assert client.post(
+        "/feedback",
+        json={"user_id": "u05", "item_id": top["item_id"], "kind": "like", "event_id": "x1"},
+    ).json() == {"event_id": "x1", "new": False}
+    after = client.get("/users/u05/recommendations", params={"k": 10}).json()
+    assert top["item_id"] not in {r["item_id"] for r in after}
+    assert any(f"you just liked *{top['title']}*" in r["text"] for r in after)
+    assert client.get("/health").json()["events_since_model"] >= 2
+
+
+def test_a_user_made_by_three_likes(client: TestClient) -> None:
+    for item in ("m010", "m024", "m060"):
+        assert (
+            client.post(
+                "/feedback", json={"user_id": "web-1", "item_id": item, "kind": "like"}
+            ).status_code
+            == 200
+        )
+    recs = client.get("/users/web-1/recommendations", params={"k": 5}).json()
+    assert len(recs) == 5 and all(r["paths"] for r in recs)
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body", "status", "code"),
+    [
+        ("get", "/users/nobody/recommendations", None, 404, "unknown_user"),
+        ("get", "/users/u01/explanations/nothing", None, 404, "unknown_item"),
+        ("get", "/items/nothing/similar", None, 404, "unknown_item"),
+        ("get", "/users/u01/recommendations?k=0", None, 422, "invalid_body"),
+        (
+            "post",
+            "/feedback",
+            {"user_id": "u01", "item_id": "m010", "kind": "love"},
+            422,
+            "invalid_argument",
+        ),
+        (
+            "post",
+            "/feedback",
+            {"user_id": "u01", "item_id": "nothing", "kind": "like"},
+            404,
+            "unknown_item",
+        ),
+        ("post", "/feedback", {"user_id": "u01", "kind": "like"}, 422, "invalid_body"),
+        (
+            "post",
+            "/feedback",
+            {"user_id": "u01", "item_id": "m010", "kind": "rating"},
+            422,
+            "invalid_argument",
+        ),
+        ("post", "/recommendations/text", {"text": ""}, 422, "invalid_body"),
+    ],
+)
+def test_errors_are_json_with_a_stable_code(
+    client: TestClient, method: str, url: str, body: object, status: int, code: str
+) -> None:
+    res = client.request(method.upper(), url, json=body)
+    assert res.status_code == status, res.text
+    error = res.json()["error"]
+    assert error["code"] == code and error["message"]
+
+
+def test_a_missing_field_is_named(client: TestClient) -> None:
+    res = client.post("/feedback", json={"user_id": "u01", "kind": "like"})
+    assert "item_id" in res.json()["error"]["message"]
+
+
+JSONISH = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    body=st.one_of(
+        JSONISH,
+        st.fixed_dictionaries(
+            {"user_id": JSONISH, "item_id": JSONISH, "kind": JSONISH},
+            optional={"value": JSONISH, "ts": JSONISH, "event_id": JSONISH},
+        ),
+    )
+)
+def test_any_body_gets_an_answer_never_a_500(client: TestClient, body: object) -> None:
+    res = client.post("/feedback", json=body)
+    assert res.status_code in (200, 404, 422), res.text
+    if res.status_code != 200:
+        assert res.json()["error"]["code"]
+
+
+@pytest.mark.parametrize("raw", [b"", b"{", b"NaN", b"\xff\xfe", b'{"kind": 1e999}'])
+def test_bodies_that_are_not_json_are_a_422(client: TestClient, raw: bytes) -> None:
+    res = client.post("/feedback", content=raw, headers={"content-type": "application/json"})
+    assert res.status_code == 422 and res.json()["error"]["code"] == "invalid_body"
+
+
+def test_writes_need_the_key_where_one_is_set(rec: Recommender) -> None:
+    keyed = TestClient(create_app(rec, api_key="s3cret"), raise_server_exceptions=False)
+    body = {"user_id": "u02", "item_id": "m010", "kind": "click"}
+    denied = keyed.post("/feedback", json=body)
+    assert denied.status_code == 401 and "s3cret" not in denied.text
+    assert keyed.post("/feedback", json=body, headers={"X-API-Key": "wrong"}).status_code == 401
+    assert keyed.post("/feedback", json=body, headers={"X-API-Key": "s3cret"}).status_code == 200
+    assert keyed.get("/users/u02/recommendations").status_code == 200  # reads stay open
+
+
+def test_metrics_count_requests_and_events(client: TestClient) -> None:
+    client.get("/users/u03/recommendations")
+    text = client.get("/metrics").text
+    assert 'kgrec_requests_total{route="/users/{user_id}/recommendations",status="200"}' in text
+    assert "kgrec_request_seconds_bucket" in text and "kgrec_feedback_events_total" in text
