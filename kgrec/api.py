@@ -116,10 +116,10 @@ class Recommender:
             self.live.apply(event, item)
         return FeedbackReceipt(event.event_id, new)
 
-    def sync_feedback(self) -> int:
-        """Write every logged event to the pipeline's store as a FEEDBACK edge (idempotent:
-        one edge per event id, however often this runs); how many events there are."""
-        events = self.events.events()
+    def sync_feedback(self, events: list[Feedback] | None = None) -> int:
+        """Write ``events`` (default: every logged one) to the pipeline's store as FEEDBACK
+        edges (idempotent: one edge per event id, however often this runs); how many."""
+        events = self.events.events() if events is None else events
         known = [e for e in events if node_id("Item", e.item_id) in self._index]
         store = open_store(self.config.store, self.work_dir)
         try:

@@ -312,10 +312,15 @@ def serve(
         "127.0.0.1"
     ),
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    sync_every: Annotated[
+        float,
+        typer.Option(help="Seconds between writes of new feedback to the store (0: never)."),
+    ] = 2.0,
     work_dir: WorkDirOpt = None,
 ) -> None:
     """Serve recommendations, explanations and feedback over HTTP (OpenAPI at /docs).
-    With $KGREC_API_KEY set, writes need it in the X-API-Key header."""
+    With $KGREC_API_KEY set, writes need it in the X-API-Key header. Feedback is durable
+    in the event log at once, and in the store as FEEDBACK edges within --sync-every."""
     import os
 
     import uvicorn
@@ -324,7 +329,9 @@ def serve(
     from kgrec.serve import create_app
 
     rec = Recommender.load(_work_dir(work_dir, pipeline))
-    app_ = create_app(rec, api_key=os.environ.get("KGREC_API_KEY") or None)
+    app_ = create_app(
+        rec, api_key=os.environ.get("KGREC_API_KEY") or None, sync_every=sync_every or None
+    )
     err.print(
         f"kgrec serving {rec.work_dir} at http://{host}:{port} (docs at /docs; "
         f"{len(rec.events)} event(s) replayed)",

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import hmac
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import Depends, FastAPI, Header, Query, Request
@@ -30,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from kgrec import __version__
 from kgrec.api import Recommender
 from kgrec.errors import ArgumentError, KGRecError, UnknownIdError
+from kgrec.serve.sync import StoreSync
 
 
 class FeedbackBody(BaseModel):
@@ -84,13 +86,28 @@ class _Metrics:
         )
 
 
-def create_app(rec: Recommender, api_key: str | None = None) -> FastAPI:
-    """The HTTP API over ``rec``; writes need ``api_key`` where one is given."""
+def create_app(
+    rec: Recommender, api_key: str | None = None, sync_every: float | None = None
+) -> FastAPI:
+    """The HTTP API over ``rec``; writes need ``api_key`` where one is given. With
+    ``sync_every`` (seconds), the event log is written to the store while it runs
+    (``kgrec.serve.sync``)."""
+    sync = StoreSync(rec, sync_every) if sync_every else None
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if sync is not None:
+            sync.start()
+        yield
+        if sync is not None:
+            sync.stop()
+
     app = FastAPI(
         title="kgrec",
         version=__version__,
         description="Knowledge-graph recommendations with explanations; feedback changes "
         "the next list at once.",
+        lifespan=lifespan,
     )
     metrics = _Metrics()
     started = time.time()

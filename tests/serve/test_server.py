@@ -13,7 +13,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from kgrec.errors import StoreError
 from kgrec.pipeline import RunSummary
+from kgrec.store import open_store
 
 
 def _free_port() -> int:
@@ -25,7 +27,7 @@ def _free_port() -> int:
 def _start(work: Path, port: int) -> subprocess.Popen[bytes]:
     kgrec = str(Path(sys.executable).parent / "kgrec")
     proc = subprocess.Popen(
-        [kgrec, "serve", "--work-dir", str(work), "--port", str(port)],
+        [kgrec, "serve", "--work-dir", str(work), "--port", str(port), "--sync-every", "0.5"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -40,6 +42,25 @@ def _start(work: Path, port: int) -> subprocess.Popen[bytes]:
             raise AssertionError(proc.stderr.read().decode() if proc.stderr else "died")
     proc.kill()
     raise AssertionError("kgrec serve did not answer within 120 s")
+
+
+def _stored(work: Path, wait_for: int | None = None, seconds: float = 15.0) -> int:
+    """FEEDBACK edges in the work dir's store (the server may hold it for a moment)."""
+    deadline = time.monotonic() + seconds
+    n = -1
+    while time.monotonic() < deadline:
+        try:
+            with open_store("embedded", work, read_only=True) as store:
+                n = int(store.query(COUNT)[0]["n"])
+        except StoreError:
+            pass
+        if n >= 0 and (wait_for is None or n >= wait_for):
+            return n
+        time.sleep(0.3)
+    return n
+
+
+COUNT = "MATCH (:User)-[f:FEEDBACK]->(:Item) RETURN count(f) AS n"
 
 
 @pytest.mark.slow
@@ -65,12 +86,14 @@ def test_a_real_server_keeps_every_acknowledged_event(
             acked.append(res.json()["event_id"])
         after = httpx.get(f"{url}/users/u05/recommendations", params={"k": 10}).json()
         assert top["item_id"] not in {r["item_id"] for r in after}
+        assert _stored(work, wait_for=len(acked)) == len(acked)  # within --sync-every
     finally:
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
     proc = _start(work, port)
     try:
         assert httpx.get(f"{url}/health").json()["events_since_model"] == len(acked)
+        assert _stored(work) == len(acked)  # each once, after the kill and the restart
         res = httpx.post(
             f"{url}/feedback",
             json={"user_id": "u05", "item_id": top["item_id"], "kind": "like", "event_id": "s0"},
