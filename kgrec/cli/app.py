@@ -314,8 +314,18 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     sync_every: Annotated[
         float,
-        typer.Option(help="Seconds between writes of new feedback to the store (0: never)."),
-    ] = 2.0,
+        typer.Option(
+            help="Seconds between writes of new feedback to the store (0: only at start and "
+            "stop). Each write opens the embedded store for ~0.1 s, which shows in p99."
+        ),
+    ] = 30.0,
+    torch_threads: Annotated[
+        int,
+        typer.Option(
+            help="torch threads per request: one request is small, and requests run in "
+            "parallel threads (1 was faster in bench/serve_http.py)."
+        ),
+    ] = 1,
     work_dir: WorkDirOpt = None,
 ) -> None:
     """Serve recommendations, explanations and feedback over HTTP (OpenAPI at /docs).
@@ -323,11 +333,13 @@ def serve(
     in the event log at once, and in the store as FEEDBACK edges within --sync-every."""
     import os
 
+    import torch
     import uvicorn
 
     from kgrec.api import Recommender
     from kgrec.serve import create_app
 
+    torch.set_num_threads(torch_threads)
     rec = Recommender.load(_work_dir(work_dir, pipeline))
     app_ = create_app(
         rec, api_key=os.environ.get("KGREC_API_KEY") or None, sync_every=sync_every or None
