@@ -155,7 +155,7 @@ class Recommender:
         """Ids of every user: the graph's, then those created by feedback."""
         known = [self.gt.node_ids[int(i)].removeprefix("User:") for i in self.gt.users]
         graph = set(known)
-        return known + [u for u in self.live.changes if u not in graph]
+        return known + [u for u in self.live.users() if u not in graph]
 
     def item_ids(self) -> list[str]:
         """Ids of every item in the graph."""

@@ -55,6 +55,11 @@ class LiveState:
             mine.pop(item, None)  # re-inserted last: the newest
             mine[item] = self.weight(event)
 
+    def users(self) -> list[str]:
+        """The user ids feedback touched, first touched first (a copy)."""
+        with self._lock:
+            return list(self.changes)
+
     def of(self, user_id: str) -> list[tuple[int, float]]:
         """The user's changes, oldest first (a copy)."""
         with self._lock:
