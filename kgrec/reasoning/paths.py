@@ -1,5 +1,6 @@
 """Explanation paths: the terms of a model's score, each shown as a graph path.
 
+The terms come from ``kgrec.models.scorer.Scorer.terms`` (this module computes no score).
 Both parts of kgrec's score are sums over the user's edges, exactly:
 
 * the item filter's ``Σ_j x_uj B_ji`` has one term per item ``j`` the user had;
