@@ -11,14 +11,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 import torch
 
 from kgrec.config import PipelineConfig, load_config
 from kgrec.errors import ArgumentError, DataError, DataWarning, UnknownIdError
 from kgrec.graph.export import GraphTensors
 from kgrec.graph.kg import KnowledgeGraph, node_id
-from kgrec.layout import CHECKPOINT_FILE, EVENTS_FILE
-from kgrec.live.events import EventLog, Feedback, store_rows
+from kgrec.layout import CHECKPOINT_FILE, EVENTS_FILE, FOLDED_FILE, FOLDED_PAIRS
+from kgrec.live.events import EventLog, Feedback, read_folded, store_rows
 from kgrec.live.state import LiveState, updated_state
 from kgrec.models.fit import KgrecFit
 from kgrec.models.fusion import Propagated
@@ -85,6 +86,11 @@ class Recommender:
         """Load the results of the pipeline file at ``path`` (run it first)."""
         return cls.load(load_config(path).resolved_work_dir())
 
+    @property
+    def events_since_model(self) -> int:
+        """Logged events the model was not trained on (all, until a refit folds them in)."""
+        return len(self.events.events()) - read_folded(self.work_dir / FOLDED_FILE)
+
     @cached_property
     def model_version(self) -> str:
         """A short digest of the trained model's checkpoint: which model answers."""
@@ -129,11 +135,18 @@ class Recommender:
         return len(known)
 
     def replay(self) -> int:
-        """Apply the event log's events (all of them: the model is fitted without them) to
-        users' online state; how many were applied. Events naming items the graph no
-        longer has are skipped, with a warning."""
+        """Apply the event log's events to users' online state: all of them, but the
+        positive ones a refit folded into the model (``kgrec refit``); how many were
+        applied. Events naming items the graph no longer has are skipped, with a warning."""
         applied, missing = 0, 0
-        for event in self.events.events():
+        folded = read_folded(self.work_dir / FOLDED_FILE)
+        pairs: set[tuple[str, str]] = set()
+        if folded and (self.work_dir / FOLDED_PAIRS).exists():
+            frame = pd.read_parquet(self.work_dir / FOLDED_PAIRS)
+            pairs = set(zip(frame["user_id"], frame["item_id"], strict=True))
+        for k, event in enumerate(self.events.events()):
+            if k < folded and self.live.positive(event) and (event.user_id, event.item_id) in pairs:
+                continue  # a refit trained on it: the model holds it already
             pos = self._index.get(node_id("Item", event.item_id))
             if pos is None:
                 missing += 1

@@ -27,6 +27,10 @@ METRICS_FILE = "metrics.json"
 RECOMMENDATIONS_FILE = "recommendations.parquet"
 #: Feedback events, one JSON object a line, appended and fsync'd (``kgrec.live.events``).
 EVENTS_FILE = "events/feedback.jsonl"
+#: How many of the log's first events `kgrec refit` folded into the training data.
+FOLDED_FILE = "events/folded.json"
+#: The (user, item) pairs the last refit folded in as training interactions.
+FOLDED_PAIRS = "data/folded.parquet"
 #: The text encoder's cache of embeddings by text hash.
 ENCODER_CACHE = "cache/encoder.parquet"
 #: `kgrec eval`'s results and plots.

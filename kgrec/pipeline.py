@@ -57,6 +57,8 @@ from kgrec.layout import (
     EMBEDDINGS_FILE,
     ENCODER_CACHE,
     EVENTS_FILE,
+    FOLDED_FILE,
+    FOLDED_PAIRS,
     GRAPH_DIR,
     MANIFEST,
     MENTIONS_FILE,
@@ -64,7 +66,8 @@ from kgrec.layout import (
     RECOMMENDATIONS_FILE,
     TRAIN_GRAPH_DIR,
 )
-from kgrec.live.events import EventLog, store_rows
+from kgrec.live.events import EventLog, read_folded, store_rows, write_folded
+from kgrec.live.fold import events_frame, fold_events
 from kgrec.models.checkpoint import save_checkpoint
 from kgrec.models.fit import Steps, fit_kgrec, progress_steps, refit_kgrec
 from kgrec.progress import Progress, Silent
@@ -146,6 +149,7 @@ class Pipeline:
             self._store_stamp() if c.data.source == "store" else [],
             self._dataset_stamp() if c.data.path is not None else [],
             *(_file_stamp(c.data.resolve(p)) for p in self._extra_files()),
+            read_folded(self.work_dir / FOLDED_FILE),  # events a refit folded in
         )
         extract = _digest(
             data, c.extract.model_dump(mode="json"), schema_path().read_text(encoding="utf-8")
@@ -260,10 +264,32 @@ class Pipeline:
             dataset, split = read_split_files(files, dataset)
         else:
             split = split_interactions(dataset.interactions, self.config.split)
+        folded = self._folded_events()
+        if folded is not None:
+            dataset, split, pairs = fold_events(dataset, split, folded)
+            folder.mkdir(parents=True, exist_ok=True)
+            pairs.to_parquet(self.work_dir / FOLDED_PAIRS, index=False)
         dataset.save(folder)
         for part in ("train", "valid", "test"):
             getattr(split, part).to_parquet(folder / f"{part}.parquet", index=False)
         return _columns_read(dataset)
+
+    def _folded_events(self) -> pd.DataFrame | None:
+        """The interactions a refit folds in: the positive events among the log's first
+        ``events/folded.json`` ones (None where no refit asked for any)."""
+        count = read_folded(self.work_dir / FOLDED_FILE)
+        if not count:
+            return None
+        events = EventLog(self.work_dir / EVENTS_FILE).events()[:count]
+        return events_frame(events)
+
+    def refit(self) -> RunSummary:
+        """Fold every logged event into the training data and run the stages it changes
+        (``kgrec refit``): the new model holds them, and serving replays only the later
+        ones."""
+        events = EventLog(self.work_dir / EVENTS_FILE).events()
+        write_folded(self.work_dir / FOLDED_FILE, len(events))
+        return self.run()
 
     def _extract(self) -> None:
         out = self.work_dir / MENTIONS_FILE

@@ -121,6 +121,26 @@ def run(
         )
 
 
+@app.command()
+def refit(
+    pipeline: Annotated[Path, typer.Argument(help="The pipeline TOML file.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Fold the logged feedback into the training data and retrain: likes, clicks and
+    good ratings become training interactions (never a held-out pair), users feedback
+    created become users; a server started afterwards replays only later events."""
+    from kgrec.cli.progress import RichProgress
+    from kgrec.cli.render import print_json
+    from kgrec.pipeline import Pipeline
+
+    summary = Pipeline(load_config(pipeline), RichProgress(err)).refit()
+    if as_json:
+        print_json(out, {"work_dir": str(summary.work_dir), "stages": summary.stages})
+        return
+    ran = [s for s, status in summary.stages.items() if status == "ran"]
+    out.print(f"Refitted in {summary.work_dir}: ran {', '.join(ran) or 'nothing'}.", markup=False)
+
+
 @app.command("eval")
 def eval_(
     pipeline: Annotated[Path, typer.Argument(help="The pipeline TOML file.")],

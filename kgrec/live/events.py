@@ -199,3 +199,25 @@ def store_rows(events: list[Feedback]) -> list[FeedbackRow]:
         )
         for e in events
     ]
+
+
+def read_folded(path: Path) -> int:
+    """How many of the log's first events a refit folded into the model (0: none)."""
+    if not path.exists():
+        return 0
+    try:
+        return int(json.loads(path.read_text(encoding="utf-8"))["events"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise DataError(
+            "not a refit record (it says how many events the model holds); kgrec writes it: "
+            "remove it and run `kgrec refit` again",
+            file=str(path),
+        ) from exc
+
+
+def write_folded(path: Path, count: int) -> None:
+    """Record that the log's first ``count`` events are folded into the model (atomic)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"events": count}), encoding="utf-8")
+    tmp.replace(path)

@@ -48,6 +48,10 @@ class LiveState:
         liked = self.rating_threshold is None or event.value >= self.rating_threshold
         return 1.0 if liked else WEIGHTS["skip"]
 
+    def positive(self, event: Feedback) -> bool:
+        """Whether ``event`` adds its item to the history (what a refit trains on)."""
+        return self.weight(event) > 0
+
     def apply(self, event: Feedback, item: int) -> None:
         """Record ``event`` on item position ``item`` as the user's newest change."""
         with self._lock:

@@ -157,13 +157,13 @@ def create_app(
     @app.get("/health")
     def health() -> dict[str, Any]:
         """Whether the service is up, its model, and the events applied since the model."""
-        logged = len(rec.events)
-        metrics.logged.set(logged)
+        since = rec.events_since_model
+        metrics.logged.set(since)
         return {
             "status": "ok",
             "version": __version__,
             "model": rec.model_version,
-            "events_since_model": logged,
+            "events_since_model": since,
             "uptime_s": round(time.time() - started, 1),
         }
 
@@ -202,7 +202,7 @@ def create_app(
     @app.get("/metrics")
     def prometheus() -> PlainTextResponse:
         """Requests, latency, events and the model, in Prometheus' text format."""
-        metrics.logged.set(len(rec.events))
+        metrics.logged.set(rec.events_since_model)
         return PlainTextResponse(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     return app
