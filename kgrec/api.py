@@ -71,6 +71,7 @@ class Recommender:
         inter = kg.edges[kg.edges["rel"] == "INTERACTED"]
         ratings = inter["rating"].dropna() if "rating" in inter else inter["rel"].iloc[:0]
         self.live = LiveState(float(ratings.mean()) if len(ratings) else None)
+        self._folded = 0  # the log's first events a refit folded in (read by replay)
 
     # --- construction ---------------------------------------------------------------
     @classmethod
@@ -89,7 +90,7 @@ class Recommender:
     @property
     def events_since_model(self) -> int:
         """Logged events the model was not trained on (all, until a refit folds them in)."""
-        return len(self.events.events()) - read_folded(self.work_dir / FOLDED_FILE)
+        return len(self.events.events()) - self._folded
 
     @cached_property
     def model_version(self) -> str:
@@ -139,7 +140,7 @@ class Recommender:
         positive ones a refit folded into the model (``kgrec refit``); how many were
         applied. Events naming items the graph no longer has are skipped, with a warning."""
         applied, missing = 0, 0
-        folded = read_folded(self.work_dir / FOLDED_FILE)
+        folded = self._folded = read_folded(self.work_dir / FOLDED_FILE)
         pairs: set[tuple[str, str]] = set()
         if folded and (self.work_dir / FOLDED_PAIRS).exists():
             frame = pd.read_parquet(self.work_dir / FOLDED_PAIRS)
@@ -209,13 +210,7 @@ class Recommender:
         if node is None and not changes:
             self._node("User", user_id)  # raises: unknown
         if node is None:  # created by feedback: no edges, no own embedding yet
-            empty = torch.zeros(0, dtype=torch.long)
-            base = self.scorer.state_with(
-                torch.zeros_like(self.scorer.prop.ego[0]),
-                empty,
-                empty,
-                torch.zeros(0, dtype=torch.bool),
-            )
+            base = self.scorer.newcomer()
         else:
             base = self.scorer.state(node, *self._history(node))
         if not changes:
@@ -269,22 +264,8 @@ class Recommender:
                 signs[idx] = 1.0 if m.polarity > 0 else -1.0
         said = torch.tensor(sorted(signs), dtype=torch.long)
         sign = torch.tensor([signs[int(i)] for i in said])
-        liked = said[sign > 0]
         vec = torch.as_tensor(self._extractor.encoder.encode([text]))[0]
-        model = self.model
-        ego = (
-            model.text_proj(vec)
-            if model.text_proj is not None
-            else torch.zeros(model.id_emb.embedding_dim)
-        )
-        return self.scorer.state_with(
-            ego,
-            liked,
-            torch.full((len(liked),), self.scorer.relation("LIKES"), dtype=torch.long),
-            torch.ones(len(liked), dtype=torch.bool),
-            said=said,
-            said_sign=sign,
-        )
+        return self.scorer.newcomer(vec, said, sign)
 
     def profile(self, user_id: str, top: int = 8, windows: int = 4) -> UserProfile:
         """The attributes ``user_id`` leans to now (their items' attributes, recent items

@@ -65,21 +65,21 @@ class KgrecFit:
 
     def base(self, gt: GraphTensors, liked: Histories) -> FilterPart | None:
         """The filter's part of graph users' scores over ``liked`` (None without a filter)."""
-        return filter_part(gt, self.filter, self.filter_scale, self.said_weight, liked)
+        return filter_part(GraphLinks(gt), self.filter, self.filter_scale, self.said_weight, liked)
 
 
 def filter_part(
-    gt: GraphTensors,
+    links: GraphLinks,
     chosen: ItemFilter | None,
     scale: float,
     said_weight: float,
     liked: Histories,
 ) -> FilterPart | None:
     """``kgrec.models.scorer.FilterPart`` for graph users (stand-ins and direct terms from
-    ``gt``'s edges)."""
+    the graph's ``links``)."""
     if chosen is None:
         return None
-    x, direct = user_inputs(GraphLinks(gt), liked, said_weight)
+    x, direct = user_inputs(links, liked, said_weight)
     return FilterPart(chosen, scale, x, direct)
 
 
@@ -146,7 +146,7 @@ def _choose_said_weight(
     liked = Histories.timed(split.train, times, split.n_users, split.n_items, chosen.half_life)
     best: tuple[float, float] | None = None
     for weight in config.said_weights:
-        part = filter_part(split.gt, chosen.filter, 1.0, weight, liked)
+        part = filter_part(links, chosen.filter, 1.0, weight, liked)
         assert part is not None
         ndcg = validate(part.rows)
         if best is None or ndcg > best[0]:

@@ -102,6 +102,14 @@ class FusionGNN(nn.Module):
             x = x + has_text * self.text_proj(text)
         return x
 
+    def ego_of_text(self, text: torch.Tensor | None) -> torch.Tensor:
+        """The input embedding of a node the model has no ID for (a user known by their
+        words or feedback only): its projected ``text``, else zeros."""
+        if text is None or self.text_proj is None:
+            return torch.zeros(self.id_emb.embedding_dim)
+        out: torch.Tensor = self.text_proj(text)
+        return out
+
     def relation_weights(self) -> torch.Tensor:
         """beta_r, one positive weight per relation type (1.0 at initialisation)."""
         return nn.functional.softplus(self.rel_logit) / _SOFTPLUS0

@@ -66,28 +66,32 @@ class GraphLinks:
         n = gt.num_nodes
         self.item_pos = torch.full((n,), -1, dtype=torch.long)
         self.item_pos[gt.items] = torch.arange(len(gt.items))
-        self.is_user = torch.zeros(n, dtype=torch.bool)
-        self.is_user[gt.users] = True
-        src, dst = gt.edge_index
+        is_user = torch.zeros(n, dtype=torch.bool)
+        is_user[gt.users] = True
+        src, dst, rel = gt.edge_index[0], gt.edge_index[1], gt.edge_type
+        # every node's propagated edges (neighbour, relationship), compressed by node
+        order = torch.argsort(src * n + dst)
+        self._nbr, self._rel = dst[order], rel[order]
+        self._edge_offsets = torch.searchsorted(src[order], torch.arange(n + 1))
         # every node's linked items, compressed by node
         to_item = self.item_pos[dst] >= 0
         order = torch.argsort(src[to_item] * n + dst[to_item])
         self._items = self.item_pos[dst[to_item][order]]
         self._offsets = torch.searchsorted(src[to_item][order], torch.arange(n + 1))
-        rel = gt.edge_type
         likes = gt.relations.index("LIKES") if "LIKES" in gt.relations else -1
         friend = gt.relations.index("FRIEND_OF") if "FRIEND_OF" in gt.relations else -1
-        said_src = torch.cat([src[(rel == likes) & self.is_user[src]], gt.dislikes[0]])
-        said_dst = torch.cat([dst[(rel == likes) & self.is_user[src]], gt.dislikes[1]])
-        sign = torch.cat(
-            [
-                torch.ones(int(((rel == likes) & self.is_user[src]).sum())),
-                -torch.ones(gt.dislikes.size(1)),
-            ]
-        )
+        liked = (rel == likes) & is_user[src]
+        said_src = torch.cat([src[liked], gt.dislikes[0]])
+        said_dst = torch.cat([dst[liked], gt.dislikes[1]])
+        sign = torch.cat([torch.ones(int(liked.sum())), -torch.ones(gt.dislikes.size(1))])
         self._said = _by_source(said_src, said_dst, sign, n)
-        fr = (rel == friend) & self.is_user[src]
+        fr = (rel == friend) & is_user[src]
         self._friends = _by_source(src[fr], dst[fr], torch.ones(int(fr.sum())), n)
+
+    def edges(self, node: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """A node's propagated edges: its neighbours and the relationship of each."""
+        lo, hi = int(self._edge_offsets[node]), int(self._edge_offsets[node + 1])
+        return self._nbr[lo:hi], self._rel[lo:hi]
 
     def linked(self, nodes: torch.Tensor, weights: torch.Tensor | None = None) -> torch.Tensor:
         """Per item, the summed ``weights`` (1 each by default) of ``nodes`` it is linked to."""
@@ -155,11 +159,6 @@ class UserState:
     said_sign: torch.Tensor = field(default_factory=lambda: torch.zeros(0))
     friends: torch.Tensor = field(default_factory=lambda: torch.zeros(0, dtype=torch.long))
     fresh: torch.Tensor = field(default_factory=lambda: torch.zeros(0, dtype=torch.long))
-
-    @property
-    def history(self) -> dict[int, float]:
-        """Item position → weight in the user's history."""
-        return dict(zip(self.items.tolist(), self.weights.tolist(), strict=True))
 
     def without(self, node: int, item_pos: int = -1) -> UserState:
         """The same user with the edge to ``node`` deleted (the node from the
@@ -356,10 +355,6 @@ class Scorer:
         self.alpha = 1.0 / (model.num_layers + 1)
         self.item_final = self.prop.final[gt.items]
         self.links = GraphLinks(gt)
-        src = gt.edge_index[0]
-        order = torch.argsort(src * gt.num_nodes + gt.edge_index[1])
-        self._nbr, self._rel = gt.edge_index[1][order], gt.edge_type[order]
-        self._offsets = torch.searchsorted(src[order], torch.arange(gt.num_nodes + 1))
         if fitted.filter is not None:
             _ = fitted.filter.by_rows  # built now, not in the first request
 
@@ -373,18 +368,39 @@ class Scorer:
     ) -> UserState:
         """A graph user's (node index) inputs: their graph edges, what they said, their
         friends, and their history (``items`` positions with ``weights``)."""
-        lo, hi = int(self._offsets[user]), int(self._offsets[user + 1])
+        neighbours, rel_types = self.links.edges(user)
         said, sign = self.links.said(user)
         return self.state_with(
             self.prop.ego[user],
-            self._nbr[lo:hi],
-            self._rel[lo:hi],
-            torch.zeros(hi - lo, dtype=torch.bool),
+            neighbours,
+            rel_types,
+            torch.zeros(len(neighbours), dtype=torch.bool),
             items,
             weights,
             said,
             sign,
             self.links.friends(user),
+        )
+
+    def newcomer(
+        self,
+        text: torch.Tensor | None = None,
+        said: torch.Tensor | None = None,
+        said_sign: torch.Tensor | None = None,
+    ) -> UserState:
+        """The inputs of a user the graph does not hold: their own embedding from their
+        words' ``text`` vector (zeros without), a LIKES edge the graph lacks to each
+        attribute they ``said`` they like (``said_sign`` +1; -1 for dislikes)."""
+        said = torch.zeros(0, dtype=torch.long) if said is None else said
+        sign = torch.zeros(0) if said_sign is None else said_sign
+        liked = said[sign > 0]
+        return self.state_with(
+            self.fitted.model.ego_of_text(text),
+            liked,
+            torch.full((len(liked),), self.relation("LIKES"), dtype=torch.long),
+            torch.ones(len(liked), dtype=torch.bool),
+            said=said,
+            said_sign=sign,
         )
 
     def state_with(
@@ -568,8 +584,8 @@ class Scorer:
         if first is not None:
             state = state.without(first, int(self.links.item_pos[first]))
         if last is not None:
-            lo, hi = int(self._offsets[node]), int(self._offsets[node + 1])
-            beta = self.beta[self._rel[lo:hi][self._nbr[lo:hi] == last]].sum()
+            nbr, rel = self.links.edges(node)
+            beta = self.beta[rel[nbr == last]].sum()
             norm = beta * (self.degree[node] * self.degree[last]).clamp(min=1e-12).rsqrt()
             e_i = e_i - norm * self.prop.sent[last]
         f = self.fitted
