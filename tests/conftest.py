@@ -41,6 +41,15 @@ def sample_run(kgrec_home: Path) -> RunSummary:
     return Pipeline(PipelineConfig()).run()
 
 
+@pytest.fixture()
+def sample_copy(sample_run: RunSummary, tmp_path: Path) -> Path:
+    """A private copy of the sample's work directory, for tests that write to it
+    (feedback, refits, servers): the shared run stays as it was."""
+    work = tmp_path / "sample"
+    shutil.copytree(sample_run.work_dir, work)
+    return work
+
+
 @pytest.fixture(scope="session")
 def extractor() -> Extractor:
     return Extractor.from_config()

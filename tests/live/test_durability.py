@@ -3,7 +3,6 @@
 import multiprocessing
 import os
 import random
-import shutil
 import signal
 import time
 from multiprocessing.connection import Connection
@@ -14,7 +13,6 @@ import pytest
 from kgrec import Recommender
 from kgrec.layout import EVENTS_FILE
 from kgrec.live.events import EventLog
-from kgrec.pipeline import RunSummary
 
 
 def _burst(work: str, trial: int, conn: Connection) -> None:
@@ -33,11 +31,8 @@ def _burst(work: str, trial: int, conn: Connection) -> None:
 
 @pytest.mark.slow
 @pytest.mark.reliability
-def test_sigkill_during_a_burst_loses_no_acknowledged_event(
-    sample_run: RunSummary, tmp_path: Path
-) -> None:
-    work = tmp_path / "sample"
-    shutil.copytree(sample_run.work_dir, work)
+def test_sigkill_during_a_burst_loses_no_acknowledged_event(sample_copy: Path) -> None:
+    work = sample_copy
     rng = random.Random(0)
     # spawn, not fork: a forked child of a process that has run torch can deadlock in it
     ctx = multiprocessing.get_context("spawn")

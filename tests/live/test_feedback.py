@@ -3,7 +3,6 @@ applied once, new users join by feedback, and a reload replays the log."""
 
 import json
 import multiprocessing
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,16 +12,12 @@ from kgrec import Recommender
 from kgrec.errors import ArgumentError, UnknownIdError
 from kgrec.layout import EVENTS_FILE
 from kgrec.live.events import EventLog, Feedback
-from kgrec.pipeline import RunSummary
 from kgrec.store import open_store
 
 
 @pytest.fixture()
-def work(sample_run: RunSummary, tmp_path: Path) -> Path:
-    """A copy of the sample's work directory, so feedback leaves the shared run alone."""
-    copy = tmp_path / "sample"
-    shutil.copytree(sample_run.work_dir, copy)
-    return copy
+def work(sample_copy: Path) -> Path:
+    return sample_copy
 
 
 def test_a_like_leaves_the_list_and_becomes_a_reason(work: Path) -> None:

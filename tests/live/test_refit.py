@@ -1,7 +1,6 @@
 """`kgrec refit`: logged feedback becomes training data, and serving then replays only
 what the model does not hold."""
 
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -14,10 +13,9 @@ from kgrec.pipeline import Pipeline, RunSummary
 
 @pytest.mark.slow
 def test_refit_folds_positive_events_into_train_and_keeps_the_rest_live(
-    sample_run: RunSummary, tmp_path: Path
+    sample_run: RunSummary, sample_copy: Path
 ) -> None:
-    work = tmp_path / "sample"
-    shutil.copytree(sample_run.work_dir, work)
+    work = sample_copy
     held = pd.concat([pd.read_parquet(work / "data" / f"{p}.parquet") for p in ("valid", "test")])
     held_u05 = set(held.loc[held["user_id"] == "u05", "item_id"])
     rec = Recommender.load(work)

@@ -2,7 +2,6 @@
 list, and after a SIGKILL and a restart every acknowledged event is there once."""
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -14,7 +13,6 @@ import httpx
 import pytest
 
 from kgrec.errors import StoreError
-from kgrec.pipeline import RunSummary
 from kgrec.store import open_store
 
 
@@ -65,11 +63,8 @@ COUNT = "MATCH (:User)-[f:FEEDBACK]->(:Item) RETURN count(f) AS n"
 
 @pytest.mark.slow
 @pytest.mark.reliability
-def test_a_real_server_keeps_every_acknowledged_event(
-    sample_run: RunSummary, tmp_path: Path
-) -> None:
-    work = tmp_path / "sample"
-    shutil.copytree(sample_run.work_dir, work)
+def test_a_real_server_keeps_every_acknowledged_event(sample_copy: Path) -> None:
+    work = sample_copy
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     proc = _start(work, port)
