@@ -66,8 +66,8 @@ from kgrec.layout import (
     RECOMMENDATIONS_FILE,
     TRAIN_GRAPH_DIR,
 )
-from kgrec.live.events import EventLog, read_folded, store_rows, write_folded
-from kgrec.live.fold import events_frame, fold_events
+from kgrec.live.events import EventLog, Feedback, read_folded, store_rows, write_folded
+from kgrec.live.fold import fold_events
 from kgrec.models.checkpoint import save_checkpoint
 from kgrec.models.fit import Steps, fit_kgrec, progress_steps, refit_kgrec
 from kgrec.progress import Progress, Silent
@@ -274,14 +274,13 @@ class Pipeline:
             getattr(split, part).to_parquet(folder / f"{part}.parquet", index=False)
         return _columns_read(dataset)
 
-    def _folded_events(self) -> pd.DataFrame | None:
+    def _folded_events(self) -> list[Feedback] | None:
         """The interactions a refit folds in: the positive events among the log's first
         ``events/folded.json`` ones (None where no refit asked for any)."""
         count = read_folded(self.work_dir / FOLDED_FILE)
         if not count:
             return None
-        events = EventLog(self.work_dir / EVENTS_FILE).events()[:count]
-        return events_frame(events)
+        return EventLog(self.work_dir / EVENTS_FILE).events()[:count]
 
     def refit(self) -> RunSummary:
         """Fold every logged event into the training data and run the stages it changes

@@ -20,36 +20,28 @@ from kgrec.data.dataset import Dataset
 from kgrec.data.split import Split
 from kgrec.errors import DataWarning
 from kgrec.live.events import Feedback
+from kgrec.live.state import LiveState
 
 
-def events_frame(events: list[Feedback]) -> pd.DataFrame:
-    """The events as a frame: user_id, item_id, kind, value, ts (in log order)."""
-    return pd.DataFrame(
+def fold_events(
+    dataset: Dataset, split: Split, events: list[Feedback]
+) -> tuple[Dataset, Split, pd.DataFrame]:
+    """``dataset`` and ``split`` with the positive events as training interactions, and
+    the (user_id, item_id) pairs folded in (serving stops replaying their likes)."""
+    inter = dataset.interactions
+    rated = inter["rating"].dropna() if "rating" in inter else pd.Series(dtype=float)
+    live = LiveState(float(rated.mean()) if len(rated) else None)  # its rule of "positive"
+    last = pd.DataFrame(
         {
             "user_id": [e.user_id for e in events],
             "item_id": [e.item_id for e in events],
             "kind": [e.kind for e in events],
             "value": [np.nan if e.value is None else e.value for e in events],
             "ts": [e.ts for e in events],
+            "positive": [live.positive(e) for e in events],
         }
-    )
-
-
-def fold_events(
-    dataset: Dataset, split: Split, events: pd.DataFrame
-) -> tuple[Dataset, Split, pd.DataFrame]:
-    """``dataset`` and ``split`` with the positive events as training interactions, and
-    the (user_id, item_id) pairs folded in (serving stops replaying their likes)."""
-    inter = dataset.interactions
-    rated = inter["rating"].dropna() if "rating" in inter else pd.Series(dtype=float)
-    threshold = float(rated.mean()) if len(rated) else None
-    last = events.drop_duplicates(["user_id", "item_id"], keep="last")
-    positive = last["kind"].isin(["like", "click"])
-    if threshold is not None:
-        positive |= (last["kind"] == "rating") & (last["value"] >= threshold)
-    else:
-        positive |= last["kind"] == "rating"
-    chosen = last[positive]
+    ).drop_duplicates(["user_id", "item_id"], keep="last")
+    chosen = last[last["positive"]]
     known = chosen["item_id"].isin(set(dataset.items["item_id"]))
     if not known.all():
         warnings.warn(
