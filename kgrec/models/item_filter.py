@@ -50,11 +50,18 @@ _CHUNK_FLOATS = 1 << 26
 
 @dataclass
 class ItemFilter:
-    """A sparse item–item weight matrix ``B`` (rows: liked item j, columns: scored item i)."""
+    """A sparse item–item weight matrix ``B`` (rows: liked item j, columns: scored item i).
+
+    ``diag`` (the diagonal of :math:`P = (G + \lambda I)^{-1}`) and ``settings``
+    (λ, α, β) are what :meth:`with_items` needs to add items without a refit; a filter
+    saved before they were kept has neither.
+    """
 
     index: torch.Tensor  # (2, nnz): j, i
     values: torch.Tensor  # (nnz,)
     n_items: int
+    diag: torch.Tensor | None = None
+    settings: tuple[float, float, float] | None = None
 
     def __post_init__(self) -> None:
         # B transposed (rows: scored item i), so scores are one sparse @ dense product
@@ -103,16 +110,115 @@ class ItemFilter:
 
     def state(self) -> dict[str, torch.Tensor]:
         """Tensors for a checkpoint."""
-        return {
+        out = {
             "index": self.index.to(torch.int32),  # half the size on disk
             "values": self.values,
             "n_items": torch.tensor(self.n_items),
         }
+        if self.diag is not None and self.settings is not None:
+            out["diag"] = self.diag
+            out["settings"] = torch.tensor(self.settings, dtype=torch.float64)
+        return out
 
     @classmethod
     def from_state(cls, state: dict[str, torch.Tensor]) -> ItemFilter:
         """Inverse of :meth:`state`."""
-        return cls(state["index"].long(), state["values"], int(state["n_items"]))
+        settings = state.get("settings")
+        return cls(
+            state["index"].long(),
+            state["values"],
+            int(state["n_items"]),
+            state.get("diag"),
+            None if settings is None else (float(settings[0]), float(settings[1]), float(settings[2])),
+        )
+
+    def with_items(self, cross: torch.Tensor, own: torch.Tensor, keep: int) -> ItemFilter:
+        r"""This filter with ``m`` items added after the ``n`` it has, without a refit.
+
+        ``cross`` (n, m) and ``own`` (m, m) are the new items' columns of the Gram matrix
+        *G* (:func:`new_item_grams`; without λ). With :math:`P = (G + \lambda I)^{-1}`
+        and the new columns *C*, the bordered inverse is exact:
+        :math:`S = G_{new} + \lambda I - C^\top P C`, :math:`Q = P C S^{-1}`,
+        :math:`P' = \begin{pmatrix} P + Q S C^\top P & -Q \\ -Q^\top & S^{-1}
+        \end{pmatrix}`, and *PC* needs no *P*: :math:`P = (I - B)\,\mathrm{diag}(P)`,
+        so :math:`PC = \mathrm{diag}(P)(C - B^\top C)` — one sparse product. Every
+        weight kept is then :math:`B'_{ji} = -P'_{ji}/P'_{ii}` of the refit with the same
+        settings and the same interactions (the new items have none yet): the new items'
+        columns and rows (``keep`` largest each) and the old weights, which the new items
+        shift a little. Only which small weights a refit would keep may differ."""
+        if self.diag is None or self.settings is None:
+            raise ValueError("this filter was saved without diag(P): refit to add items")
+        n, m = self.n_items, own.size(0)
+        dtype = self.values.dtype
+        cross, own = cross.to(dtype), own.to(dtype)
+        lam = self.settings[0]
+        pc = self.diag[:, None] * (cross - self.scores(cross.T).T)  # P C, (n, m)
+        s = own + lam * torch.eye(m, dtype=dtype) - cross.T @ pc
+        s_inv = torch.linalg.inv(s)
+        q = pc @ s_inv  # -P'[old, new]
+        diag_old = self.diag + (q * pc).sum(1)
+        diag_new = s_inv.diagonal().clone()
+        # old weights: B'[j, i] = -(P[j, i] + Q[j] . PC[i]) / D'[i], P[j, i] = -B[j, i] D[i]
+        j, i = self.index
+        old = torch.empty_like(self.values)
+        step = max(1, (1 << 24) // max(m, 1))
+        for lo in range(0, len(old), step):
+            jj, ii = j[lo : lo + step], i[lo : lo + step]
+            p_ji = -self.values[lo : lo + step] * self.diag[ii] + (q[jj] * pc[ii]).sum(1)
+            old[lo : lo + step] = -p_ji / diag_old[ii]
+        # the new items' columns: old rows Q / S^-1[k,k], new rows -S^-1[l,k] / S^-1[k,k]
+        cols = torch.cat([q, -s_inv], dim=0) / diag_new[None, :]
+        cols[n + torch.arange(m), torch.arange(m)] = 0.0
+        # the new items' rows into old columns: Q[j, k] / D'[j]
+        rows = (q / diag_old[:, None]).T  # (m, n)
+        col_j, col_v = _largest(cols, keep, dim=0)  # per new column k: rows j
+        row_i, row_v = _largest(rows, keep, dim=1)  # per new row k: columns i
+        new_k = torch.arange(m)
+        index = torch.cat(
+            [
+                self.index,
+                torch.stack([col_j.flatten(), (n + new_k).repeat(col_j.size(0))]),
+                torch.stack([(n + new_k).repeat_interleave(row_i.size(1)), row_i.flatten()]),
+            ],
+            dim=1,
+        )
+        values = torch.cat([old, col_v.flatten(), row_v.flatten()])
+        nonzero = values != 0
+        return ItemFilter(
+            index[:, nonzero],
+            values[nonzero],
+            n + m,
+            torch.cat([diag_old, diag_new]),
+            self.settings,
+        )
+
+
+def _largest(x: torch.Tensor, keep: int, dim: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """The indices and values of the ``keep`` largest-magnitude entries of ``x`` along ``dim``."""
+    k = min(keep, x.size(dim))
+    idx = torch.topk(x.abs(), k, dim=dim).indices
+    return idx, torch.gather(x, dim, idx)
+
+
+def new_item_grams(
+    gt: GraphTensors, n_old: int, alpha: float, beta: float
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """The Gram matrix's columns of ``gt``'s items after the first ``n_old`` (items added
+    online, no interactions yet): their rows among the old items (n_old, m) and among
+    themselves (m, m), from shared attributes (weight ``alpha``) and text (``beta``)."""
+    n = len(gt.items)
+    new = torch.arange(n_old, n)
+    col = torch.zeros(n, n - n_old)
+    if alpha:
+        row, item = item_attributes(gt)
+        n_attr = int(row.max()) + 1 if len(row) else 0
+        a = torch.zeros(n_attr, n)
+        a[row, item] = 1.0
+        col += alpha * (a.T @ a[:, new])
+    if beta:
+        text = torch.nn.functional.normalize(gt.text[gt.items] * gt.has_text[gt.items], dim=1)
+        col += beta * (text @ text[new].T)
+    return col[:n_old], col[n_old:]
 
 
 def item_attributes(gt: GraphTensors) -> tuple[torch.Tensor, torch.Tensor]:
@@ -203,6 +309,7 @@ def fit(grams: FilterGrams, lam: float, alpha: float, beta: float, keep: int) ->
     # G + λI is symmetric positive definite: Cholesky inverts it in about half LU's time
     p = torch.cholesky_inverse(torch.linalg.cholesky(gram))
     del gram
+    diag = p.diagonal().clone()
     b = p.div_(-p.diagonal()[None, :])
     b.fill_diagonal_(0.0)
     n = b.size(0)
@@ -212,7 +319,9 @@ def fit(grams: FilterGrams, lam: float, alpha: float, beta: float, keep: int) ->
     keep_mask = values != 0
     columns = torch.arange(n, device=b.device).expand(k, n)
     index = torch.stack([top[keep_mask], columns[keep_mask]])
-    return ItemFilter(index.cpu(), values[keep_mask].cpu(), n)
+    return ItemFilter(
+        index.cpu(), values[keep_mask].cpu(), n, diag.cpu(), (float(lam), float(alpha), float(beta))
+    )
 
 
 @dataclass

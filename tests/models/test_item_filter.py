@@ -1,6 +1,7 @@
 """The knowledge-aware item filter against a numpy closed form, and what it adds."""
 
 import numpy as np
+import pytest
 import torch
 
 from kgrec.evaluation.ranking import ranking_metrics
@@ -129,3 +130,66 @@ def test_columns_of_several_items_are_their_weights_into() -> None:
     for k, item in enumerate(items.tolist()):
         want_rows, want = f.weights_into(item)
         assert torch.equal(rows[of == k], want_rows) and torch.equal(weights[of == k], want)
+
+
+def _dense(f: F.ItemFilter) -> np.ndarray:
+    out = np.zeros((f.n_items, f.n_items))
+    out[f.index[0].numpy(), f.index[1].numpy()] = f.values.numpy()
+    return out
+
+
+def _grams(gram: np.ndarray) -> F.FilterGrams:
+    none = torch.zeros_like(torch.as_tensor(gram))
+    return F.FilterGrams(torch.as_tensor(gram), none, none)
+
+
+def test_items_added_online_get_the_weights_a_refit_computes() -> None:
+    rng = np.random.default_rng(0)
+    n, m, users = 12, 3, 30
+    x = (rng.random((users, n + m)) < 0.3).astype(float)
+    x[:, n:] = 0.0  # new items: no interactions yet
+    a = (rng.random((5, n + m)) < 0.4).astype(float)
+    t = rng.normal(size=(n + m, 4))
+    t /= np.linalg.norm(t, axis=1, keepdims=True)
+    gram = x.T @ x + 2.0 * a.T @ a + 3.0 * t @ t.T
+    full = F.fit(_grams(gram), lam=0.7, alpha=0.0, beta=0.0, keep=n + m)
+    old = F.fit(_grams(gram[:n, :n]), lam=0.7, alpha=0.0, beta=0.0, keep=n)
+    added = old.with_items(torch.as_tensor(gram[:n, n:]), torch.as_tensor(gram[n:, n:]), n + m)
+    np.testing.assert_allclose(_dense(added), _dense(full), atol=1e-10)
+    assert added.diag is not None and full.diag is not None
+    np.testing.assert_allclose(added.diag.numpy(), full.diag.numpy(), rtol=1e-10)
+    # twice in a row (one item, then two) is the same as all at once
+    one = old.with_items(torch.as_tensor(gram[:n, n : n + 1]), torch.as_tensor(gram[n:-2, n:-2]), 99)
+    two = one.with_items(torch.as_tensor(gram[: n + 1, n + 1 :]), torch.as_tensor(gram[-2:, -2:]), 99)
+    np.testing.assert_allclose(_dense(two), _dense(full), atol=1e-10)
+
+
+def test_added_items_keep_their_largest_weights_only() -> None:
+    rng = np.random.default_rng(1)
+    t = rng.normal(size=(20, 3))
+    gram = t @ t.T + np.eye(20)
+    old = F.fit(_grams(gram[:18, :18]), lam=1.0, alpha=0.0, beta=0.0, keep=4)
+    added = old.with_items(torch.as_tensor(gram[:18, 18:]), torch.as_tensor(gram[18:, 18:]), 4)
+    cols = added.index[1]
+    for k in (18, 19):
+        assert int((cols == k).sum()) <= 4  # its column
+        assert int(((added.index[0] == k) & (cols < 18)).sum()) <= 4  # its row, old columns
+    assert added.n_items == 20
+
+
+def test_new_item_grams_are_the_gram_matrix_columns() -> None:
+    gt = _graph(TEXT)
+    grams = F.FilterGrams.of(gt, PAIRS)
+    cross, own = F.new_item_grams(gt, 3, alpha=2.0, beta=3.0)
+    want = 2.0 * grams.attributes + 3.0 * grams.text
+    np.testing.assert_allclose(cross.numpy(), want[:3, 3:].numpy(), atol=1e-6)
+    np.testing.assert_allclose(own.numpy(), want[3:, 3:].numpy(), atol=1e-6)
+
+
+def test_a_filter_saved_without_its_diagonal_cannot_add_items() -> None:
+    f = F.fit(F.FilterGrams.of(_graph(TEXT), PAIRS), lam=0.5, alpha=1.0, beta=1.0, keep=3)
+    restored = F.ItemFilter.from_state(f.state())
+    assert restored.settings == (0.5, 1.0, 1.0)
+    bare = F.ItemFilter(f.index, f.values, f.n_items)
+    with pytest.raises(ValueError, match="refit"):
+        bare.with_items(torch.zeros(4, 1), torch.ones(1, 1), 3)
