@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import warnings
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -18,12 +20,14 @@ from kgrec.config import PipelineConfig, load_config
 from kgrec.errors import ArgumentError, DataError, DataWarning, UnknownIdError
 from kgrec.graph.export import GraphTensors
 from kgrec.graph.kg import KnowledgeGraph, node_id
-from kgrec.layout import CHECKPOINT_FILE, EVENTS_FILE, FOLDED_FILE, FOLDED_PAIRS
+from kgrec.layout import CHECKPOINT_FILE, EVENTS_FILE, FOLDED_FILE, FOLDED_PAIRS, ITEMS_FILE
 from kgrec.live.events import EventLog, Feedback, read_folded, store_rows
+from kgrec.live.extend import with_batch
+from kgrec.live.items import ItemBatch, ItemLog
 from kgrec.live.state import LiveState, updated_state
 from kgrec.models.fit import KgrecFit
-from kgrec.models.fusion import Propagated
-from kgrec.models.scorer import UserState
+from kgrec.models.fusion import FusionGNN, Propagated
+from kgrec.models.scorer import Scorer, UserState
 from kgrec.reasoning.explainer import TEXT_USER
 from kgrec.reasoning.paths import PathNode
 from kgrec.reasoning.profile import UserProfile, build_profile
@@ -34,7 +38,13 @@ from kgrec.trained import Trained
 if TYPE_CHECKING:  # spaCy and transformers load on the first sentence, not at import
     from kgrec.extract.extractor import Extractor
 
-__all__ = ["FeedbackReceipt", "Recommendation", "Recommender", "recommendations_json"]
+__all__ = [
+    "FeedbackReceipt",
+    "ItemsReceipt",
+    "Recommendation",
+    "Recommender",
+    "recommendations_json",
+]
 
 
 @dataclass(frozen=True)
@@ -61,26 +71,71 @@ class Recommender:
         work_dir: Path,
         propagated: Propagated | None = None,
     ) -> None:
-        self.config, self.kg, self.gt, self.work_dir = config, kg, gt, work_dir
-        self.fitted, self.model = fitted, fitted.model
-        self.ranker = Ranker(gt, fitted, propagated)
-        self.scorer = self.ranker.scorer
-        self._index = {n: k for k, n in enumerate(gt.node_ids)}
-        self._histories = graph_histories(kg, gt, fitted.half_life)
+        self.config, self.work_dir = config, work_dir
+        self._served = _Served.of(Trained(config, kg, gt, fitted, work_dir, propagated))
         self.events = EventLog(work_dir / EVENTS_FILE)
+        self.added = ItemLog(work_dir / ITEMS_FILE)
         inter = kg.edges[kg.edges["rel"] == "INTERACTED"]
         ratings = inter["rating"].dropna() if "rating" in inter else inter["rel"].iloc[:0]
         self.live = LiveState(float(ratings.mean()) if len(ratings) else None)
         self._folded = 0  # the log's first events a refit folded in (read by replay)
+        self._replayed = 0  # the log's events this object has seen (replayed or received)
+        # one writer at a time: logging an event and applying it, adding items, a swap
+        self._lock = threading.RLock()
+
+    # the model being served: read once per call, swapped whole (items added, a refit)
+    @property
+    def kg(self) -> KnowledgeGraph:
+        """The knowledge graph served (items added online included)."""
+        return self._served.trained.kg
+
+    @property
+    def gt(self) -> GraphTensors:
+        """The served graph as tensors."""
+        return self._served.trained.gt
+
+    @property
+    def fitted(self) -> KgrecFit:
+        """The fitted model served."""
+        return self._served.trained.fitted
+
+    @property
+    def model(self) -> FusionGNN:
+        """The fusion GNN served."""
+        return self._served.trained.fitted.model
+
+    @property
+    def ranker(self) -> Ranker:
+        """Top-k lists and explanations of the served model."""
+        return self._served.ranker
+
+    @property
+    def scorer(self) -> Scorer:
+        """The served model's one scorer."""
+        return self._served.ranker.scorer
 
     # --- construction ---------------------------------------------------------------
     @classmethod
     def load(cls, work_dir: str | Path) -> Recommender:
-        """Load what a pipeline run left in ``work_dir``."""
+        """Load what a pipeline run left in ``work_dir``: the model, the items added online
+        since it was trained, and the feedback since (replayed)."""
         t = Trained.load(work_dir)
         rec = cls(t.config, t.kg, t.gt, t.fitted, t.work_dir, t.propagated)
-        rec.replay()
+        with rec._lock:
+            for batch in rec.added.events():
+                if node_id("Item", batch.items[0].item_id) not in rec._served.index:
+                    rec._served = _Served.of(with_batch(rec._served.trained, batch))
+            rec.replay()
         return rec
+
+    def adopt(self, other: Recommender) -> None:
+        """Serve ``other``'s model (a refit of the same pipeline) from now on: the events
+        logged since ``other`` was loaded are applied to it first, and the swap is atomic —
+        a call sees the old model or the new one, never a mix, and no event is lost."""
+        with self._lock:
+            other.catch_up()
+            self._served, self.live = other._served, other.live
+            self._folded, self._replayed = other._folded, other._replayed
 
     @classmethod
     def from_pipeline(cls, path: str | Path) -> Recommender:
@@ -92,13 +147,10 @@ class Recommender:
         """Logged events the model was not trained on (all, until a refit folds them in)."""
         return len(self.events.events()) - self._folded
 
-    @cached_property
+    @property
     def model_version(self) -> str:
         """A short digest of the trained model's checkpoint: which model answers."""
-        path = self.work_dir / CHECKPOINT_FILE
-        if not path.exists():
-            return "unsaved"
-        return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+        return self._served.version
 
     # --- feedback -------------------------------------------------------------------
     def feedback(
@@ -117,17 +169,79 @@ class Recommender:
         this returns; the same ``event_id`` twice is applied once. A user id the graph
         does not know is created by their first feedback; an unknown item is an error."""
         event = Feedback.make(user_id, item_id, kind, value, ts, event_id)
-        item = self._item(item_id)
-        new = self.events.append(event)
-        if new:
-            self.live.apply(event, item)
+        with self._lock:
+            item = self._item(item_id)
+            new = self.events.append(event)
+            if new:
+                self.live.apply(event, item)
+                self._replayed = len(self.events)
         return FeedbackReceipt(event.event_id, new)
+
+    def add_items(self, rows: Sequence[Mapping[str, Any]]) -> ItemsReceipt:
+        """Add items (fields ``item_id``, ``title``, optional ``text``, ``genres``, ``tags``
+        and ``year``) to the served graph: the pipeline's extraction and encoder find their
+        attributes and nearest items in text, and they are recommendable at once (as cold
+        items: through attributes and text). Durable before this returns, written to the
+        pipeline's store, kept by a refit. A bad row is refused with its number and field,
+        and nothing is added; the same rows sent again are added once."""
+        from kgrec.live.items import build_batch, parse_items
+
+        with self._lock:
+            served = self._served
+            known = {
+                str(n).removeprefix("Item:")
+                for n in served.trained.gt.node_ids
+                if str(n).startswith("Item:")
+            }
+            logged = {b.batch_id: b for b in self.added.events()}
+            try:
+                items = parse_items(rows, known)
+            except DataError:
+                repeat = self._repeat(rows, logged, known)
+                if repeat is None:
+                    raise
+                return ItemsReceipt(repeat.batch_id, repeat.item_ids(), False)
+            t = served.trained
+            ids = [t.gt.node_ids[int(n)] for n in t.gt.items]
+            vectors = t.gt.text[t.gt.items].numpy()
+            batch = build_batch(items, self._extractor, t.kg, (ids, vectors))
+            extended = with_batch(t, batch)  # before logging: a batch that fails adds nothing
+            self.added.append(batch)
+            self._served = _Served.of(extended, served.version)
+        self._write_items(batch)
+        return ItemsReceipt(batch.batch_id, batch.item_ids(), True)
+
+    def _repeat(
+        self, rows: Sequence[Mapping[str, Any]], logged: dict[str, ItemBatch], known: set[str]
+    ) -> ItemBatch | None:
+        """The logged batch ``rows`` repeat, if they do (their ids are known by then)."""
+        from kgrec.live.items import parse_items
+
+        try:
+            again = parse_items(rows, known - {str(r.get("item_id", "")).strip() for r in rows})
+        except DataError:
+            return None
+        return logged.get(ItemBatch.id_of(again))
+
+    def _write_items(self, batch: ItemBatch) -> None:
+        """Write a batch's nodes and edges to the pipeline's store (idempotent upserts)."""
+        kg = self.kg
+        ends = set(batch.edges["src"]) | set(batch.edges["dst"])
+        nodes = pd.concat(
+            [kg.nodes[kg.nodes["node_id"].isin(ends - set(batch.nodes["node_id"]))], batch.nodes],
+            ignore_index=True,
+        )
+        store = open_store(self.config.store, self.work_dir)
+        try:
+            store.write(KnowledgeGraph(nodes, batch.edges))
+        finally:
+            store.close()
 
     def sync_feedback(self, events: list[Feedback] | None = None) -> int:
         """Write ``events`` (default: every logged one) to the pipeline's store as FEEDBACK
         edges (idempotent: one edge per event id, however often this runs); how many."""
         events = self.events.events() if events is None else events
-        known = [e for e in events if node_id("Item", e.item_id) in self._index]
+        known = [e for e in events if node_id("Item", e.item_id) in self._served.index]
         store = open_store(self.config.store, self.work_dir)
         try:
             store.write_feedback(store_rows(known))
@@ -139,21 +253,37 @@ class Recommender:
         """Apply the event log's events to users' online state: all of them, but the
         positive ones a refit folded into the model (``kgrec refit``); how many were
         applied. Events naming items the graph no longer has are skipped, with a warning."""
+        with self._lock:
+            self._replayed = 0
+            self._folded = read_folded(self.work_dir / FOLDED_FILE)
+            return self.catch_up()
+
+    def catch_up(self) -> int:
+        """Apply the events other processes (or this one, before a swap) logged since this
+        object last looked (see :meth:`replay`); how many were applied."""
         applied, missing = 0, 0
-        folded = self._folded = read_folded(self.work_dir / FOLDED_FILE)
         pairs: set[tuple[str, str]] = set()
-        if folded and (self.work_dir / FOLDED_PAIRS).exists():
+        if self._folded and (self.work_dir / FOLDED_PAIRS).exists():
             frame = pd.read_parquet(self.work_dir / FOLDED_PAIRS)
             pairs = set(zip(frame["user_id"], frame["item_id"], strict=True))
-        for k, event in enumerate(self.events.events()):
-            if k < folded and self.live.positive(event) and (event.user_id, event.item_id) in pairs:
-                continue  # a refit trained on it: the model holds it already
-            pos = self._index.get(node_id("Item", event.item_id))
-            if pos is None:
-                missing += 1
-                continue
-            self.live.apply(event, int(self.scorer.links.item_pos[pos]))
-            applied += 1
+        with self._lock:
+            events = self.events.events()
+            served = self._served
+            for k in range(self._replayed, len(events)):
+                event = events[k]
+                if (
+                    k < self._folded
+                    and self.live.positive(event)
+                    and (event.user_id, event.item_id) in pairs
+                ):
+                    continue  # a refit trained on it: the model holds it already
+                pos = served.index.get(node_id("Item", event.item_id))
+                if pos is None:
+                    missing += 1
+                    continue
+                self.live.apply(event, int(served.ranker.scorer.links.item_pos[pos]))
+                applied += 1
+            self._replayed = len(events)
         if missing:
             warnings.warn(
                 DataWarning(
@@ -184,8 +314,8 @@ class Recommender:
             for i, w in zip(state.items, state.weights, strict=True)
         }
 
-    def _node(self, label: str, key: str) -> int:
-        idx = self._index.get(node_id(label, key))
+    def _node(self, label: str, key: str, served: _Served | None = None) -> int:
+        idx = (served or self._served).index.get(node_id(label, key))
         if idx is None:
             raise UnknownIdError(
                 f"unknown {label.lower()} id {key!r}; see "
@@ -198,30 +328,28 @@ class Recommender:
         """The position of an item id."""
         return int(self.scorer.links.item_pos[self._node("Item", item_id)])
 
-    def _history(self, user: int) -> tuple[torch.Tensor, torch.Tensor]:
-        empty = (torch.zeros(0, dtype=torch.long), torch.zeros(0))
-        return self._histories.get(self.gt.node_ids[user], empty)
-
     def state(self, user_id: str) -> UserState:
         """What ``user_id``'s scores are computed from (``kgrec.models.scorer``): their
         graph edges and history, with their feedback since the model applied."""
+        return self._state(self._served, user_id)
+
+    def _state(self, served: _Served, user_id: str) -> UserState:
         changes = self.live.of(user_id)
-        node = self._index.get(node_id("User", user_id))
+        node = served.index.get(node_id("User", user_id))
         if node is None and not changes:
             self._node("User", user_id)  # raises: unknown
-        if node is None:  # created by feedback: no edges, no own embedding yet
-            base = self.scorer.newcomer()
-        else:
-            base = self.scorer.state(node, *self._history(node))
+        scorer = served.ranker.scorer
+        # a user created by feedback has no edges and no own embedding yet
+        base = scorer.newcomer() if node is None else scorer.state(node, *served.history(node))
         if not changes:
             return base
-        return updated_state(self.scorer, base, changes, self.fitted.half_life)
+        return updated_state(scorer, base, changes, self.fitted.half_life)
 
-    def _user_node(self, user_id: str) -> PathNode:
+    def _user_node(self, served: _Served, user_id: str) -> PathNode:
         """How the user stands on a path (also one created by feedback)."""
-        node = self._index.get(node_id("User", user_id))
+        node = served.index.get(node_id("User", user_id))
         if node is not None:
-            return self.ranker.node(node)
+            return served.ranker.node(node)
         return PathNode("User", user_id, node_id("User", user_id))
 
     # --- recommending ---------------------------------------------------------------
@@ -232,15 +360,18 @@ class Recommender:
         each with paths and a sentence, their feedback since the model applied. A user with
         no history yet is recommended what their friends had, where the data has friends."""
         _check_k(k)
-        state = self.state(user_id)
-        return self.ranker.top(self._user_node(user_id), state, k, explain, exclude_seen)
+        served = self._served
+        state = self._state(served, user_id)
+        return served.ranker.top(self._user_node(served, user_id), state, k, explain, exclude_seen)
 
     def explain(self, user_id: str, item_id: str, top: int = 5) -> Recommendation:
         """Why ``item_id`` scores as it does for ``user_id`` (recommended or not).
 
         ``rank`` is the item's position among the user's unseen items (0 if seen)."""
-        state = self.state(user_id)
-        return self.ranker.why(self._user_node(user_id), state, self._item(item_id), top)
+        served = self._served
+        state = self._state(served, user_id)
+        pos = int(served.ranker.scorer.links.item_pos[self._node("Item", item_id, served)])
+        return served.ranker.why(self._user_node(served, user_id), state, pos, top)
 
     def recommend_for_text(
         self, text: str, k: int = 10, explain: bool = True
@@ -259,7 +390,7 @@ class Recommender:
         mentions = self._extractor.extract([text])[0]
         signs: dict[int, float] = {}
         for m in mentions:
-            idx = self._index.get(node_id(m.kind, m.canonical))
+            idx = self._served.index.get(node_id(m.kind, m.canonical))
             if idx is not None and m.polarity != 0:
                 signs[idx] = 1.0 if m.polarity > 0 else -1.0
         said = torch.tensor(sorted(signs), dtype=torch.long)
@@ -281,7 +412,7 @@ class Recommender:
                 f"user {user_id!r}: interactions without timestamps; a profile over time "
                 "needs a timestamp column in the interactions"
             )
-        items = [self._index[i] for i in inter["dst"]]
+        items = [self._served.index[i] for i in inter["dst"]]
         paths = self.ranker.explainer.paths
 
         def attributes_of(item: int) -> list[tuple[str, str, str]]:
@@ -344,6 +475,49 @@ class Recommender:
             encoder=encoder,
             known_names={"TITLE": titles, "Person": anchors.get("Person", [])},
         )
+
+
+@dataclass(frozen=True)
+class ItemsReceipt:
+    """What :meth:`Recommender.add_items` did: the batch id, its item ids, and whether it
+    was new (False: those rows were added before, and nothing changed)."""
+
+    batch_id: str
+    item_ids: list[str]
+    new: bool
+
+
+@dataclass(frozen=True)
+class _Served:
+    """One model as served, swapped whole (items added, a refit): the trained parts, its
+    ranker, node positions by id and the graph users' histories."""
+
+    trained: Trained
+    ranker: Ranker
+    index: dict[str, int]
+    histories: dict[str, tuple[torch.Tensor, torch.Tensor]]
+    version: str
+
+    @classmethod
+    def of(cls, t: Trained, version: str | None = None) -> _Served:
+        """Serve ``t`` (``version``: the checkpoint's digest, read when not given)."""
+        if version is None:
+            path = t.work_dir / CHECKPOINT_FILE
+            version = (
+                hashlib.sha256(path.read_bytes()).hexdigest()[:12] if path.exists() else "unsaved"
+            )
+        return cls(
+            t,
+            Ranker(t.gt, t.fitted, t.propagated),
+            {n: k for k, n in enumerate(t.gt.node_ids)},
+            graph_histories(t.kg, t.gt, t.fitted.half_life),
+            version,
+        )
+
+    def history(self, user: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """A graph user's (node index) history: item positions and weights."""
+        empty = (torch.zeros(0, dtype=torch.long), torch.zeros(0))
+        return self.histories.get(self.trained.gt.node_ids[user], empty)
 
 
 def _check_k(k: int) -> None:

@@ -27,6 +27,9 @@ METRICS_FILE = "metrics.json"
 RECOMMENDATIONS_FILE = "recommendations.parquet"
 #: Feedback events, one JSON object a line, appended and fsync'd (``kgrec.live.events``).
 EVENTS_FILE = "events/feedback.jsonl"
+#: Items added online, one batch (rows and what they add to the graph) a line
+#: (``kgrec.live.items``).
+ITEMS_FILE = "events/items.jsonl"
 #: How many of the log's first events `kgrec refit` folded into the training data.
 FOLDED_FILE = "events/folded.json"
 #: The (user, item) pairs the last refit folded in as training interactions.

@@ -36,17 +36,21 @@ def text_link_edges(
     min_cosine: float = MIN_COSINE,
     alike: float = ALIKE_COSINE,
     block: int = 2048,
+    start_at: int = 0,
 ) -> pd.DataFrame:
     """Edges from each item to its ``neighbours`` nearest items by cosine (at least
     ``min_cosine``) and to every item at least ``alike`` (up to ``MAX_ALIKE``, nearest
-    first); a pair linked both ways gets one edge, from the smaller id."""
+    first); a pair linked both ways gets one edge, from the smaller id. With
+    ``start_at``, only the items from that position on look for their neighbours (items
+    added to a graph that has its links: O(new × all), not O(all²))."""
     n = len(item_ids)
     k = min(max(neighbours, MAX_ALIKE), n - 1)
     if k <= 0:
         return pd.DataFrame(columns=["src", "rel", "dst", "weight"])
     unit = torch.nn.functional.normalize(torch.as_tensor(vectors, dtype=torch.float32), dim=1)
-    rows, cols, sims = [], [], []
-    for start in range(0, n, block):
+    rows, cols, sims = [torch.zeros(0, dtype=torch.long)], [torch.zeros(0, dtype=torch.long)], []
+    sims.append(torch.zeros(0))
+    for start in range(start_at, n, block):
         cos = unit[start : start + block] @ unit.T
         cos[torch.arange(len(cos)), torch.arange(start, start + len(cos))] = -2.0
         val, idx = torch.topk(cos, k, dim=1)

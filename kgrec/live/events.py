@@ -22,11 +22,11 @@ import os
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Generic, Protocol, TypeVar
 
 from kgrec.errors import ArgumentError, DataError
 from kgrec.graph.kg import node_id
@@ -96,19 +96,32 @@ class Feedback:
         )
 
 
-class EventLog:
-    """The append-only log of feedback events at ``path`` (created on first append)."""
+class Record(Protocol):
+    """What a durable log holds: a record with an id that writes itself as one line."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._events: list[Feedback] = []
+    def to_json(self) -> str: ...
+
+
+R = TypeVar("R", bound=Record)
+
+
+class JsonLog(Generic[R]):
+    """An append-only, fsync'd, idempotent JSON-lines log of records at ``path`` (created
+    on first append; the module docstring says what it guarantees). ``parse`` reads a
+    line back, ``key`` is a record's id, ``what`` names a record in errors."""
+
+    def __init__(
+        self, path: Path, parse: Callable[[str], R], key: Callable[[R], str], what: str
+    ) -> None:
+        self.path, self._parse, self._key, self._what = path, parse, key, what
+        self._events: list[R] = []
         self._ids: set[str] = set()
         self._offset = 0  # bytes of the file already read into _events
         self._lines = 0  # lines of the file already read
         self._guard = threading.Lock()  # threads of one process; flock covers processes
 
-    def events(self) -> list[Feedback]:
-        """Every event in the log, in the order they were acknowledged (reads what other
+    def events(self) -> list[R]:
+        """Every record in the log, in the order they were acknowledged (reads what other
         processes appended since the last call)."""
         with self._guard:
             if self.path.exists():
@@ -116,12 +129,12 @@ class EventLog:
                     self._catch_up(f)
             return list(self._events)
 
-    def append(self, event: Feedback) -> bool:
+    def append(self, event: R) -> bool:
         """Record ``event`` durably; False (and nothing written) if its id is logged."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._guard, self._locked() as f:
             self._catch_up(f)
-            if event.event_id in self._ids:
+            if self._key(event) in self._ids:
                 return False
             data = (event.to_json() + "\n").encode("utf-8")
             f.seek(0, os.SEEK_END)
@@ -167,22 +180,29 @@ class EventLog:
             if not line.strip():
                 continue
             try:
-                event = Feedback.from_json(line.decode("utf-8"))
+                event = self._parse(line.decode("utf-8"))
             except (ValueError, KeyError, TypeError) as exc:
                 raise DataError(
-                    f"event log line is not an event ({exc}); the log is written by kgrec "
+                    f"log line is not {self._what} ({exc}); the log is written by kgrec "
                     "only: restore it, or move it away to start a new one",
                     file=str(self.path),
                     row=self._lines + number,
                 ) from exc
-            if event.event_id not in self._ids:
+            if self._key(event) not in self._ids:
                 self._add(event)
         self._lines += chunk[:end].count(b"\n")
         self._offset += end
 
-    def _add(self, event: Feedback) -> None:
+    def _add(self, event: R) -> None:
         self._events.append(event)
-        self._ids.add(event.event_id)
+        self._ids.add(self._key(event))
+
+
+class EventLog(JsonLog[Feedback]):
+    """The append-only log of feedback events at ``path`` (created on first append)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, Feedback.from_json, lambda e: e.event_id, "an event")
 
 
 def store_rows(events: list[Feedback]) -> list[FeedbackRow]:

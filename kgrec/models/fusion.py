@@ -198,3 +198,46 @@ def graph_inputs(
 def propagate(model: FusionGNN, gt: GraphTensors, device: torch.device) -> Propagated:
     """One propagation of ``model`` over ``gt`` on ``device``."""
     return model.propagate(*graph_inputs(gt, device))
+
+
+@torch.inference_mode()
+def extend_propagated(model: FusionGNN, prop: Propagated, gt: GraphTensors) -> Propagated:
+    """``prop`` (a propagation over a graph that ``gt`` extends: the same nodes first, the
+    same edges first in each direction) with rows for ``gt``'s new nodes and norms for its
+    new edges, without propagating again (items and attributes added online).
+
+    A new node has no ID embedding: its input is its projected text (zeros without).
+    What it sends is its input's and its first layer's part, :math:`g_v = \\alpha(e_v^{(0)}
+    + \\sum_w n_{vw} e_w^{(0)})` (exact for two layers; deeper layers wait for a refit),
+    its final embedding :math:`\\alpha e_v^{(0)} + \\sum_w n_{vw} g_w`. A node the graph
+    had keeps its inputs and what it sends; its final embedding gains the new edges'
+    terms, so it stays the sum over its edges the explanations show. The new edges' norms
+    use the degrees with them; the old edges keep theirs."""
+    n_old, n_new = prop.ego.size(0), gt.num_nodes
+    half_old, half_new = prop.norm.numel() // 2, gt.edge_index.size(1) // 2
+    added = torch.arange(half_old, half_new)
+    src, dst = gt.edge_index[0, added], gt.edge_index[1, added]
+    beta = model.relation_weights().detach()[gt.edge_type[added]]
+    deg = model.degrees(gt.edge_index, gt.edge_type, n_new).detach()
+    norm_add = beta * (deg[src] * deg[dst]).clamp(min=1e-12).rsqrt()
+    fresh = torch.arange(n_old, n_new)
+    ego_new = (
+        model.text_proj(gt.text[fresh]) * gt.has_text[fresh]
+        if model.text_proj is not None
+        else torch.zeros(len(fresh), prop.ego.size(1))
+    )
+    ego = torch.cat([prop.ego, ego_new])
+    # both directions of the added edges, as (to, from, norm)
+    to, frm, nrm = torch.cat([dst, src]), torch.cat([src, dst]), torch.cat([norm_add, norm_add])
+    into_new = to >= n_old
+    alpha = 1.0 / (model.num_layers + 1)
+    sent = torch.cat([prop.sent, alpha * ego_new])
+    if model.num_layers >= 2:
+        first = torch.zeros_like(ego).index_add_(
+            0, to[into_new], nrm[into_new, None] * ego[frm[into_new]]
+        )
+        sent[fresh] += alpha * first[fresh]
+    final = torch.cat([prop.final, alpha * ego_new])
+    final.index_add_(0, to, nrm[:, None] * sent[frm])
+    norm = torch.cat([prop.norm[:half_old], norm_add, prop.norm[half_old:], norm_add])
+    return Propagated(final=final, sent=sent, ego=ego, norm=norm)

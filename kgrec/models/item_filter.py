@@ -50,7 +50,7 @@ _CHUNK_FLOATS = 1 << 26
 
 @dataclass
 class ItemFilter:
-    """A sparse item–item weight matrix ``B`` (rows: liked item j, columns: scored item i).
+    r"""A sparse item–item weight matrix ``B`` (rows: liked item j, columns: scored item i).
 
     ``diag`` (the diagonal of :math:`P = (G + \lambda I)^{-1}`) and ``settings``
     (λ, α, β) are what :meth:`with_items` needs to add items without a refit; a filter
@@ -129,7 +129,9 @@ class ItemFilter:
             state["values"],
             int(state["n_items"]),
             state.get("diag"),
-            None if settings is None else (float(settings[0]), float(settings[1]), float(settings[2])),
+            None
+            if settings is None
+            else (float(settings[0]), float(settings[1]), float(settings[2])),
         )
 
     def with_items(self, cross: torch.Tensor, own: torch.Tensor, keep: int) -> ItemFilter:
@@ -139,7 +141,7 @@ class ItemFilter:
         *G* (:func:`new_item_grams`; without λ). With :math:`P = (G + \lambda I)^{-1}`
         and the new columns *C*, the bordered inverse is exact:
         :math:`S = G_{new} + \lambda I - C^\top P C`, :math:`Q = P C S^{-1}`,
-        :math:`P' = \begin{pmatrix} P + Q S C^\top P & -Q \\ -Q^\top & S^{-1}
+        :math:`P' = \begin{pmatrix} P + Q C^\top P & -Q \\ -Q^\top & S^{-1}
         \end{pmatrix}`, and *PC* needs no *P*: :math:`P = (I - B)\,\mathrm{diag}(P)`,
         so :math:`PC = \mathrm{diag}(P)(C - B^\top C)` — one sparse product. Every
         weight kept is then :math:`B'_{ji} = -P'_{ji}/P'_{ii}` of the refit with the same

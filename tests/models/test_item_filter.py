@@ -159,8 +159,12 @@ def test_items_added_online_get_the_weights_a_refit_computes() -> None:
     assert added.diag is not None and full.diag is not None
     np.testing.assert_allclose(added.diag.numpy(), full.diag.numpy(), rtol=1e-10)
     # twice in a row (one item, then two) is the same as all at once
-    one = old.with_items(torch.as_tensor(gram[:n, n : n + 1]), torch.as_tensor(gram[n:-2, n:-2]), 99)
-    two = one.with_items(torch.as_tensor(gram[: n + 1, n + 1 :]), torch.as_tensor(gram[-2:, -2:]), 99)
+    one = old.with_items(
+        torch.as_tensor(gram[:n, n : n + 1]), torch.as_tensor(gram[n:-2, n:-2]), 99
+    )
+    two = one.with_items(
+        torch.as_tensor(gram[: n + 1, n + 1 :]), torch.as_tensor(gram[-2:, -2:]), 99
+    )
     np.testing.assert_allclose(_dense(two), _dense(full), atol=1e-10)
 
 
