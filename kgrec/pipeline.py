@@ -60,6 +60,7 @@ from kgrec.layout import (
     FOLDED_FILE,
     FOLDED_PAIRS,
     GRAPH_DIR,
+    ITEMS_FILE,
     MANIFEST,
     MENTIONS_FILE,
     METRICS_FILE,
@@ -67,7 +68,8 @@ from kgrec.layout import (
     TRAIN_GRAPH_DIR,
 )
 from kgrec.live.events import EventLog, Feedback, read_folded, store_rows, write_folded
-from kgrec.live.fold import fold_events
+from kgrec.live.fold import fold_events, with_items
+from kgrec.live.items import ItemLog
 from kgrec.models.checkpoint import save_checkpoint
 from kgrec.models.fit import Steps, fit_kgrec, progress_steps, refit_kgrec
 from kgrec.progress import Progress, Silent
@@ -150,6 +152,7 @@ class Pipeline:
             self._dataset_stamp() if c.data.path is not None else [],
             *(_file_stamp(c.data.resolve(p)) for p in self._extra_files()),
             read_folded(self.work_dir / FOLDED_FILE),  # events a refit folded in
+            read_folded(self.work_dir / FOLDED_FILE, "items"),  # and items added online
         )
         extract = _digest(
             data, c.extract.model_dump(mode="json"), schema_path().read_text(encoding="utf-8")
@@ -264,6 +267,10 @@ class Pipeline:
             dataset, split = read_split_files(files, dataset)
         else:
             split = split_interactions(dataset.interactions, self.config.split)
+        batches = read_folded(self.work_dir / FOLDED_FILE, "items")
+        if batches:
+            added = ItemLog(self.work_dir / ITEMS_FILE).events()[:batches]
+            dataset = with_items(dataset, [i for b in added for i in b.items])
         folded = self._folded_events()
         if folded is not None:
             dataset, split, pairs = fold_events(dataset, split, folded)
@@ -283,11 +290,12 @@ class Pipeline:
         return EventLog(self.work_dir / EVENTS_FILE).events()[:count]
 
     def refit(self) -> RunSummary:
-        """Fold every logged event into the training data and run the stages it changes
-        (``kgrec refit``): the new model holds them, and serving replays only the later
-        ones."""
+        """Fold every logged event and every item added online into the data and run the
+        stages they change (``kgrec refit``): the new model holds them, and serving replays
+        only the later ones."""
         events = EventLog(self.work_dir / EVENTS_FILE).events()
-        write_folded(self.work_dir / FOLDED_FILE, len(events))
+        batches = ItemLog(self.work_dir / ITEMS_FILE).events()
+        write_folded(self.work_dir / FOLDED_FILE, len(events), len(batches))
         return self.run()
 
     def _extract(self) -> None:

@@ -221,12 +221,13 @@ def store_rows(events: list[Feedback]) -> list[FeedbackRow]:
     ]
 
 
-def read_folded(path: Path) -> int:
-    """How many of the log's first events a refit folded into the model (0: none)."""
+def read_folded(path: Path, what: str = "events") -> int:
+    """How many of the log's first events (``what="items"``: of the items log's first
+    batches) a refit folded into the model (0: none)."""
     if not path.exists():
         return 0
     try:
-        return int(json.loads(path.read_text(encoding="utf-8"))["events"])
+        return int(json.loads(path.read_text(encoding="utf-8")).get(what, 0))
     except (ValueError, KeyError, TypeError) as exc:
         raise DataError(
             "not a refit record (it says how many events the model holds); kgrec writes it: "
@@ -235,9 +236,10 @@ def read_folded(path: Path) -> int:
         ) from exc
 
 
-def write_folded(path: Path, count: int) -> None:
-    """Record that the log's first ``count`` events are folded into the model (atomic)."""
+def write_folded(path: Path, count: int, items: int = 0) -> None:
+    """Record that the log's first ``count`` events and the items log's first ``items``
+    batches are folded into the model (atomic)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"events": count}), encoding="utf-8")
+    tmp.write_text(json.dumps({"events": count, "items": items}), encoding="utf-8")
     tmp.replace(path)

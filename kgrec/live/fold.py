@@ -1,4 +1,5 @@
-"""Folding feedback events into a data set's training interactions (``kgrec refit``).
+"""Folding feedback events into a data set's training interactions, and items added
+online into its items (``kgrec refit``).
 
 An event's last word on a (user, item) pair decides: a like, a click or a rating at or
 above the data's mean rating makes it a training interaction (at the event's time, with
@@ -20,7 +21,28 @@ from kgrec.data.dataset import Dataset
 from kgrec.data.split import Split
 from kgrec.errors import DataWarning
 from kgrec.live.events import Feedback
+from kgrec.live.items import NewItem, items_frame
 from kgrec.live.state import LiveState
+
+
+def with_items(dataset: Dataset, items: list[NewItem]) -> Dataset:
+    """``dataset`` with the items added online that it lacks, as rows of its items table
+    (their genres and tags in the columns the extraction reads)."""
+    frame = items_frame(items)
+    frame = frame[~frame["item_id"].isin(set(dataset.items["item_id"]))]
+    if frame.empty:
+        return dataset
+    old = dataset.items
+    for col in ("genres", "tags", "text", "title"):
+        if col in frame and col not in old and not frame[col].astype(bool).any():
+            frame = frame.drop(columns=col)  # nothing to add where the data has no such column
+    merged = pd.concat([old, frame], ignore_index=True)
+    for col in ("genres", "tags", "text", "title"):
+        if col in merged:
+            merged[col] = merged[col].fillna("")
+    if "year" in merged:
+        merged["year"] = pd.array(merged["year"], dtype="Int64")
+    return replace(dataset, items=merged)
 
 
 def fold_events(

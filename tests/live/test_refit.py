@@ -28,13 +28,26 @@ def test_refit_folds_positive_events_into_train_and_keeps_the_rest_live(
     rec.feedback("u05", test_item, "like")  # held out: must not reach train
     rec.feedback("refit-new", "m010", "like")
     rec.feedback("refit-new", "m024", "click")
-    assert rec.events_since_model == 5
+    rec.add_items(
+        [
+            {
+                "item_id": "added",
+                "title": "Added Online",
+                "text": "A drama in Lisbon.",
+                "genres": ["Drama"],
+            }
+        ]
+    )
+    rec.feedback("u05", "added", "like")
+    assert rec.events_since_model == 6
 
     summary = Pipeline(PipelineConfig(work_dir=work)).refit()
     assert summary.stages["data"] == "ran" and summary.stages["train"] == "ran"
     train = pd.read_parquet(work / "data" / "train.parquet")
     pairs = set(zip(train["user_id"], train["item_id"], strict=True))
-    assert {("u05", liked), ("refit-new", "m010"), ("refit-new", "m024")} <= pairs
+    assert {("u05", liked), ("refit-new", "m010"), ("refit-new", "m024"), ("u05", "added")} <= pairs
+    items = pd.read_parquet(work / "data" / "items.parquet")
+    assert items.loc[items["item_id"] == "added", "genres"].tolist() == ["Drama"]
     assert ("u05", disliked) not in pairs and ("u05", test_item) not in pairs
     test = pd.read_parquet(work / "data" / "test.parquet")
     assert len(test) == len(pd.read_parquet(sample_run.work_dir / "data" / "test.parquet"))
@@ -42,6 +55,8 @@ def test_refit_folds_positive_events_into_train_and_keeps_the_rest_live(
     again = Recommender.load(work)
     assert again.events_since_model == 0
     assert "refit-new" in again.user_ids()
+    assert again.item_ids().count("added") == 1  # in the graph now, not added again
+    assert again.history("u05")["added"] == 1.0
     assert again.history("u05")[disliked] == -1.0  # dislikes stay live after a refit
     assert again.history("u05")[test_item] == 1.0  # so does a like the refit left out
     recs = again.recommend("refit-new", k=5)
