@@ -79,6 +79,7 @@ class Recommender:
         ratings = inter["rating"].dropna() if "rating" in inter else inter["rel"].iloc[:0]
         self.live = LiveState(float(ratings.mean()) if len(ratings) else None)
         self._folded = 0  # the log's first events a refit folded in (read by replay)
+        self._folded_items = 0  # and the items log's first batches
         self._replayed = 0  # the log's events this object has seen (replayed or received)
         # one writer at a time: logging an event and applying it, adding items, a swap
         self._lock = threading.RLock()
@@ -122,20 +123,28 @@ class Recommender:
         t = Trained.load(work_dir)
         rec = cls(t.config, t.kg, t.gt, t.fitted, t.work_dir, t.propagated)
         with rec._lock:
-            for batch in rec.added.events():
-                if node_id("Item", batch.items[0].item_id) not in rec._served.index:
-                    rec._served = _Served.of(with_batch(rec._served.trained, batch))
+            rec._add_logged_items()
             rec.replay()
         return rec
+
+    def _add_logged_items(self) -> None:
+        """Add the logged item batches the served graph lacks (kept until a refit)."""
+        for batch in self.added.events():
+            if node_id("Item", batch.items[0].item_id) not in self._served.index:
+                self._served = _Served.of(
+                    with_batch(self._served.trained, batch), self._served.version
+                )
 
     def adopt(self, other: Recommender) -> None:
         """Serve ``other``'s model (a refit of the same pipeline) from now on: the events
         logged since ``other`` was loaded are applied to it first, and the swap is atomic —
         a call sees the old model or the new one, never a mix, and no event is lost."""
-        with self._lock:
+        with self._lock, other._lock:
+            other._add_logged_items()
             other.catch_up()
             self._served, self.live = other._served, other.live
             self._folded, self._replayed = other._folded, other._replayed
+            self._folded_items = other._folded_items
 
     @classmethod
     def from_pipeline(cls, path: str | Path) -> Recommender:
@@ -146,6 +155,11 @@ class Recommender:
     def events_since_model(self) -> int:
         """Logged events the model was not trained on (all, until a refit folds them in)."""
         return len(self.events.events()) - self._folded
+
+    @property
+    def items_since_model(self) -> int:
+        """Item batches added online that the model was not trained on."""
+        return len(self.added.events()) - self._folded_items
 
     @property
     def model_version(self) -> str:
@@ -177,13 +191,16 @@ class Recommender:
                 self._replayed = len(self.events)
         return FeedbackReceipt(event.event_id, new)
 
-    def add_items(self, rows: Sequence[Mapping[str, Any]]) -> ItemsReceipt:
+    def add_items(
+        self, rows: Sequence[Mapping[str, Any]], write_store: bool = True
+    ) -> ItemsReceipt:
         """Add items (fields ``item_id``, ``title``, optional ``text``, ``genres``, ``tags``
         and ``year``) to the served graph: the pipeline's extraction and encoder find their
         attributes and nearest items in text, and they are recommendable at once (as cold
         items: through attributes and text). Durable before this returns, written to the
-        pipeline's store, kept by a refit. A bad row is refused with its number and field,
-        and nothing is added; the same rows sent again are added once."""
+        pipeline's store (by :meth:`sync_items` later where ``write_store`` is false, as
+        ``kgrec serve`` does), kept by a refit. A bad row is refused with its number and
+        field, and nothing is added; the same rows sent again are added once."""
         from kgrec.live.items import build_batch, parse_items
 
         with self._lock:
@@ -208,7 +225,8 @@ class Recommender:
             extended = with_batch(t, batch)  # before logging: a batch that fails adds nothing
             self.added.append(batch)
             self._served = _Served.of(extended, served.version)
-        self._write_items(batch)
+        if write_store:
+            self.sync_items([batch])
         return ItemsReceipt(batch.batch_id, batch.item_ids(), True)
 
     def _repeat(
@@ -223,19 +241,23 @@ class Recommender:
             return None
         return logged.get(ItemBatch.id_of(again))
 
-    def _write_items(self, batch: ItemBatch) -> None:
-        """Write a batch's nodes and edges to the pipeline's store (idempotent upserts)."""
+    def sync_items(self, batches: Sequence[ItemBatch] | None = None) -> int:
+        """Write item batches (default: every logged one) to the pipeline's store: their
+        nodes and edges, upserted (idempotent); how many batches."""
+        batches = self.added.events() if batches is None else batches
+        if not batches:
+            return 0
         kg = self.kg
-        ends = set(batch.edges["src"]) | set(batch.edges["dst"])
-        nodes = pd.concat(
-            [kg.nodes[kg.nodes["node_id"].isin(ends - set(batch.nodes["node_id"]))], batch.nodes],
-            ignore_index=True,
-        )
+        nodes = pd.concat([b.nodes for b in batches], ignore_index=True)
+        edges = pd.concat([b.edges for b in batches], ignore_index=True)
+        ends = (set(edges["src"]) | set(edges["dst"])) - set(nodes["node_id"])
+        nodes = pd.concat([kg.nodes[kg.nodes["node_id"].isin(ends)], nodes], ignore_index=True)
         store = open_store(self.config.store, self.work_dir)
         try:
-            store.write(KnowledgeGraph(nodes, batch.edges))
+            store.write(KnowledgeGraph(nodes.drop_duplicates("node_id"), edges))
         finally:
             store.close()
+        return len(batches)
 
     def sync_feedback(self, events: list[Feedback] | None = None) -> int:
         """Write ``events`` (default: every logged one) to the pipeline's store as FEEDBACK
@@ -256,6 +278,7 @@ class Recommender:
         with self._lock:
             self._replayed = 0
             self._folded = read_folded(self.work_dir / FOLDED_FILE)
+            self._folded_items = read_folded(self.work_dir / FOLDED_FILE, "items")
             return self.catch_up()
 
     def catch_up(self) -> int:

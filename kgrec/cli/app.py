@@ -346,6 +346,18 @@ def serve(
             "parallel threads (1 was faster in bench/serve_http.py)."
         ),
     ] = 1,
+    refit_events: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Refit in the background once this many events (or item batches) arrived "
+            "since the model, and swap the new model in.",
+        ),
+    ] = None,
+    refit_minutes: Annotated[
+        float | None,
+        typer.Option(help="Refit in the background this often (minutes), when anything arrived."),
+    ] = None,
     work_dir: WorkDirOpt = None,
 ) -> None:
     """Serve recommendations, explanations and feedback over HTTP (OpenAPI at /docs).
@@ -362,7 +374,11 @@ def serve(
     torch.set_num_threads(torch_threads)
     rec = Recommender.load(_work_dir(work_dir, pipeline))
     app_ = create_app(
-        rec, api_key=os.environ.get("KGREC_API_KEY") or None, sync_every=sync_every or None
+        rec,
+        api_key=os.environ.get("KGREC_API_KEY") or None,
+        sync_every=sync_every or None,
+        refit_events=refit_events,
+        refit_minutes=refit_minutes,
     )
     err.print(
         f"kgrec serving {rec.work_dir} at http://{host}:{port} (docs at /docs; "

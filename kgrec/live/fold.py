@@ -41,7 +41,7 @@ def with_items(dataset: Dataset, items: list[NewItem]) -> Dataset:
         if col in merged:
             merged[col] = merged[col].fillna("")
     if "year" in merged:
-        merged["year"] = pd.array(merged["year"], dtype="Int64")
+        merged["year"] = merged["year"].astype("Int64")
     return replace(dataset, items=merged)
 
 

@@ -30,7 +30,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kgrec import __version__
 from kgrec.api import Recommender
-from kgrec.errors import ArgumentError, KGRecError, UnknownIdError
+from kgrec.errors import ArgumentError, DataError, KGRecError, UnknownIdError
+from kgrec.serve.refit import Refitter
 from kgrec.serve.sync import StoreSync
 
 
@@ -47,6 +48,27 @@ class FeedbackBody(BaseModel):
     event_id: str | None = Field(
         None, min_length=1, description="Your id for the event: the same id is applied once."
     )
+
+
+class ItemBody(BaseModel):
+    """An item to add: recommendable as soon as the call returns."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    item_id: str = Field(min_length=1, description="A new item id.")
+    title: str = Field(min_length=1, description="Its title.")
+    text: str = Field("", description="Its description (attributes are extracted from it).")
+    genres: list[str] = Field(default_factory=list, description="Genres, as given.")
+    tags: list[str] = Field(default_factory=list, description="Tags, as given.")
+    year: int | None = Field(None, description="Its year.")
+
+
+class ItemsBody(BaseModel):
+    """Items to add together (all or none)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[ItemBody] = Field(min_length=1, max_length=10_000)
 
 
 class TextBody(BaseModel):
@@ -87,18 +109,32 @@ class _Metrics:
 
 
 def create_app(
-    rec: Recommender, api_key: str | None = None, sync_every: float | None = None
+    rec: Recommender,
+    api_key: str | None = None,
+    sync_every: float | None = None,
+    refit_events: int | None = None,
+    refit_minutes: float | None = None,
 ) -> FastAPI:
     """The HTTP API over ``rec``; writes need ``api_key`` where one is given. With
-    ``sync_every`` (seconds), the event log is written to the store while it runs
-    (``kgrec.serve.sync``)."""
+    ``sync_every`` (seconds), the event log and added items are written to the store while
+    it runs (``kgrec.serve.sync``); with ``refit_events`` or ``refit_minutes`` the model is
+    refitted in the background and swapped in (``kgrec.serve.refit``)."""
     sync = StoreSync(rec, sync_every) if sync_every else None
+    refitter = (
+        Refitter(rec, refit_events, refit_minutes, sync)
+        if refit_events is not None or refit_minutes is not None
+        else None
+    )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if sync is not None:
             sync.start()
+        if refitter is not None:
+            refitter.start()
         yield
+        if refitter is not None:
+            refitter.stop()
         if sync is not None:
             sync.stop()
 
@@ -138,6 +174,10 @@ def create_app(
     async def bad_argument(_: Request, exc: ArgumentError) -> JSONResponse:
         return _error(422, "invalid_argument", str(exc))
 
+    @app.exception_handler(DataError)
+    async def bad_data(_: Request, exc: DataError) -> JSONResponse:
+        return _error(422, "invalid_body", str(exc))
+
     @app.exception_handler(KGRecError)
     async def kgrec_error(_: Request, exc: KGRecError) -> JSONResponse:
         return _error(400, exc.code.lower(), str(exc))
@@ -164,6 +204,9 @@ def create_app(
             "version": __version__,
             "model": rec.model_version,
             "events_since_model": since,
+            "items_since_model": rec.items_since_model,
+            "refitting": refitter is not None and refitter.running.is_set(),
+            "refits": refitter.refits if refitter is not None else 0,
             "uptime_s": round(time.time() - started, 1),
         }
 
@@ -188,6 +231,14 @@ def create_app(
         )
         metrics.events.labels(str(receipt.new).lower()).inc()
         return {"event_id": receipt.event_id, "new": receipt.new}
+
+    @app.post("/items", dependencies=[Depends(writer)])
+    def add_items(body: ItemsBody) -> dict[str, Any]:
+        """Add items: their attributes and nearest items in text are found as the
+        pipeline finds them, and they are recommendable when this answers. A bad item
+        adds nothing (422 naming its row and field); the same items again, once."""
+        receipt = rec.add_items([i.model_dump() for i in body.items], write_store=sync is None)
+        return {"batch_id": receipt.batch_id, "item_ids": receipt.item_ids, "new": receipt.new}
 
     @app.post("/recommendations/text")
     def for_text(body: TextBody) -> list[dict[str, Any]]:

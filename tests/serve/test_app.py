@@ -2,6 +2,7 @@
 errors that are JSON with a stable code, never a 500."""
 
 import shutil
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -102,6 +103,15 @@ def test_a_user_made_by_three_likes(client: TestClient) -> None:
             "invalid_argument",
         ),
         ("post", "/recommendations/text", {"text": ""}, 422, "invalid_body"),
+        ("post", "/items", {"items": []}, 422, "invalid_body"),
+        ("post", "/items", {"items": [{"item_id": "m010", "title": "Again"}]}, 422, "invalid_body"),
+        (
+            "post",
+            "/items",
+            {"items": [{"item_id": "z", "title": "Z", "genres": "x"}]},
+            422,
+            "invalid_body",
+        ),
     ],
 )
 def test_errors_are_json_with_a_stable_code(
@@ -144,6 +154,83 @@ def test_any_body_gets_an_answer_never_a_500(client: TestClient, body: object) -
     assert res.status_code in (200, 404, 422), res.text
     if res.status_code != 200:
         assert res.json()["error"]["code"]
+
+
+def test_a_new_item_is_recommendable_when_the_call_returns(client: TestClient) -> None:
+    body = {
+        "items": [
+            {
+                "item_id": "web-item",
+                "title": "The Harbor Returns",
+                "text": "An epic comedy set in Lisbon about freedom and grief.",
+                "genres": ["Comedy", "Western"],
+            }
+        ]
+    }
+    sent = client.post("/items", json=body)
+    assert sent.status_code == 200 and sent.json()["item_ids"] == ["web-item"]
+    assert client.post("/items", json=body).json()["new"] is False
+    similar = client.get("/items/web-item/similar", params={"k": 5}).json()
+    assert "m001" in {r["item_id"] for r in similar}  # the item it was written after
+    why = client.get("/users/u05/explanations/web-item").json()
+    assert why["item_id"] == "web-item" and why["rank"] >= 1
+    bad = client.post(
+        "/items", json={"items": [{"item_id": "ok2", "title": "Ok"}, {"item_id": "b", "title": 3}]}
+    )
+    assert bad.status_code == 422 and "items.1.title" in bad.json()["error"]["message"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    body=st.one_of(
+        JSONISH,
+        st.fixed_dictionaries({"items": st.lists(JSONISH, max_size=3)}),
+        st.fixed_dictionaries(
+            {
+                "items": st.lists(
+                    st.fixed_dictionaries(
+                        {"item_id": JSONISH, "title": JSONISH},
+                        optional={"genres": JSONISH, "year": JSONISH},
+                    ),
+                    max_size=2,
+                )
+            }
+        ),
+    )
+)
+def test_any_items_body_gets_an_answer_never_a_500(client: TestClient, body: object) -> None:
+    res = client.post("/items", json=body)
+    assert res.status_code in (200, 422), res.text
+    if res.status_code != 200:
+        assert res.json()["error"]["code"] and res.json()["error"]["message"]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    body=st.one_of(
+        JSONISH,
+        st.fixed_dictionaries({"text": JSONISH}, optional={"k": JSONISH, "explain": JSONISH}),
+    )
+)
+def test_any_text_body_gets_an_answer_never_a_500(client: TestClient, body: object) -> None:
+    res = client.post("/recommendations/text", json=body)
+    assert res.status_code in (200, 422), res.text
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    who=st.text(min_size=1, max_size=12).filter(lambda t: t.strip(".") != ""),
+    k=st.one_of(st.integers(-5, 2000), st.text(max_size=4)),
+)
+def test_any_path_or_query_gets_an_answer_never_a_500(
+    client: TestClient, who: str, k: object
+) -> None:
+    who = quote(who, safe="")
+    for url in (f"/users/{who}/recommendations", f"/items/{who}/similar"):
+        res = client.get(url, params={"k": k})
+        assert res.status_code in (200, 404, 422), res.text
+    res = client.get(f"/users/u01/explanations/{who}")
+    assert res.status_code in (200, 404), res.text
 
 
 @pytest.mark.parametrize("raw", [b"", b"{", b"NaN", b"\xff\xfe", b'{"kind": 1e999}'])
