@@ -81,8 +81,11 @@ class Recommender:
         self._folded = 0  # the log's first events a refit folded in (read by replay)
         self._folded_items = 0  # and the items log's first batches
         self._replayed = 0  # the log's events this object has seen (replayed or received)
+        self._batches = 0  # the items log's batches this object has seen
+        self._pairs: set[tuple[str, str]] = set()  # (user, item) pairs the refit folded in
         # one writer at a time: logging an event and applying it, adding items, a swap
         self._lock = threading.RLock()
+        self._adding = threading.Lock()
 
     # the model being served: read once per call, swapped whole (items added, a refit)
     @property
@@ -129,11 +132,20 @@ class Recommender:
 
     def _add_logged_items(self) -> None:
         """Add the logged item batches the served graph lacks (kept until a refit)."""
-        for batch in self.added.events():
+        for batch in self.added.since(self._batches):
             if node_id("Item", batch.items[0].item_id) not in self._served.index:
                 self._served = _Served.of(
                     with_batch(self._served.trained, batch), self._served.version
                 )
+            self._batches += 1
+
+    def refresh(self) -> None:
+        """Take in what other processes logged since this one last looked: item batches,
+        then feedback events (``kgrec feedback`` beside a server, several servers on one
+        work directory). Cheap when nothing is new; every read calls it."""
+        with self._lock:
+            self._add_logged_items()
+            self.catch_up()
 
     def adopt(self, other: Recommender) -> None:
         """Serve ``other``'s model (a refit of the same pipeline) from now on: the events
@@ -144,7 +156,8 @@ class Recommender:
             other.catch_up()
             self._served, self.live = other._served, other.live
             self._folded, self._replayed = other._folded, other._replayed
-            self._folded_items = other._folded_items
+            self._folded_items, self._batches = other._folded_items, other._batches
+            self._pairs = other._pairs
 
     @classmethod
     def from_pipeline(cls, path: str | Path) -> Recommender:
@@ -184,11 +197,11 @@ class Recommender:
         does not know is created by their first feedback; an unknown item is an error."""
         event = Feedback.make(user_id, item_id, kind, value, ts, event_id)
         with self._lock:
-            item = self._item(item_id)
+            self.refresh()
+            self._item(item_id)  # raises: unknown
             new = self.events.append(event)
             if new:
-                self.live.apply(event, item)
-                self._replayed = len(self.events)
+                self.catch_up()  # this event, and any another process logged just before
         return FeedbackReceipt(event.event_id, new)
 
     def add_items(
@@ -203,7 +216,8 @@ class Recommender:
         field, and nothing is added; the same rows sent again are added once."""
         from kgrec.live.items import build_batch, parse_items
 
-        with self._lock:
+        with self._adding:  # one batch at a time; reads go on meanwhile
+            self.refresh()
             served = self._served
             known = {
                 str(n).removeprefix("Item:")
@@ -223,8 +237,11 @@ class Recommender:
             vectors = t.gt.text[t.gt.items].numpy()
             batch = build_batch(items, self._extractor, t.kg, (ids, vectors))
             extended = with_batch(t, batch)  # before logging: a batch that fails adds nothing
-            self.added.append(batch)
-            self._served = _Served.of(extended, served.version)
+            with self._lock:
+                if self._served is not served:  # swapped meanwhile (a refit): extend that
+                    extended = with_batch(self._served.trained, batch)
+                self.added.append(batch)
+                self._served = _Served.of(extended, self._served.version)
         if write_store:
             self.sync_items([batch])
         return ItemsReceipt(batch.batch_id, batch.item_ids(), True)
@@ -279,25 +296,25 @@ class Recommender:
             self._replayed = 0
             self._folded = read_folded(self.work_dir / FOLDED_FILE)
             self._folded_items = read_folded(self.work_dir / FOLDED_FILE, "items")
+            self._pairs = set()
+            if self._folded and (self.work_dir / FOLDED_PAIRS).exists():
+                frame = pd.read_parquet(self.work_dir / FOLDED_PAIRS)
+                self._pairs = set(zip(frame["user_id"], frame["item_id"], strict=True))
             return self.catch_up()
 
     def catch_up(self) -> int:
         """Apply the events other processes (or this one, before a swap) logged since this
         object last looked (see :meth:`replay`); how many were applied."""
         applied, missing = 0, 0
-        pairs: set[tuple[str, str]] = set()
-        if self._folded and (self.work_dir / FOLDED_PAIRS).exists():
-            frame = pd.read_parquet(self.work_dir / FOLDED_PAIRS)
-            pairs = set(zip(frame["user_id"], frame["item_id"], strict=True))
         with self._lock:
-            events = self.events.events()
+            start = self._replayed
+            new = self.events.since(start)
             served = self._served
-            for k in range(self._replayed, len(events)):
-                event = events[k]
+            for k, event in enumerate(new, start=start):
                 if (
                     k < self._folded
                     and self.live.positive(event)
-                    and (event.user_id, event.item_id) in pairs
+                    and (event.user_id, event.item_id) in self._pairs
                 ):
                     continue  # a refit trained on it: the model holds it already
                 pos = served.index.get(node_id("Item", event.item_id))
@@ -306,7 +323,7 @@ class Recommender:
                     continue
                 self.live.apply(event, int(served.ranker.scorer.links.item_pos[pos]))
                 applied += 1
-            self._replayed = len(events)
+            self._replayed = start + len(new)
         if missing:
             warnings.warn(
                 DataWarning(
@@ -320,12 +337,14 @@ class Recommender:
     # --- ids ------------------------------------------------------------------------
     def user_ids(self) -> list[str]:
         """Ids of every user: the graph's, then those created by feedback."""
+        self.refresh()
         known = [self.gt.node_ids[int(i)].removeprefix("User:") for i in self.gt.users]
         graph = set(known)
         return known + [u for u in self.live.users() if u not in graph]
 
     def item_ids(self) -> list[str]:
         """Ids of every item in the graph."""
+        self.refresh()
         return [self.gt.node_ids[int(i)].removeprefix("Item:") for i in self.gt.items]
 
     def history(self, user_id: str) -> dict[str, float]:
@@ -354,6 +373,7 @@ class Recommender:
     def state(self, user_id: str) -> UserState:
         """What ``user_id``'s scores are computed from (``kgrec.models.scorer``): their
         graph edges and history, with their feedback since the model applied."""
+        self.refresh()
         return self._state(self._served, user_id)
 
     def _state(self, served: _Served, user_id: str) -> UserState:
@@ -383,6 +403,7 @@ class Recommender:
         each with paths and a sentence, their feedback since the model applied. A user with
         no history yet is recommended what their friends had, where the data has friends."""
         _check_k(k)
+        self.refresh()
         served = self._served
         state = self._state(served, user_id)
         return served.ranker.top(self._user_node(served, user_id), state, k, explain, exclude_seen)
@@ -391,6 +412,7 @@ class Recommender:
         """Why ``item_id`` scores as it does for ``user_id`` (recommended or not).
 
         ``rank`` is the item's position among the user's unseen items (0 if seen)."""
+        self.refresh()
         served = self._served
         state = self._state(served, user_id)
         pos = int(served.ranker.scorer.links.item_pos[self._node("Item", item_id, served)])
@@ -460,6 +482,7 @@ class Recommender:
         """Items most like ``item_id``: by the item filter's weights where the model has
         one (what liking this item says about others), else by cosine of final embeddings."""
         _check_k(k)
+        self.refresh()
         pos = self._item(item_id)
         sims = self.scorer.similar(pos)
         sims[pos] = -torch.inf

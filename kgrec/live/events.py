@@ -129,6 +129,15 @@ class JsonLog(Generic[R]):
                     self._catch_up(f)
             return list(self._events)
 
+    def since(self, start: int) -> list[R]:
+        """The records after the first ``start`` (reads what other processes appended; no
+        copy of the whole log: cheap when nothing is new)."""
+        with self._guard:
+            if self.path.exists():
+                with self._locked() as f:
+                    self._catch_up(f)
+            return self._events[start:]
+
     def append(self, event: R) -> bool:
         """Record ``event`` durably; False (and nothing written) if its id is logged."""
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -108,3 +108,17 @@ def test_the_same_rows_twice_are_added_once(work: Path) -> None:
     lines = (work / ITEMS_FILE).read_text().splitlines()
     assert len(lines) == 1
     assert pd.read_json(work / ITEMS_FILE, lines=True)["batch_id"].tolist() == [first.batch_id]
+
+
+def test_two_servers_on_one_work_directory_see_each_others_writes(work: Path) -> None:
+    # two Recommenders share nothing but the work directory's logs, as two processes do
+    a, b = Recommender.load(work), Recommender.load(work)
+    b.add_items([{"item_id": "from-b", "title": "From B", "genres": ["Drama"]}], write_store=False)
+    b.feedback("u05", "from-b", "like")
+    b.feedback("shared-new", "m010", "like")
+    assert "from-b" in a.item_ids()
+    assert a.history("u05")["from-b"] == 1.0
+    assert "shared-new" in a.user_ids()
+    a.feedback("u05", "m002", "dislike")
+    assert b.history("u05")["m002"] == -1.0
+    assert a.events_since_model == b.events_since_model == 3
