@@ -72,12 +72,12 @@ class Recommender:
         propagated: Propagated | None = None,
     ) -> None:
         self.config, self.work_dir = config, work_dir
-        self._served = _Served.of(Trained(config, kg, gt, fitted, work_dir, propagated))
-        self.events = EventLog(work_dir / EVENTS_FILE)
-        self.added = ItemLog(work_dir / ITEMS_FILE)
         inter = kg.edges[kg.edges["rel"] == "INTERACTED"]
         ratings = inter["rating"].dropna() if "rating" in inter else inter["rel"].iloc[:0]
-        self.live = LiveState(float(ratings.mean()) if len(ratings) else None)
+        live = LiveState(float(ratings.mean()) if len(ratings) else None)
+        self._served = _Served.of(Trained(config, kg, gt, fitted, work_dir, propagated), live)
+        self.events = EventLog(work_dir / EVENTS_FILE)
+        self.added = ItemLog(work_dir / ITEMS_FILE)
         self._folded = 0  # the log's first events a refit folded in (read by replay)
         self._folded_items = 0  # and the items log's first batches
         self._replayed = 0  # the log's events this object has seen (replayed or received)
@@ -109,6 +109,11 @@ class Recommender:
         return self._served.trained.fitted.model
 
     @property
+    def live(self) -> LiveState:
+        """Users' feedback since the model (item positions of the served model)."""
+        return self._served.live
+
+    @property
     def ranker(self) -> Ranker:
         """Top-k lists and explanations of the served model."""
         return self._served.ranker
@@ -134,18 +139,21 @@ class Recommender:
         """Add the logged item batches the served graph lacks (kept until a refit)."""
         for batch in self.added.since(self._batches):
             if node_id("Item", batch.items[0].item_id) not in self._served.index:
-                self._served = _Served.of(
-                    with_batch(self._served.trained, batch), self._served.version
-                )
+                self._served = self._served.extended(batch)
             self._batches += 1
 
     def refresh(self) -> None:
         """Take in what other processes logged since this one last looked: item batches,
         then feedback events (``kgrec feedback`` beside a server, several servers on one
-        work directory). Cheap when nothing is new; every read calls it."""
-        with self._lock:
+        work directory). Cheap when nothing is new; every read calls it, and skips it
+        while a write holds the lock (what that write logs is seen by the next read)."""
+        if not self._lock.acquire(blocking=False):
+            return
+        try:
             self._add_logged_items()
             self.catch_up()
+        finally:
+            self._lock.release()
 
     def adopt(self, other: Recommender) -> None:
         """Serve ``other``'s model (a refit of the same pipeline) from now on: the events
@@ -154,7 +162,7 @@ class Recommender:
         with self._lock, other._lock:
             other._add_logged_items()
             other.catch_up()
-            self._served, self.live = other._served, other.live
+            self._served = other._served
             self._folded, self._replayed = other._folded, other._replayed
             self._folded_items, self._batches = other._folded_items, other._batches
             self._pairs = other._pairs
@@ -238,10 +246,11 @@ class Recommender:
             batch = build_batch(items, self._extractor, t.kg, (ids, vectors))
             extended = with_batch(t, batch)  # before logging: a batch that fails adds nothing
             with self._lock:
-                if self._served is not served:  # swapped meanwhile (a refit): extend that
-                    extended = with_batch(self._served.trained, batch)
+                current = self._served
+                if current is not served:  # swapped meanwhile (a refit): extend that one
+                    extended = with_batch(current.trained, batch)
                 self.added.append(batch)
-                self._served = _Served.of(extended, self._served.version)
+                self._served = _Served.of(extended, current.live, current.version)
         if write_store:
             self.sync_items([batch])
         return ItemsReceipt(batch.batch_id, batch.item_ids(), True)
@@ -313,7 +322,7 @@ class Recommender:
             for k, event in enumerate(new, start=start):
                 if (
                     k < self._folded
-                    and self.live.positive(event)
+                    and served.live.positive(event)
                     and (event.user_id, event.item_id) in self._pairs
                 ):
                     continue  # a refit trained on it: the model holds it already
@@ -321,7 +330,7 @@ class Recommender:
                 if pos is None:
                     missing += 1
                     continue
-                self.live.apply(event, int(served.ranker.scorer.links.item_pos[pos]))
+                served.live.apply(event, int(served.ranker.scorer.links.item_pos[pos]))
                 applied += 1
             self._replayed = start + len(new)
         if missing:
@@ -377,7 +386,7 @@ class Recommender:
         return self._state(self._served, user_id)
 
     def _state(self, served: _Served, user_id: str) -> UserState:
-        changes = self.live.of(user_id)
+        changes = served.live.of(user_id)
         node = served.index.get(node_id("User", user_id))
         if node is None and not changes:
             self._node("User", user_id)  # raises: unknown
@@ -536,17 +545,20 @@ class ItemsReceipt:
 @dataclass(frozen=True)
 class _Served:
     """One model as served, swapped whole (items added, a refit): the trained parts, its
-    ranker, node positions by id and the graph users' histories."""
+    ranker, node positions by id, the graph users' histories and the feedback since (by
+    this model's item positions)."""
 
     trained: Trained
     ranker: Ranker
     index: dict[str, int]
     histories: dict[str, tuple[torch.Tensor, torch.Tensor]]
+    live: LiveState
     version: str
 
     @classmethod
-    def of(cls, t: Trained, version: str | None = None) -> _Served:
-        """Serve ``t`` (``version``: the checkpoint's digest, read when not given)."""
+    def of(cls, t: Trained, live: LiveState, version: str | None = None) -> _Served:
+        """Serve ``t`` with ``live`` (``version``: the checkpoint's digest, read when not
+        given)."""
         if version is None:
             path = t.work_dir / CHECKPOINT_FILE
             version = (
@@ -557,8 +569,13 @@ class _Served:
             Ranker(t.gt, t.fitted, t.propagated),
             {n: k for k, n in enumerate(t.gt.node_ids)},
             graph_histories(t.kg, t.gt, t.fitted.half_life),
+            live,
             version,
         )
+
+    def extended(self, batch: ItemBatch) -> _Served:
+        """This model with ``batch``'s items added (positions stay: the live state too)."""
+        return _Served.of(with_batch(self.trained, batch), self.live, self.version)
 
     def history(self, user: int) -> tuple[torch.Tensor, torch.Tensor]:
         """A graph user's (node index) history: item positions and weights."""
