@@ -346,6 +346,14 @@ def serve(
             "parallel threads (1 was faster in bench/serve_http.py)."
         ),
     ] = 1,
+    scoring_threads: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Requests scored at once (more queue): more threads than cores only fight "
+            "over the GIL; for more throughput run more processes (README).",
+        ),
+    ] = 1,
     refit_events: Annotated[
         int | None,
         typer.Option(
@@ -379,6 +387,7 @@ def serve(
         sync_every=sync_every or None,
         refit_events=refit_events,
         refit_minutes=refit_minutes,
+        scoring_threads=scoring_threads,
     )
     err.print(
         f"kgrec serving {rec.work_dir} at http://{host}:{port} (docs at /docs; "

@@ -18,10 +18,12 @@ from __future__ import annotations
 import hmac
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
@@ -116,11 +118,13 @@ def create_app(
     sync_every: float | None = None,
     refit_events: int | None = None,
     refit_minutes: float | None = None,
+    scoring_threads: int = 1,
 ) -> FastAPI:
     """The HTTP API over ``rec``; writes need ``api_key`` where one is given. With
     ``sync_every`` (seconds), the event log and added items are written to the store while
     it runs (``kgrec.serve.sync``); with ``refit_events`` or ``refit_minutes`` the model is
-    refitted in the background and swapped in (``kgrec.serve.refit``)."""
+    refitted in the background and swapped in (``kgrec.serve.refit``). Scoring runs in at
+    most ``scoring_threads`` threads at once (writes are not limited)."""
     sync = StoreSync(rec, sync_every) if sync_every else None
     refitter = (
         Refitter(rec, refit_events, refit_minutes, sync)
@@ -202,18 +206,30 @@ def create_app(
             "uptime_s": round(time.time() - started, 1),
         }
 
+    lanes: list[anyio.CapacityLimiter] = []
+
+    async def scored(work: Callable[[], Any]) -> _Json:
+        """Run scoring work in at most ``scoring_threads`` threads at once: more threads
+        than cores only fight over the GIL (bench/serve_http.py: throughput fell with
+        every client added while each request had a thread of its own)."""
+        if not lanes:
+            lanes.append(anyio.CapacityLimiter(scoring_threads))
+        return _Json(await anyio.to_thread.run_sync(work, limiter=lanes[0]))
+
     @app.get("/users/{user_id}/recommendations", response_class=_Json)
-    def recommendations(
+    async def recommendations(
         user_id: str, k: int = Query(10, ge=1, le=1000), explain: bool = True
     ) -> _Json:
         """The user's top ``k``, each with paths and a sentence (as ``kgrec recommend
         --json``); their feedback so far included."""
-        return _Json([r.to_dict() for r in rec.recommend(user_id, k=k, explain=explain)])
+        return await scored(
+            lambda: [r.to_dict() for r in rec.recommend(user_id, k=k, explain=explain)]
+        )
 
     @app.get("/users/{user_id}/explanations/{item_id}", response_class=_Json)
-    def explanation(user_id: str, item_id: str) -> _Json:
+    async def explanation(user_id: str, item_id: str) -> _Json:
         """Why the item scores as it does for the user (recommended or not)."""
-        return _Json(rec.explain(user_id, item_id).to_dict())
+        return await scored(lambda: rec.explain(user_id, item_id).to_dict())
 
     @app.post("/feedback", dependencies=[Depends(writer)])
     def feedback(body: FeedbackBody) -> dict[str, Any]:
@@ -233,14 +249,16 @@ def create_app(
         return {"batch_id": receipt.batch_id, "item_ids": receipt.item_ids, "new": receipt.new}
 
     @app.post("/recommendations/text", response_class=_Json)
-    def for_text(body: TextBody) -> _Json:
+    async def for_text(body: TextBody) -> _Json:
         """Recommendations for someone known only by a sentence."""
-        return _Json([r.to_dict() for r in rec.recommend_for_text(body.text, body.k, body.explain)])
+        return await scored(
+            lambda: [r.to_dict() for r in rec.recommend_for_text(body.text, body.k, body.explain)]
+        )
 
     @app.get("/items/{item_id}/similar", response_class=_Json)
-    def similar(item_id: str, k: int = Query(10, ge=1, le=1000)) -> _Json:
+    async def similar(item_id: str, k: int = Query(10, ge=1, le=1000)) -> _Json:
         """Items most like this one."""
-        return _Json([r.to_dict() for r in rec.similar_items(item_id, k=k)])
+        return await scored(lambda: [r.to_dict() for r in rec.similar_items(item_id, k=k)])
 
     @app.get("/metrics")
     def prometheus() -> PlainTextResponse:
