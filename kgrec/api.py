@@ -136,11 +136,13 @@ class Recommender:
         return rec
 
     def _add_logged_items(self) -> None:
-        """Add the logged item batches the served graph lacks (kept until a refit)."""
-        for batch in self.added.since(self._batches):
-            if node_id("Item", batch.items[0].item_id) not in self._served.index:
-                self._served = self._served.extended(batch)
-            self._batches += 1
+        """Add the logged item batches the served graph lacks (kept until a refit), all
+        in one extension."""
+        new = self.added.since(self._batches)
+        missing = [b for b in new if node_id("Item", b.items[0].item_id) not in self._served.index]
+        if missing:
+            self._served = self._served.extended(ItemBatch.merged(missing))
+        self._batches += len(new)
 
     def refresh(self) -> None:
         """Take in what other processes logged since this one last looked: item batches,

@@ -18,11 +18,11 @@ import pandas as pd
 import torch
 
 from kgrec.errors import NotBuiltError
-from kgrec.graph.export import to_tensors
+from kgrec.graph.export import GraphTensors, to_tensors
 from kgrec.graph.kg import KnowledgeGraph
 from kgrec.live.items import ItemBatch
 from kgrec.models.fusion import extend_propagated, propagate
-from kgrec.models.item_filter import new_item_grams
+from kgrec.models.item_filter import GramOperator
 from kgrec.trained import Trained
 
 
@@ -30,8 +30,21 @@ def text_frame(t: Trained) -> pd.DataFrame:
     """The text embeddings of ``t``'s nodes that have one (``node_id``, ``vec``)."""
     rows = torch.nonzero(t.gt.has_text[:, 0]).flatten()
     return pd.DataFrame(
-        {"node_id": [t.gt.node_ids[int(r)] for r in rows], "vec": list(t.gt.text[rows].numpy())}
+        {"node_id": [t.gt.node_ids[r] for r in rows.tolist()], "vec": list(t.gt.text[rows].numpy())}
     )
+
+
+def interactions(gt: GraphTensors) -> torch.Tensor:
+    """The (user position, item position) pairs of ``gt``'s INTERACTED edges."""
+    if "INTERACTED" not in gt.relations:
+        return torch.zeros(0, 2, dtype=torch.long)
+    user_pos = torch.full((gt.num_nodes,), -1, dtype=torch.long)
+    user_pos[gt.users] = torch.arange(len(gt.users))
+    item_pos = torch.full((gt.num_nodes,), -1, dtype=torch.long)
+    item_pos[gt.items] = torch.arange(len(gt.items))
+    src, dst = gt.edge_index
+    mine = (gt.edge_type == gt.relations.index("INTERACTED")) & (user_pos[src] >= 0)
+    return torch.stack([user_pos[src[mine]], item_pos[dst[mine]]], dim=1)
 
 
 def with_batch(t: Trained, batch: ItemBatch) -> Trained:
@@ -61,9 +74,15 @@ def with_batch(t: Trained, batch: ItemBatch) -> Trained:
                 f"the model in {t.work_dir} was saved by an older kgrec, without what adding "
                 "items needs: run `kgrec refit` (or the pipeline's train stage) once"
             )
-        _, alpha, beta = fitted.filter.settings
-        cross, own = new_item_grams(gt, len(t.gt.items), alpha, beta)
-        filt = fitted.filter.with_items(cross, own, t.config.model.filter_keep)
+        settings = fitted.filter.settings
+        n_old = len(t.gt.items)
+        cols = GramOperator.of(gt, interactions(gt), settings).columns(
+            torch.arange(n_old, len(gt.items))
+        )
+        old = GramOperator.of(t.gt, interactions(t.gt), settings)  # the G the filter inverted
+        filt = fitted.filter.with_items(
+            cols[:n_old], cols[n_old:], t.config.model.filter_keep, old.solve
+        )
         fitted = replace(fitted, filter=filt)
     prop = t.propagated
     if prop is None:

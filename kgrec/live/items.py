@@ -122,6 +122,18 @@ class ItemBatch:
         text = json.dumps([i.to_dict() for i in items], sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
+    @classmethod
+    def merged(cls, batches: Sequence[ItemBatch]) -> ItemBatch:
+        """Several batches as one, in order (adding it adds what they add one by one:
+        the filter's bordered inverse is the same for a block as for its parts)."""
+        return cls(
+            "+".join(b.batch_id for b in batches),
+            tuple(i for b in batches for i in b.items),
+            pd.concat([b.nodes for b in batches], ignore_index=True),
+            pd.concat([b.edges for b in batches], ignore_index=True),
+            {k: v for b in batches for k, v in b.vectors.items()},
+        )
+
     def item_ids(self) -> list[str]:
         """The ids of the batch's items."""
         return [i.item_id for i in self.items]

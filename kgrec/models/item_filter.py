@@ -134,7 +134,13 @@ class ItemFilter:
             else (float(settings[0]), float(settings[1]), float(settings[2])),
         )
 
-    def with_items(self, cross: torch.Tensor, own: torch.Tensor, keep: int) -> ItemFilter:
+    def with_items(
+        self,
+        cross: torch.Tensor,
+        own: torch.Tensor,
+        keep: int,
+        solve: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
+    ) -> ItemFilter:
         r"""This filter with ``m`` items added after the ``n`` it has, without a refit.
 
         ``cross`` (n, m) and ``own`` (m, m) are the new items' columns of the Gram matrix
@@ -147,7 +153,11 @@ class ItemFilter:
         weight kept is then :math:`B'_{ji} = -P'_{ji}/P'_{ii}` of the refit with the same
         settings and the same interactions (the new items have none yet): the new items'
         columns and rows (``keep`` largest each) and the old weights, which the new items
-        shift a little. Only which small weights a refit would keep may differ."""
+        shift a little. Only which small weights a refit would keep may differ.
+
+        The shortcut for *PC* needs every weight of *B*; with ``keep`` of them per column
+        it is a first guess, which ``solve(C, guess)`` (:meth:`GramOperator.solve`, the
+        exact :math:`(G + \lambda I)^{-1} C`) refines."""
         if self.diag is None or self.settings is None:
             raise ValueError("this filter was saved without diag(P): refit to add items")
         n, m = self.n_items, own.size(0)
@@ -155,6 +165,8 @@ class ItemFilter:
         cross, own = cross.to(dtype), own.to(dtype)
         lam = self.settings[0]
         pc = self.diag[:, None] * (cross - self.scores(cross.T).T)  # P C, (n, m)
+        if solve is not None:
+            pc = solve(cross, pc).to(dtype)
         s = own + lam * torch.eye(m, dtype=dtype) - cross.T @ pc
         s_inv = torch.linalg.inv(s)
         q = pc @ s_inv  # -P'[old, new]
@@ -202,25 +214,118 @@ def _largest(x: torch.Tensor, keep: int, dim: int) -> tuple[torch.Tensor, torch.
     return idx, torch.gather(x, dim, idx)
 
 
-def new_item_grams(
-    gt: GraphTensors, n_old: int, alpha: float, beta: float
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """The Gram matrix's columns of ``gt``'s items after the first ``n_old`` (items added
-    online, no interactions yet): their rows among the old items (n_old, m) and among
-    themselves (m, m), from shared attributes (weight ``alpha``) and text (``beta``)."""
-    n = len(gt.items)
-    new = torch.arange(n_old, n)
-    col = torch.zeros(n, n - n_old)
-    if alpha:
+@dataclass
+class GramOperator:
+    """:math:`G + \\lambda I` of one graph as products, never formed: the binary user ×
+    item interactions ``x`` and attribute × item links ``a`` (sparse), the items' unit
+    text embeddings ``t``, weighted as :func:`fit` weights them. Solving with it is how
+    items are added online (:meth:`ItemFilter.with_items`) at the cost of a few sparse
+    products, without the dense inverse a refit computes."""
+
+    x: torch.Tensor
+    a: torch.Tensor
+    t: torch.Tensor
+    lam: float
+    alpha: float
+    beta: float
+
+    @classmethod
+    def of(
+        cls, gt: GraphTensors, pairs: torch.Tensor, settings: tuple[float, float, float]
+    ) -> GramOperator:
+        """The operator of ``gt``'s items with the (user, item) position ``pairs``."""
+        n = len(gt.items)
+        users = int(pairs[:, 0].max()) + 1 if len(pairs) else 0
         row, item = item_attributes(gt)
-        n_attr = int(row.max()) + 1 if len(row) else 0
-        a = torch.zeros(n_attr, n)
-        a[row, item] = 1.0
-        col += alpha * (a.T @ a[:, new])
-    if beta:
+        attrs = int(row.max()) + 1 if len(row) else 0
+        lam, alpha, beta = settings
         text = torch.nn.functional.normalize(gt.text[gt.items] * gt.has_text[gt.items], dim=1)
-        col += beta * (text @ text[new].T)
-    return col[:n_old], col[n_old:]
+        return cls(
+            _binary(pairs[:, 0], pairs[:, 1], users, n),
+            _binary(row, item, attrs, n),
+            text,
+            lam,
+            alpha,
+            beta,
+        )
+
+    def columns(self, items: torch.Tensor) -> torch.Tensor:
+        """The columns of G (without λ) of ``items``, (n_items, len(items))."""
+        picked = torch.zeros(self.x.size(1), len(items))
+        picked[items, torch.arange(len(items))] = 1.0
+        return self.gram(picked)
+
+    def gram(self, v: torch.Tensor) -> torch.Tensor:
+        """:math:`G v` (no λ)."""
+        out = self.x.T @ (self.x @ v)
+        if self.alpha:
+            out = out + self.alpha * (self.a.T @ (self.a @ v))
+        if self.beta:
+            out = out + self.beta * (self.t @ (self.t.T @ v))
+        return out
+
+    def diagonal(self) -> torch.Tensor:
+        """diag(G + λI)."""
+        ones = torch.ones(self.x.size(0))
+        d = self.x.T @ ones[:, None] if self.x.size(0) else torch.zeros(self.x.size(1), 1)
+        d = d[:, 0] + self.lam
+        if self.alpha and self.a.size(0):
+            d = d + self.alpha * (self.a.T @ torch.ones(self.a.size(0), 1))[:, 0]
+        if self.beta:
+            d = d + self.beta * self.t.pow(2).sum(1)
+        return d
+
+    def solve(
+        self, rhs: torch.Tensor, start: torch.Tensor | None = None, tol: float = 1e-6
+    ) -> torch.Tensor:
+        """:math:`(G + \\lambda I)^{-1}` ``rhs`` by conjugate gradients (Jacobi-
+        preconditioned, each column to a relative residual of ``tol``), from ``start``."""
+        rhs = rhs.to(torch.float64)
+        x = torch.zeros_like(rhs) if start is None else start.to(torch.float64)
+        op = _Float64(self)
+        inv_diag = 1.0 / self.diagonal().to(torch.float64)[:, None]
+        r = rhs - op(x)
+        z = inv_diag * r
+        p = z.clone()
+        rz = (r * z).sum(0)
+        norm = rhs.norm(dim=0).clamp(min=1e-30)
+        for _ in range(10 * max(1, int(rhs.size(0) ** 0.5))):
+            if bool((r.norm(dim=0) <= tol * norm).all()):
+                break
+            ap = op(p)
+            step = rz / (p * ap).sum(0).clamp(min=1e-300)
+            x += step * p
+            r -= step * ap
+            z = inv_diag * r
+            rz_new = (r * z).sum(0)
+            p = z + (rz_new / rz.clamp(min=1e-300)) * p
+            rz = rz_new
+        return x
+
+
+class _Float64:
+    """:class:`GramOperator`'s :math:`(G + \\lambda I) v` in double precision."""
+
+    def __init__(self, g: GramOperator) -> None:
+        self.g = GramOperator(g.x.double(), g.a.double(), g.t.double(), g.lam, g.alpha, g.beta)
+
+    def __call__(self, v: torch.Tensor) -> torch.Tensor:
+        return self.g.gram(v) + self.g.lam * v
+
+
+def _binary(rows: torch.Tensor, cols: torch.Tensor, n_rows: int, n_cols: int) -> torch.Tensor:
+    """A sparse (CSR) matrix with ones at (rows, cols) (a one given twice is one)."""
+    key = torch.unique(rows * n_cols + cols)
+    index = (
+        torch.stack([key // n_cols, key % n_cols])
+        if len(key)
+        else torch.zeros(2, 0, dtype=torch.long)
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return torch.sparse_coo_tensor(
+            index, torch.ones(index.size(1)), (n_rows, n_cols)
+        ).coalesce()
 
 
 def item_attributes(gt: GraphTensors) -> tuple[torch.Tensor, torch.Tensor]:

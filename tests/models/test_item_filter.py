@@ -181,13 +181,49 @@ def test_added_items_keep_their_largest_weights_only() -> None:
     assert added.n_items == 20
 
 
-def test_new_item_grams_are_the_gram_matrix_columns() -> None:
+def test_gram_operator_columns_are_the_gram_matrix_columns() -> None:
     gt = _graph(TEXT)
     grams = F.FilterGrams.of(gt, PAIRS)
-    cross, own = F.new_item_grams(gt, 3, alpha=2.0, beta=3.0)
-    want = 2.0 * grams.attributes + 3.0 * grams.text
-    np.testing.assert_allclose(cross.numpy(), want[:3, 3:].numpy(), atol=1e-6)
-    np.testing.assert_allclose(own.numpy(), want[3:, 3:].numpy(), atol=1e-6)
+    op = F.GramOperator.of(gt, torch.as_tensor(PAIRS), (0.5, 2.0, 3.0))
+    want = grams.interactions + 2.0 * grams.attributes + 3.0 * grams.text
+    cols = op.columns(torch.tensor([2, 3]))
+    np.testing.assert_allclose(cols.numpy(), want[:, 2:].numpy(), atol=1e-5)
+    np.testing.assert_allclose(op.diagonal().numpy(), want.diagonal().numpy() + 0.5, atol=1e-5)
+    rhs = torch.randn(4, 2, dtype=torch.float64)
+    exact = torch.linalg.solve(want.double() + 0.5 * torch.eye(4, dtype=torch.float64), rhs)
+    np.testing.assert_allclose(op.solve(rhs).numpy(), exact.numpy(), rtol=1e-5, atol=1e-8)
+
+
+def test_a_filter_that_keeps_few_weights_adds_items_exactly_with_the_solver() -> None:
+    rng = np.random.default_rng(2)
+    n, m, users = 30, 3, 60
+    x = (rng.random((users, n + m)) < 0.2).astype(float)
+    x[:, n:] = 0.0
+    a = (rng.random((6, n + m)) < 0.3).astype(float)
+    t = rng.normal(size=(n + m, 4))
+    t /= np.linalg.norm(t, axis=1, keepdims=True)
+    gram = x.T @ x + 2.0 * a.T @ a + 3.0 * t @ t.T
+    full = _dense(F.fit(_grams(gram), lam=0.7, alpha=0.0, beta=0.0, keep=n + m))
+    old = F.fit(_grams(gram[:n, :n]), lam=0.7, alpha=0.0, beta=0.0, keep=5)
+    op = F.GramOperator(
+        torch.as_tensor(x[:, :n]).float().to_sparse(),
+        torch.as_tensor(a[:, :n]).float().to_sparse(),
+        torch.as_tensor(t[:n]).float(),
+        0.7,
+        2.0,
+        3.0,
+    )
+    cross, own = torch.as_tensor(gram[:n, n:]), torch.as_tensor(gram[n:, n:])
+    solved = _dense(old.with_items(cross, own, n + m, op.solve))
+    guessed = _dense(old.with_items(cross, own, n + m))
+    # the new items' rows and columns: exact with the solver, off without it
+    parts = [np.s_[:, n:], np.s_[n:, :]]
+    for part in parts:
+        np.testing.assert_allclose(solved[part], full[part], atol=1e-5)
+    assert max(np.abs(guessed[p] - full[p]).max() for p in parts) > 1e-3
+    # the old weights kept are the refit's at those places
+    kept = solved[:n, :n] != 0
+    np.testing.assert_allclose(solved[:n, :n][kept], full[:n, :n][kept], atol=1e-5)
 
 
 def test_a_filter_saved_without_its_diagonal_cannot_add_items() -> None:
