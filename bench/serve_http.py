@@ -2,7 +2,12 @@
 and feedback (10%) against a real server on loopback, then the acknowledged events
 counted in the graph store, and the same calls in-process for the ratio.
 
-    .venv/bin/python bench/serve_http.py [--work-dir DIR] [--seconds 10] [--clients 1 4 8] [--json]
+    .venv/bin/python bench/serve_http.py [--work-dir DIR] [--seconds 10] [--clients 1 4 8]
+                                         [--processes 1] [--json]
+
+With ``--processes N``, N servers run on the same work directory (one event log) on N
+ports, and client k talks to server k mod N: the multi-process deployment the README
+describes, load-balanced round-robin.
 
 Runs on a copy of the work directory (default: the sample, run first), so the events it
 sends land nowhere else. Latencies are whole HTTP round trips from the client threads.
@@ -47,7 +52,7 @@ def _pct(values: list[float], q: float) -> float:
 
 
 def _clients(
-    url: str, users: list[str], items: list[str], n: int, seconds: float, tag: str
+    urls: list[str], users: list[str], items: list[str], n: int, seconds: float, tag: str
 ) -> dict[str, Any]:
     """``n`` client threads for ``seconds``; latencies (ms), errors, acknowledged events."""
     lat: list[float] = []
@@ -62,7 +67,7 @@ def _clients(
         mine: list[float] = []
         bad = 0
         sent: list[str] = []
-        with httpx.Client(base_url=url, timeout=30) as http:
+        with httpx.Client(base_url=urls[k % len(urls)], timeout=30) as http:
             j = 0
             while time.monotonic() < stop:
                 start = time.perf_counter()
@@ -112,6 +117,7 @@ def main() -> None:
     ap.add_argument("--work-dir", type=Path, help="a trained work dir (default: the sample)")
     ap.add_argument("--seconds", type=float, default=10.0, help="per client count")
     ap.add_argument("--clients", type=int, nargs="*", default=[1, 4, 8])
+    ap.add_argument("--processes", type=int, default=1, help="servers on one work dir")
     ap.add_argument("--json", action="store_true", help="print one JSON object only")
     args = ap.parse_args()
 
@@ -133,30 +139,35 @@ def main() -> None:
         inproc_events = len(rec.events)
         del rec
 
-        port = _free_port()
         kgrec = str(Path(sys.executable).parent / "kgrec")
-        server = subprocess.Popen(
-            [kgrec, "serve", "--work-dir", str(work), "--port", str(port), "--sync-every", SYNC],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        url = f"http://127.0.0.1:{port}"
+        ports = [_free_port() for _ in range(args.processes)]
+        servers = [
+            subprocess.Popen(
+                [kgrec, "serve", "--work-dir", str(work), "--port", str(p), "--sync-every", SYNC],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for p in ports
+        ]
+        urls = [f"http://127.0.0.1:{p}" for p in ports]
         try:
-            for _ in range(600):
-                try:
-                    if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.2)
-            out: dict[str, Any] = {"clients": {}}
+            for url in urls:
+                for _ in range(600):
+                    try:
+                        if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                            break
+                    except httpx.HTTPError:
+                        time.sleep(0.2)
+            out: dict[str, Any] = {"clients": {}, "processes": args.processes}
             sent: list[str] = []
             for n in args.clients:
-                run = _clients(url, users, items, n, args.seconds, f"bench-c{n}")
+                run = _clients(urls, users, items, n, args.seconds, f"bench-c{n}")
                 sent += run.pop("acked")
                 out["clients"][str(n)] = run
         finally:
-            server.send_signal(signal.SIGTERM)  # a clean stop writes the last events
-            server.wait(timeout=60)
+            for server in servers:  # one at a time: each clean stop writes the whole log
+                server.send_signal(signal.SIGTERM)
+                server.wait(timeout=120)
         with open_store("embedded", work, read_only=True) as store:
             rows = store.query("MATCH (:User)-[f:FEEDBACK]->(:Item) RETURN f.event_id AS e")
         # this run's events only (a copied work dir may hold earlier ones)
