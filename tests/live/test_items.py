@@ -58,6 +58,7 @@ def test_a_new_item_is_recommendable_at_once_and_explained(work: Path) -> None:
     assert "new1" not in [r.item_id for r in rec.recommend(shown[0], k=10)]
 
 
+@pytest.mark.reliability
 def test_added_items_survive_a_restart_and_reach_the_store(work: Path) -> None:
     rec = Recommender.load(work)
     rec.add_items(
@@ -77,6 +78,7 @@ def test_added_items_survive_a_restart_and_reach_the_store(work: Path) -> None:
     assert [str(r["g"]).lower() for r in rows] == ["drama"]  # the graph's own Drama node
 
 
+@pytest.mark.reliability
 def test_a_bad_row_adds_nothing_and_says_where(work: Path) -> None:
     rec = Recommender.load(work)
     n_items = len(rec.item_ids())
@@ -92,6 +94,7 @@ def test_a_bad_row_adds_nothing_and_says_where(work: Path) -> None:
     assert not (work / ITEMS_FILE).exists()
 
 
+@pytest.mark.reliability
 def test_the_same_rows_twice_are_added_once(work: Path) -> None:
     rec = Recommender.load(work)
     rows = [
@@ -110,6 +113,7 @@ def test_the_same_rows_twice_are_added_once(work: Path) -> None:
     assert pd.read_json(work / ITEMS_FILE, lines=True)["batch_id"].tolist() == [first.batch_id]
 
 
+@pytest.mark.reliability
 def test_two_servers_on_one_work_directory_see_each_others_writes(work: Path) -> None:
     # two Recommenders share nothing but the work directory's logs, as two processes do
     a, b = Recommender.load(work), Recommender.load(work)

@@ -180,6 +180,7 @@ def test_a_new_item_is_recommendable_when_the_call_returns(client: TestClient) -
     assert bad.status_code == 422 and "items.1.title" in bad.json()["error"]["message"]
 
 
+@pytest.mark.reliability
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     body=st.one_of(
@@ -205,6 +206,7 @@ def test_any_items_body_gets_an_answer_never_a_500(client: TestClient, body: obj
         assert res.json()["error"]["code"] and res.json()["error"]["message"]
 
 
+@pytest.mark.reliability
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     body=st.one_of(
@@ -217,6 +219,7 @@ def test_any_text_body_gets_an_answer_never_a_500(client: TestClient, body: obje
     assert res.status_code in (200, 422), res.text
 
 
+@pytest.mark.reliability
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     who=st.text(min_size=1, max_size=12).filter(lambda t: t.strip(".") != ""),

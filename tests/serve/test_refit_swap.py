@@ -12,6 +12,7 @@ from kgrec import Recommender
 from kgrec.serve import create_app
 
 
+@pytest.mark.reliability
 @pytest.mark.slow
 def test_a_background_refit_swaps_in_without_a_failed_request(sample_copy: Path) -> None:
     rec = Recommender.load(sample_copy)
