@@ -20,11 +20,19 @@ from kgrec.config import PipelineConfig, load_config
 from kgrec.errors import ArgumentError, DataError, DataWarning, UnknownIdError
 from kgrec.graph.export import GraphTensors
 from kgrec.graph.kg import KnowledgeGraph, node_id
-from kgrec.layout import CHECKPOINT_FILE, EVENTS_FILE, FOLDED_FILE, FOLDED_PAIRS, ITEMS_FILE
+from kgrec.layout import (
+    CHECKPOINT_FILE,
+    EVENTS_FILE,
+    FOLDED_FILE,
+    FOLDED_PAIRS,
+    ITEMS_FILE,
+    WORDS_FILE,
+)
 from kgrec.live.events import EventLog, Feedback, read_folded, store_rows
 from kgrec.live.extend import with_batch
 from kgrec.live.items import ItemBatch, ItemLog
 from kgrec.live.state import LiveState, updated_state
+from kgrec.live.words import Words, WordsLog
 from kgrec.models.fit import KgrecFit
 from kgrec.models.fusion import FusionGNN, Propagated
 from kgrec.models.scorer import Scorer, UserState
@@ -78,6 +86,10 @@ class Recommender:
         self._served = _Served.of(Trained(config, kg, gt, fitted, work_dir, propagated), live)
         self.events = EventLog(work_dir / EVENTS_FILE)
         self.added = ItemLog(work_dir / ITEMS_FILE)
+        self.words = WordsLog(work_dir / WORDS_FILE)
+        self._words: dict[str, list[Words]] = {}  # users' words since the model, by user
+        self._words_seen = 0
+        self._folded_words = 0
         self._folded = 0  # the log's first events a refit folded in (read by replay)
         self._folded_items = 0  # and the items log's first batches
         self._replayed = 0  # the log's events this object has seen (replayed or received)
@@ -153,9 +165,20 @@ class Recommender:
             return
         try:
             self._add_logged_items()
+            self._take_words()
             self.catch_up()
         finally:
             self._lock.release()
+
+    def _take_words(self) -> None:
+        """Take in users' words logged since this object last looked (but those a refit
+        folded into the users' texts)."""
+        start = self._words_seen
+        new = self.words.since(start)
+        for k, words in enumerate(new, start=start):
+            if k >= self._folded_words:
+                self._words.setdefault(words.user_id, []).append(words)
+        self._words_seen = start + len(new)
 
     def adopt(self, other: Recommender) -> None:
         """Serve ``other``'s model (a refit of the same pipeline) from now on: the events
@@ -168,6 +191,9 @@ class Recommender:
             self._folded, self._replayed = other._folded, other._replayed
             self._folded_items, self._batches = other._folded_items, other._batches
             self._pairs = other._pairs
+            other._take_words()
+            self._words, self._words_seen = other._words, other._words_seen
+            self._folded_words = other._folded_words
 
     @classmethod
     def from_pipeline(cls, path: str | Path) -> Recommender:
@@ -307,6 +333,9 @@ class Recommender:
             self._replayed = 0
             self._folded = read_folded(self.work_dir / FOLDED_FILE)
             self._folded_items = read_folded(self.work_dir / FOLDED_FILE, "items")
+            self._folded_words = read_folded(self.work_dir / FOLDED_FILE, "words")
+            self._words, self._words_seen = {}, 0
+            self._take_words()
             self._pairs = set()
             if self._folded and (self.work_dir / FOLDED_PAIRS).exists():
                 frame = pd.read_parquet(self.work_dir / FOLDED_PAIRS)
@@ -351,7 +380,8 @@ class Recommender:
         self.refresh()
         known = [self.gt.node_ids[int(i)].removeprefix("User:") for i in self.gt.users]
         graph = set(known)
-        return known + [u for u in self.live.users() if u not in graph]
+        later = dict.fromkeys([*self.live.users(), *self._words])
+        return known + [u for u in later if u not in graph]
 
     def item_ids(self) -> list[str]:
         """Ids of every item in the graph."""
@@ -390,11 +420,14 @@ class Recommender:
     def _state(self, served: _Served, user_id: str) -> UserState:
         changes = served.live.of(user_id)
         node = served.index.get(node_id("User", user_id))
-        if node is None and not changes:
+        words = self._words.get(user_id, [])
+        if node is None and not changes and not words:
             self._node("User", user_id)  # raises: unknown
         scorer = served.ranker.scorer
         # a user created by feedback has no edges and no own embedding yet
         base = scorer.newcomer() if node is None else scorer.state(node, *served.history(node))
+        if words:
+            base = _with_words(scorer, served, base, words, own=node is None)
         if not changes:
             return base
         return updated_state(scorer, base, changes, self.fitted.half_life)
@@ -430,29 +463,58 @@ class Recommender:
         return served.ranker.why(self._user_node(served, user_id), state, pos, top)
 
     def recommend_for_text(
-        self, text: str, k: int = 10, explain: bool = True
+        self, text: str, k: int = 10, explain: bool = True, user_id: str | None = None
     ) -> list[Recommendation]:
-        """Recommendations for someone known only by a sentence in their own words: the
+        """Recommendations for someone known by a sentence in their own words: the
         attributes they say they like stand in for a history, those they say they
-        dislike count against the items that have them."""
+        dislike count against the items that have them. With ``user_id``, the sentence is
+        remembered as that user's words (:meth:`say`: a new user is created by it) and the
+        list is theirs, feedback included."""
         _check_k(k)
-        return self.ranker.top(TEXT_USER, self.text_state(text), k, explain)
+        if user_id is None:
+            return self.ranker.top(TEXT_USER, self.text_state(text), k, explain)
+        self.say(user_id, text)
+        return self.recommend(user_id, k, explain)
+
+    def say(self, user_id: str, text: str) -> bool:
+        """Remember ``text`` as ``user_id``'s own words (durable before this returns): what
+        it names counts in their lists from now on, as a graph user's stated likes and
+        dislikes do, and a user id the graph lacks is created by it. False if the same
+        user said the same text before (nothing changes)."""
+        if not isinstance(user_id, str) or not user_id.strip():
+            raise ArgumentError(f"user_id must be a non-empty string (got {user_id!r})")
+        if not isinstance(text, str) or not text.strip():
+            raise ArgumentError("the text is empty: say what the user likes or dislikes")
+        said, vec = self._read(text)
+        words = Words(user_id, text, tuple(said.items()), tuple(float(x) for x in vec))
+        with self._lock:
+            new = self.words.append(words)
+            self._take_words()
+        return new
 
     @torch.inference_mode()
     def text_state(self, text: str) -> UserState:
         """The inputs of someone known only by ``text``: LIKES edges to the graph's
         attributes they name positively (what the GNN's embedding sums over, beside
         their sentence's projected text), and every attribute they name with its sign."""
+        said, vec = self._read(text)
+        index = self._served.index
+        nodes = sorted(index[n] for n in said)
+        sign = torch.tensor([said[self.gt.node_ids[i]] for i in nodes])
+        return self.scorer.newcomer(
+            torch.as_tensor(vec), torch.tensor(nodes, dtype=torch.long), sign
+        )
+
+    def _read(self, text: str) -> tuple[dict[str, float], np.ndarray]:
+        """The graph's attributes ``text`` names (node id: +1 liked, -1 disliked) and its
+        text embedding."""
         mentions = self._extractor.extract([text])[0]
-        signs: dict[int, float] = {}
+        said: dict[str, float] = {}
         for m in mentions:
-            idx = self._served.index.get(node_id(m.kind, m.canonical))
-            if idx is not None and m.polarity != 0:
-                signs[idx] = 1.0 if m.polarity > 0 else -1.0
-        said = torch.tensor(sorted(signs), dtype=torch.long)
-        sign = torch.tensor([signs[int(i)] for i in said])
-        vec = torch.as_tensor(self._extractor.encoder.encode([text]))[0]
-        return self.scorer.newcomer(vec, said, sign)
+            nid = node_id(m.kind, m.canonical)
+            if nid in self._served.index and m.polarity != 0:
+                said[nid] = 1.0 if m.polarity > 0 else -1.0
+        return said, np.asarray(self._extractor.encoder.encode([text])[0])
 
     def profile(self, user_id: str, top: int = 8, windows: int = 4) -> UserProfile:
         """The attributes ``user_id`` leans to now (their items' attributes, recent items
@@ -583,6 +645,42 @@ class _Served:
         """A graph user's (node index) history: item positions and weights."""
         empty = (torch.zeros(0, dtype=torch.long), torch.zeros(0))
         return self.histories.get(self.trained.gt.node_ids[user], empty)
+
+
+def _with_words(
+    scorer: Scorer, served: _Served, base: UserState, words: list[Words], own: bool
+) -> UserState:
+    """``base`` with what the user's ``words`` name: their said attributes (the later
+    sentence wins) and a LIKES edge to each liked one; a user the graph lacks (``own``)
+    also gets their words' mean embedding as their own input."""
+    said = dict(zip(base.said.tolist(), base.said_sign.tolist(), strict=True))
+    for w in words:
+        for nid, sign in w.said:
+            if nid in served.index:
+                said[served.index[nid]] = sign
+    have = set(base.neighbours.tolist())
+    liked = [n for n, s in said.items() if s > 0 and n not in have]
+    likes = scorer.relation("LIKES")
+    ego = base.ego
+    if own:
+        vec = torch.tensor([w.vec for w in words]).mean(0)
+        ego = scorer.fitted.model.ego_of_text(vec).detach()
+    return scorer.state_with(
+        ego,
+        torch.cat([base.neighbours, torch.tensor(liked, dtype=torch.long)]),
+        torch.cat([base.rel_types, torch.full((len(liked),), likes, dtype=torch.long)]),
+        torch.cat(
+            [
+                torch.zeros(len(base.neighbours), dtype=torch.bool),
+                torch.ones(len(liked), dtype=torch.bool),
+            ]
+        ),
+        base.items,
+        base.weights,
+        torch.tensor(list(said), dtype=torch.long),
+        torch.tensor(list(said.values())),
+        base.friends,
+    )
 
 
 def _check_k(k: int) -> None:

@@ -30,6 +30,9 @@ EVENTS_FILE = "events/feedback.jsonl"
 #: Items added online, one batch (rows and what they add to the graph) a line
 #: (``kgrec.live.items``).
 ITEMS_FILE = "events/items.jsonl"
+#: Users' own words, one sentence (what it names, its embedding) a line
+#: (``kgrec.live.words``).
+WORDS_FILE = "events/words.jsonl"
 #: How many of the log's first events `kgrec refit` folded into the training data.
 FOLDED_FILE = "events/folded.json"
 #: The (user, item) pairs the last refit folded in as training interactions.

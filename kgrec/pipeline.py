@@ -66,10 +66,12 @@ from kgrec.layout import (
     METRICS_FILE,
     RECOMMENDATIONS_FILE,
     TRAIN_GRAPH_DIR,
+    WORDS_FILE,
 )
 from kgrec.live.events import EventLog, Feedback, read_folded, store_rows, write_folded
-from kgrec.live.fold import fold_events, with_items
+from kgrec.live.fold import fold_events, with_items, with_words
 from kgrec.live.items import ItemLog
+from kgrec.live.words import WordsLog
 from kgrec.models.checkpoint import save_checkpoint
 from kgrec.models.fit import Steps, fit_kgrec, progress_steps, refit_kgrec
 from kgrec.progress import Progress, Silent
@@ -153,6 +155,7 @@ class Pipeline:
             *(_file_stamp(c.data.resolve(p)) for p in self._extra_files()),
             read_folded(self.work_dir / FOLDED_FILE),  # events a refit folded in
             read_folded(self.work_dir / FOLDED_FILE, "items"),  # and items added online
+            read_folded(self.work_dir / FOLDED_FILE, "words"),  # and users' words
         )
         extract = _digest(
             data, c.extract.model_dump(mode="json"), schema_path().read_text(encoding="utf-8")
@@ -271,6 +274,9 @@ class Pipeline:
         if batches:
             added = ItemLog(self.work_dir / ITEMS_FILE).events()[:batches]
             dataset = with_items(dataset, [i for b in added for i in b.items])
+        said = read_folded(self.work_dir / FOLDED_FILE, "words")
+        if said:
+            dataset = with_words(dataset, WordsLog(self.work_dir / WORDS_FILE).events()[:said])
         folded = self._folded_events()
         if folded is not None:
             dataset, split, pairs = fold_events(dataset, split, folded)
@@ -295,7 +301,8 @@ class Pipeline:
         only the later ones."""
         events = EventLog(self.work_dir / EVENTS_FILE).events()
         batches = ItemLog(self.work_dir / ITEMS_FILE).events()
-        write_folded(self.work_dir / FOLDED_FILE, len(events), len(batches))
+        words = WordsLog(self.work_dir / WORDS_FILE).events()
+        write_folded(self.work_dir / FOLDED_FILE, len(events), len(batches), len(words))
         return self.run()
 
     def _extract(self) -> None:

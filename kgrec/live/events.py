@@ -232,7 +232,8 @@ def store_rows(events: list[Feedback]) -> list[FeedbackRow]:
 
 def read_folded(path: Path, what: str = "events") -> int:
     """How many of the log's first events (``what="items"``: of the items log's first
-    batches) a refit folded into the model (0: none)."""
+    batches; ``"words"``: of the words log's sentences) a refit folded into the model
+    (0: none)."""
     if not path.exists():
         return 0
     try:
@@ -245,10 +246,11 @@ def read_folded(path: Path, what: str = "events") -> int:
         ) from exc
 
 
-def write_folded(path: Path, count: int, items: int = 0) -> None:
-    """Record that the log's first ``count`` events and the items log's first ``items``
-    batches are folded into the model (atomic)."""
+def write_folded(path: Path, count: int, items: int = 0, words: int = 0) -> None:
+    """Record that the log's first ``count`` events, the items log's first ``items``
+    batches and the words log's first ``words`` sentences are folded into the model
+    (atomic)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"events": count, "items": items}), encoding="utf-8")
+    tmp.write_text(json.dumps({"events": count, "items": items, "words": words}), encoding="utf-8")
     tmp.replace(path)

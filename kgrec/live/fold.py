@@ -23,6 +23,29 @@ from kgrec.errors import DataWarning
 from kgrec.live.events import Feedback
 from kgrec.live.items import NewItem, items_frame
 from kgrec.live.state import LiveState
+from kgrec.live.words import Words
+
+
+def with_words(dataset: Dataset, words: list[Words]) -> Dataset:
+    """``dataset`` with users' remembered words appended to their texts (users the data
+    lacks join with them): the extraction then finds what they like and dislike."""
+    if not words:
+        return dataset
+    users = dataset.users.copy()
+    if "text" not in users:
+        users["text"] = ""
+    users["text"] = users["text"].fillna("").astype(str)
+    said: dict[str, list[str]] = {}
+    for w in words:
+        said.setdefault(w.user_id, []).append(w.text)
+    known = set(users["user_id"])
+    joined = [u for u in said if u not in known]
+    if joined:
+        extra = pd.DataFrame({"user_id": joined, "text": [""] * len(joined)})
+        users = pd.concat([users, extra.astype(users.dtypes.to_dict())], ignore_index=True)
+    texts = users["user_id"].map(lambda u: " ".join(said.get(u, [])))
+    users["text"] = (users["text"] + " " + texts).str.strip()
+    return replace(dataset, users=users)
 
 
 def with_items(dataset: Dataset, items: list[NewItem]) -> Dataset:

@@ -83,6 +83,12 @@ class TextBody(BaseModel):
     text: str = Field(min_length=1, description="What they like, in their own words.")
     k: int = Field(10, ge=1, le=1000, description="How many recommendations.")
     explain: bool = Field(True, description="With paths and a sentence each.")
+    user_id: str | None = Field(
+        None,
+        min_length=1,
+        description="Remember the text as this user's words (a new id creates the user); "
+        "the list is then theirs, feedback included.",
+    )
 
 
 def _error(status: int, code: str, message: str) -> JSONResponse:
@@ -249,10 +255,16 @@ def create_app(
         return {"batch_id": receipt.batch_id, "item_ids": receipt.item_ids, "new": receipt.new}
 
     @app.post("/recommendations/text", response_class=_Json)
-    async def for_text(body: TextBody) -> _Json:
-        """Recommendations for someone known only by a sentence."""
+    async def for_text(body: TextBody, x_api_key: str | None = Header(None)) -> _Json:
+        """Recommendations for someone known by a sentence; with ``user_id`` the sentence
+        is remembered as theirs (a write: it needs the API key where one is set)."""
+        if body.user_id is not None:
+            writer(x_api_key)
         return await scored(
-            lambda: [r.to_dict() for r in rec.recommend_for_text(body.text, body.k, body.explain)]
+            lambda: [
+                r.to_dict()
+                for r in rec.recommend_for_text(body.text, body.k, body.explain, body.user_id)
+            ]
         )
 
     @app.get("/items/{item_id}/similar", response_class=_Json)

@@ -39,6 +39,7 @@ def test_refit_folds_positive_events_into_train_and_keeps_the_rest_live(
         ]
     )
     rec.feedback("u05", "added", "like")
+    rec.say("refit-talker", "I love mystery films set in Lisbon")
     assert rec.events_since_model == 6
 
     summary = Pipeline(PipelineConfig(work_dir=work)).refit()
@@ -56,6 +57,10 @@ def test_refit_folds_positive_events_into_train_and_keeps_the_rest_live(
     assert again.events_since_model == 0
     assert "refit-new" in again.user_ids()
     assert again.item_ids().count("added") == 1  # in the graph now, not added again
+    users = pd.read_parquet(work / "data" / "users.parquet").set_index("user_id")
+    assert users.loc["refit-talker", "text"] == "I love mystery films set in Lisbon"
+    talker = again.gt.node_ids.index("User:refit-talker")  # a graph user now, with LIKES
+    assert len(again.state("refit-talker").said) > 0 and talker >= 0
     assert again.history("u05")["added"] == 1.0
     assert again.history("u05")[disliked] == -1.0  # dislikes stay live after a refit
     assert again.history("u05")[test_item] == 1.0  # so does a like the refit left out

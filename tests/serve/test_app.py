@@ -61,6 +61,14 @@ def test_feedback_changes_the_very_next_list(client: TestClient) -> None:
     assert client.get("/health").json()["events_since_model"] >= 2
 
 
+def test_a_user_made_by_a_sentence(client: TestClient) -> None:
+    body = {"text": "I love mystery films set in Lisbon", "k": 5, "user_id": "web-words"}
+    first = client.post("/recommendations/text", json=body).json()
+    assert len(first) == 5
+    again = client.get("/users/web-words/recommendations", params={"k": 5}).json()
+    assert [r["item_id"] for r in again] == [r["item_id"] for r in first]
+
+
 def test_a_user_made_by_three_likes(client: TestClient) -> None:
     for item in ("m010", "m024", "m060"):
         assert (
@@ -250,6 +258,13 @@ def test_writes_need_the_key_where_one_is_set(rec: Recommender) -> None:
     assert keyed.post("/feedback", json=body, headers={"X-API-Key": "wrong"}).status_code == 401
     assert keyed.post("/feedback", json=body, headers={"X-API-Key": "s3cret"}).status_code == 200
     assert keyed.get("/users/u02/recommendations").status_code == 200  # reads stay open
+    words = {"text": "I love westerns", "k": 3}
+    assert keyed.post("/recommendations/text", json=words).status_code == 200
+    remembered = {**words, "user_id": "keyed-words"}
+    assert keyed.post("/recommendations/text", json=remembered).status_code == 401
+    assert (
+        keyed.post("/items", json={"items": [{"item_id": "k1", "title": "K"}]}).status_code == 401
+    )
 
 
 def test_metrics_count_requests_and_events(client: TestClient) -> None:
