@@ -8,6 +8,11 @@ filter gains the new items' rows and columns by the exact bordered inverse
 their embeddings from their edges (:func:`~kgrec.models.fusion.extend_propagated`).
 The new items have no interactions, so they are scored as cold items are: through
 their attributes, their text and their text links.
+
+The Gram matrix the filter inverted is rebuilt from the served graph's interactions: the
+same as the model's where it was refitted on all of them (``[model] refit``, the
+default); with ``refit = false`` the filter saw the train split only, and the new items'
+weights are then those of a filter over every interaction (close, not equal).
 """
 
 from __future__ import annotations

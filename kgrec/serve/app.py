@@ -8,9 +8,10 @@ naming the field), a missing or wrong API key 401 ``unauthorized``. With ``api_k
 key is never logged or echoed.
 
 FastAPI (on Starlette, served by uvicorn): its request models validate bodies and name the
-field that is wrong, and it publishes the OpenAPI description at ``/docs``. Handlers are
-plain functions, which FastAPI runs in its thread pool: the Recommender is safe to share
-between threads (scoring reads only; feedback takes its locks).
+field that is wrong, and it publishes the OpenAPI description at ``/docs``. Scoring runs
+in a bounded number of worker threads (one by default: more only fight over the GIL;
+scale with processes), writes in FastAPI's thread pool: the Recommender is safe to share
+between threads (scoring reads only; writes take its locks).
 """
 
 from __future__ import annotations
