@@ -388,6 +388,83 @@ class Recommender:
         self.refresh()
         return [self.gt.node_ids[int(i)].removeprefix("Item:") for i in self.gt.items]
 
+    def search_users(self, query: str = "", limit: int = 20) -> list[dict[str, str]]:
+        """Users whose id or own words contain ``query`` (case-insensitive), ids first:
+        ``user_id`` and ``text`` (their words in the graph, else what they said since)."""
+        q = query.strip().lower()
+        nodes = self.kg.nodes
+        texts = (
+            dict(
+                zip(
+                    nodes.loc[nodes["label"] == "User", "key"].astype(str),
+                    nodes.loc[nodes["label"] == "User", "text"].fillna("").astype(str),
+                    strict=True,
+                )
+            )
+            if "text" in nodes
+            else {}
+        )
+        for user, words in self._words.items():
+            texts[user] = " ".join(w.text for w in words)
+        users = self.user_ids()
+        by_id = [u for u in users if q in u.lower()]
+        by_text = [u for u in users if q and q not in u.lower() and q in texts.get(u, "").lower()]
+        return [{"user_id": u, "text": texts.get(u, "")} for u in (by_id + by_text)[:limit]]
+
+    def search_items(self, query: str = "", limit: int = 20) -> list[dict[str, str]]:
+        """Items whose id or title contains ``query`` (case-insensitive): ``item_id``, ``title``."""
+        q = query.strip().lower()
+        ranker = self.ranker
+        out = []
+        for pos, item in enumerate(self.item_ids()):
+            title = ranker.title(pos)
+            if q in item.lower() or q in title.lower():
+                out.append({"item_id": item, "title": title})
+                if len(out) == limit:
+                    break
+        return out
+
+    def items_with(self, node: str, limit: int = 20) -> dict[str, Any]:
+        """The attribute (or any node) ``node`` (a node id such as ``Genre:western``) and the
+        items linked to it: its ``label``, ``name`` and ``items`` (``item_id``, ``title``)."""
+        served = self._served
+        idx = served.index.get(node)
+        if idx is None:
+            raise UnknownIdError(
+                f"unknown node id {node!r}: node ids look like 'Genre:western'", kind="node"
+            )
+        scorer = served.ranker.scorer
+        linked = torch.nonzero(scorer.links.linked(torch.tensor([idx])) > 0).flatten().tolist()
+        items = [
+            {"item_id": served.ranker.item_key(p), "title": served.ranker.title(p)} for p in linked
+        ]
+        gt = served.trained.gt
+        return {
+            "node_id": node,
+            "label": str(gt.labels[idx]),
+            "name": gt.names[idx],
+            "items": items[:limit],
+            "count": len(items),
+        }
+
+    def history_rows(self, user_id: str) -> list[dict[str, Any]]:
+        """A user's history, newest first: each item's ``item_id``, ``title``, ``weight``
+        and whether it came from their ``feedback`` since the model."""
+        self.refresh()
+        served = self._served
+        state = self._state(served, user_id)
+        fresh = set(state.fresh.tolist())
+        rows = [
+            {
+                "item_id": served.ranker.item_key(int(i)),
+                "title": served.ranker.title(int(i)),
+                "weight": round(float(w), 4),
+                "feedback": int(i) in fresh or float(w) < 0,
+            }
+            for i, w in zip(state.items, state.weights, strict=True)
+        ]
+        return rows[::-1]
+
     def history(self, user_id: str) -> dict[str, float]:
         """A user's items (ids) and each one's weight in their history row (recency-faded
         where the model chose a half-life; feedback included, negative for dislikes)."""

@@ -32,8 +32,9 @@ from kgrec.errors import ArgumentError, DataError
 from kgrec.graph.kg import node_id
 from kgrec.store.base import FeedbackRow
 
-#: What a person can do to a recommended item.
-KINDS = ("like", "click", "rating", "dislike", "skip")
+#: What a person can do to a recommended item; ``reset`` takes back their earlier
+#: reactions to it (an undo: the item is as the model has it again).
+KINDS = ("like", "click", "rating", "dislike", "skip", "reset")
 
 
 @dataclass(frozen=True)

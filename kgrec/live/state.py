@@ -4,7 +4,8 @@ A feedback event sets one item's weight in the user's history (the last event on
 wins), as the newest entry: a like or a click weighs what a trained-on interaction
 weighs (1), a rating at or above the data's mean rating too, a dislike -1 (it lowers the
 items the filter links to it, and it is never shown again), a skip or a rating below the
-mean -0.25 (less than a dislike; not shown again either). Where the model fades histories
+mean -0.25 (less than a dislike; not shown again either); a reset takes the user's
+reactions to the item back (an undo). Where the model fades histories
 with time (a half-life *h*), every newer event fades the older entries by another
 :math:`2^{-1/h}`, as ``kgrec.models.recency`` does for the training data.
 
@@ -41,7 +42,9 @@ class LiveState:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def weight(self, event: Feedback) -> float:
-        """The history weight an event gives its item."""
+        """The history weight an event gives its item (0 for a reset: none of its own)."""
+        if event.kind == "reset":
+            return 0.0
         if event.kind != "rating":
             return WEIGHTS[event.kind]
         assert event.value is not None
@@ -57,7 +60,8 @@ class LiveState:
         with self._lock:
             mine = self.changes.setdefault(event.user_id, {})
             mine.pop(item, None)  # re-inserted last: the newest
-            mine[item] = self.weight(event)
+            if event.kind != "reset":  # a reset leaves the item as the model has it
+                mine[item] = self.weight(event)
 
     def users(self) -> list[str]:
         """The user ids feedback touched, first touched first (a copy)."""

@@ -21,13 +21,15 @@ import json
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import anyio
 import anyio.to_thread
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.staticfiles import StaticFiles
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from pydantic import BaseModel, ConfigDict, Field
@@ -38,6 +40,9 @@ from kgrec.api import Recommender
 from kgrec.errors import ArgumentError, DataError, KGRecError, UnknownIdError
 from kgrec.serve.refit import Refitter
 from kgrec.serve.sync import StoreSync
+
+#: The page's files (HTML, CSS, JS: no framework, no CDN; served as they are).
+PAGE = Path(__file__).parent / "page"
 
 
 class FeedbackBody(BaseModel):
@@ -272,6 +277,38 @@ def create_app(
     async def similar(item_id: str, k: int = Query(10, ge=1, le=1000)) -> _Json:
         """Items most like this one."""
         return await scored(lambda: [r.to_dict() for r in rec.similar_items(item_id, k=k)])
+
+    @app.get("/users", response_class=_Json)
+    async def users(q: str = "", limit: int = Query(20, ge=1, le=500)) -> _Json:
+        """Users whose id or own words contain ``q``."""
+        return await scored(lambda: rec.search_users(q, limit))
+
+    @app.get("/items", response_class=_Json)
+    async def items(q: str = "", limit: int = Query(20, ge=1, le=500)) -> _Json:
+        """Items whose id or title contains ``q``."""
+        return await scored(lambda: rec.search_items(q, limit))
+
+    @app.get("/nodes/{node_id}/items", response_class=_Json)
+    async def node_items(node_id: str, limit: int = Query(20, ge=1, le=500)) -> _Json:
+        """An attribute (``Genre:western``) and the items that have it."""
+        return await scored(lambda: rec.items_with(node_id, limit))
+
+    @app.get("/users/{user_id}/history", response_class=_Json)
+    async def history(user_id: str) -> _Json:
+        """The user's items, newest first, with their weights; feedback marked."""
+        return await scored(lambda: rec.history_rows(user_id))
+
+    @app.get("/users/{user_id}/profile", response_class=_Json)
+    async def profile(user_id: str) -> _Json:
+        """The attributes the user leans to now and their shares over time windows."""
+        return await scored(lambda: rec.profile(user_id).to_dict())
+
+    @app.get("/", include_in_schema=False)
+    def page() -> FileResponse:
+        """The page for people (``kgrec/serve/page``)."""
+        return FileResponse(PAGE / "index.html")
+
+    app.mount("/page", StaticFiles(directory=PAGE), name="page")
 
     @app.get("/metrics")
     def prometheus() -> PlainTextResponse:

@@ -161,3 +161,15 @@ def test_processes_appending_the_same_ids_log_each_once(tmp_path: Path) -> None:
     assert sum(sum(r) for r in results) == len(ids)  # each id acknowledged as new once
     logged = [json.loads(x)["event_id"] for x in Path(path).read_text().splitlines()]
     assert sorted(logged) == sorted(ids)
+
+
+def test_a_reset_undoes_a_reaction(work: Path) -> None:
+    rec = Recommender.load(work)
+    before = [r.item_id for r in rec.recommend("u05", k=10, explain=False)]
+    rec.feedback("u05", before[0], "dislike")
+    assert before[0] not in [r.item_id for r in rec.recommend("u05", k=10, explain=False)]
+    rec.feedback("u05", before[0], "reset")
+    assert [r.item_id for r in rec.recommend("u05", k=10, explain=False)] == before
+    assert before[0] not in rec.history("u05")
+    again = Recommender.load(work)  # replayed: the same
+    assert [r.item_id for r in again.recommend("u05", k=10, explain=False)] == before
