@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import uvicorn
@@ -19,6 +20,9 @@ import uvicorn
 from kgrec import Recommender
 from kgrec.pipeline import RunSummary
 from kgrec.serve import create_app
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 CHROMIUM = os.environ.get("KGREC_CHROMIUM", "/usr/bin/chromium")
 # no network at run time: Chromium must not try to reach Google's services
@@ -64,7 +68,7 @@ def base_url(sample_run: RunSummary, tmp_path_factory: pytest.TempPathFactory) -
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Browser]:
     with playwright.sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b
@@ -72,8 +76,8 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture()
-def page(browser: object, base_url: str) -> Iterator[object]:
-    context = browser.new_context(base_url=base_url, viewport={"width": 1200, "height": 900})  # type: ignore[attr-defined]
+def page(browser: Browser, base_url: str) -> Iterator[Page]:
+    context = browser.new_context(base_url=base_url, viewport={"width": 1200, "height": 900})
     pg = context.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
@@ -87,27 +91,26 @@ SHOTS = (
 )
 
 
-def _shot(page: object, name: str, tmp_path: Path) -> None:
+def _shot(page: Page, name: str, tmp_path: Path) -> None:
     folder = SHOTS or tmp_path
     folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=False)  # type: ignore[attr-defined]
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=False)
 
 
-def _ids(page: object) -> list[str]:
-    return page.locator("[data-item-id]").evaluate_all(  # type: ignore[attr-defined]
-        "cards => cards.map(c => c.dataset.itemId)"
-    )
+def _ids(page: Page) -> list[str]:
+    ids = page.locator("[data-item-id]").evaluate_all("cards => cards.map(c => c.dataset.itemId)")
+    return [str(i) for i in ids]
 
 
-def _open(page: object, user: str) -> list[str]:
+def _open(page: Page, user: str) -> list[str]:
     start = time.perf_counter()
-    page.goto(f"/?user={user}")  # type: ignore[attr-defined]
-    page.wait_for_selector("[data-item-id]")  # type: ignore[attr-defined]
+    page.goto(f"/?user={user}")
+    page.wait_for_selector("[data-item-id]")
     assert time.perf_counter() - start < 5  # generous for a loaded CI machine; ~0.3 s here
     return _ids(page)
 
 
-def _wait_change(page: object, before: list[str]) -> list[str]:
+def _wait_change(page: Page, before: list[str]) -> list[str]:
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
         now = _ids(page)
@@ -117,10 +120,10 @@ def _wait_change(page: object, before: list[str]) -> list[str]:
     raise AssertionError("the list did not change")
 
 
-def test_a_user_list_with_reasons(page: object, tmp_path: Path) -> None:
+def test_a_user_list_with_reasons(page: Page, tmp_path: Path) -> None:
     ids = _open(page, "u05")
     assert len(ids) == 10
-    first = page.locator("[data-item-id]").first  # type: ignore[attr-defined]
+    first = page.locator("[data-item-id]").first
     assert "Because" in first.locator(".reason").inner_text()
     assert first.locator("[data-action=like]").count() == 1
     assert first.locator("[data-action=dislike]").count() == 1
@@ -128,77 +131,77 @@ def test_a_user_list_with_reasons(page: object, tmp_path: Path) -> None:
     _shot(page, "user", tmp_path)
 
 
-def test_like_changes_the_list_in_place_and_undo_restores_it(page: object, tmp_path: Path) -> None:
+def test_like_changes_the_list_in_place_and_undo_restores_it(page: Page, tmp_path: Path) -> None:
     before = _open(page, "u05")  # undone at the end: the other tests see u05 as it was
-    title = page.locator("[data-item-id] .title").first.inner_text()  # type: ignore[attr-defined]
-    page.locator(f"[data-item-id='{before[0]}'] [data-action=like]").click()  # type: ignore[attr-defined]
+    title = page.locator("[data-item-id] .title").first.inner_text()
+    page.locator(f"[data-item-id='{before[0]}'] [data-action=like]").click()
     after = _wait_change(page, before)
     assert before[0] not in after
-    page.wait_for_function(  # type: ignore[attr-defined]
+    page.wait_for_function(
         "t => [...document.querySelectorAll('.reason')]"
         ".some(r => r.textContent.includes('you just liked ' + t))",
         arg=title,
     )
     _shot(page, "after-like", tmp_path)
-    page.get_by_test_id("undo").click()  # type: ignore[attr-defined]
+    page.get_by_test_id("undo").click()
     assert _wait_change(page, after) == before
 
 
-def test_dislike_and_not_interested_remove_the_item(page: object) -> None:
+def test_dislike_and_not_interested_remove_the_item(page: Page) -> None:
     before = _open(page, "u07")
-    page.locator(f"[data-item-id='{before[1]}'] [data-action=dislike]").click()  # type: ignore[attr-defined]
+    page.locator(f"[data-item-id='{before[1]}'] [data-action=dislike]").click()
     after = _wait_change(page, before)
     assert before[1] not in after
-    page.locator(f"[data-item-id='{after[0]}'] [data-action=not-interested]").click()  # type: ignore[attr-defined]
+    page.locator(f"[data-item-id='{after[0]}'] [data-action=not-interested]").click()
     assert after[0] not in _wait_change(page, after)
 
 
-def test_a_new_visitor_gets_a_list_and_becomes_a_user(page: object, tmp_path: Path) -> None:
-    page.goto("/")  # type: ignore[attr-defined]
-    page.get_by_test_id("visitor-text").fill("funny westerns about friendship")  # type: ignore[attr-defined]
-    page.get_by_test_id("visitor-text").press("Enter")  # type: ignore[attr-defined]
-    page.wait_for_selector("[data-item-id]")  # type: ignore[attr-defined]
+def test_a_new_visitor_gets_a_list_and_becomes_a_user(page: Page, tmp_path: Path) -> None:
+    page.goto("/")
+    page.get_by_test_id("visitor-text").fill("funny westerns about friendship")
+    page.get_by_test_id("visitor-text").press("Enter")
+    page.wait_for_selector("[data-item-id]")
     before = _ids(page)
     assert len(before) == 10
     _shot(page, "visitor", tmp_path)
-    page.locator("[data-item-id] [data-action=like]").first.click()  # type: ignore[attr-defined]
+    page.locator("[data-item-id] [data-action=like]").first.click()
     after = _wait_change(page, before)
     assert before[0] not in after
-    assert re.search(r"\?user=visitor-", page.url)  # type: ignore[attr-defined]
+    assert re.search(r"\?user=visitor-", page.url)
 
 
-def test_an_explanation_opens_with_its_graph(page: object, tmp_path: Path) -> None:
+def test_an_explanation_opens_with_its_graph(page: Page, tmp_path: Path) -> None:
     _open(page, "u05")
-    page.get_by_test_id("why").first.locator("summary").click()  # type: ignore[attr-defined]
-    graph = page.get_by_test_id("explanation-graph").first  # type: ignore[attr-defined]
+    page.get_by_test_id("why").first.locator("summary").click()
+    graph = page.get_by_test_id("explanation-graph").first
     graph.wait_for()
     assert graph.locator("circle").count() >= 3
-    assert page.get_by_test_id("path").count() >= 1  # type: ignore[attr-defined]
+    assert page.get_by_test_id("path").count() >= 1
     _shot(page, "explanation", tmp_path)
     # an attribute on a path lists the items that have it
-    page.locator("[data-testid=path] button.chip").first.click()  # type: ignore[attr-defined]
-    page.get_by_test_id("attribute").locator("li").first.wait_for()  # type: ignore[attr-defined]
+    page.locator("[data-testid=path] button.chip").first.click()
+    page.get_by_test_id("attribute").locator("li").first.wait_for()
 
 
-def test_the_profile_chart_and_history(page: object) -> None:
+def test_the_profile_chart_and_history(page: Page) -> None:
     _open(page, "u05")
-    page.get_by_test_id("profile-chart").locator("svg rect").first.wait_for()  # type: ignore[attr-defined]
-    assert page.get_by_test_id("history").locator("li").count() >= 5  # type: ignore[attr-defined]
+    page.get_by_test_id("profile-chart").locator("svg rect").first.wait_for()
+    assert page.get_by_test_id("history").locator("li").count() >= 5
 
 
-def test_why_not_this_one(page: object) -> None:
+def test_why_not_this_one(page: Page) -> None:
     ids = _open(page, "u05")
-    page.get_by_test_id("item-search").fill("m001")  # type: ignore[attr-defined]
-    page.get_by_test_id("item-search").press("Enter")  # type: ignore[attr-defined]
-    result = page.get_by_test_id("whynot-result")  # type: ignore[attr-defined]
+    page.get_by_test_id("item-search").fill("m001")
+    page.get_by_test_id("item-search").press("Enter")
+    result = page.get_by_test_id("whynot-result")
     result.locator("strong").wait_for()
     text = result.inner_text()
     assert ("ranked" in text) or ("history" in text), text
     assert "m001" not in ids or "ranked" in text
 
 
-def test_keyboard_only_and_phone_width(browser: object, base_url: str) -> None:
-    context = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 800})  # type: ignore[attr-defined]
+def test_keyboard_only_and_phone_width(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 800})
     page = context.new_page()
     before = _open(page, "u08")
     assert page.evaluate("document.documentElement.scrollWidth") <= 391
