@@ -181,9 +181,13 @@ function graphNode(paths) {
   }));
   const box = svg("svg", { viewBox: `0 0 ${W} ${H}`, width: "100%", role: "img",
     "aria-label": "explanation graph", "data-testid": "explanation-graph" });
+  const labelled = new Set();  // one label per relationship at each end: no pile-ups
   for (const [key, rel] of edges) {
-    const [a, b] = key.split("|").map((id) => pos.get(id));
+    const [src, dst] = key.split("|");
+    const [a, b] = [pos.get(src), pos.get(dst)];
     box.append(svg("line", { class: "edge", x1: a[0], y1: a[1], x2: b[0], y2: b[1] }));
+    if (labelled.has(`${src}>${rel}`) || labelled.has(`${rel}>${dst}`)) continue;
+    labelled.add(`${src}>${rel}`).add(`${rel}>${dst}`);
     box.append(svg("text", { class: "edge-label", x: (a[0] + b[0]) / 2, y: (a[1] + b[1]) / 2 - 3, "text-anchor": "middle" }, rel));
   }
   for (const [id, [x, y]] of pos) {
