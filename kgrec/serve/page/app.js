@@ -150,8 +150,11 @@ function pathNode(p, total) {
       ? el("button", { type: "button", class: "chip", title: n.label, onclick: () => showAttribute(n.node_id) }, n.name)
       : el("span", { class: "chip", title: n.label }, n.name));
   });
-  const share = total ? Math.round((100 * p.score) / total) : 0;
-  row.append(el("span", { class: "share" }, `${share}%`));
+  // its share of the score where that reads as one; else (other terms pull the score
+  // down, so paths add up to more than it) what it adds, in score points
+  const share = total > 0 ? (100 * p.score) / total : NaN;
+  const shown = share >= 0 && share <= 100 ? `${Math.round(share)}%` : `${p.score >= 0 ? "+" : ""}${p.score.toFixed(3)}`;
+  row.append(el("span", { class: "share", title: `adds ${p.score.toFixed(3)} to the score` }, shown));
   return row;
 }
 
