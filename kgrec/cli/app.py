@@ -368,7 +368,8 @@ def serve(
     ] = None,
     work_dir: WorkDirOpt = None,
 ) -> None:
-    """Serve recommendations, explanations and feedback over HTTP (OpenAPI at /docs).
+    """Serve the page (at /) and the HTTP API: recommendations, explanations, feedback,
+    new items (OpenAPI at /docs).
     With $KGREC_API_KEY set, writes need it in the X-API-Key header. Feedback is durable
     in the event log at once, and in the store as FEEDBACK edges within --sync-every."""
     import os
@@ -390,8 +391,8 @@ def serve(
         scoring_threads=scoring_threads,
     )
     err.print(
-        f"kgrec serving {rec.work_dir} at http://{host}:{port} (docs at /docs; "
-        f"{len(rec.events)} event(s) replayed)",
+        f"kgrec serving {rec.work_dir}: the page at http://{host}:{port}/ , the API's "
+        f"docs at /docs ({len(rec.events)} event(s) replayed)",
         markup=False,
     )
     uvicorn.run(app_, host=host, port=port, log_level="warning")
