@@ -1,0 +1,1 @@
+"""Simulated users grounded in a data set, and policies evaluated on them (issue 18)."""
