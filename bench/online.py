@@ -27,48 +27,18 @@ import math
 import statistics
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from _work import report
 
 from kgrec.api import Recommender
 from kgrec.config import load_config
-from kgrec.graph.builder import build_graph
-from kgrec.graph.text_links import with_text_links
-from kgrec.layout import DATA_DIR, EMBEDDINGS_FILE, MENTIONS_FILE
-from kgrec.models.fit import no_steps, refit_kgrec
+from kgrec.layout import DATA_DIR
 from kgrec.pipeline import Pipeline
+from kgrec.simulate.serving import recommender_on
 from kgrec.trained import Trained
-
-
-def _served(pipe: Pipeline, trained: Trained, inter: pd.DataFrame, events_dir: Path) -> Recommender:
-    """A Recommender refitted on ``inter`` (with the pipeline's chosen settings), over a
-    graph holding exactly those interactions."""
-    dataset = pipe.dataset()
-    mentions = pd.read_parquet(pipe.work_dir / MENTIONS_FILE)
-    emb = pd.read_parquet(pipe.work_dir / EMBEDDINGS_FILE)
-    kg = with_text_links(build_graph(dataset, mentions, inter), emb)
-    gt = pipe.tensors(kg, emb)
-    users = {gt.node_ids[int(n)]: k for k, n in enumerate(gt.users)}
-    items = {gt.node_ids[int(n)]: k for k, n in enumerate(gt.items)}
-    pairs = np.asarray(
-        [
-            [users[f"User:{u}"] for u in inter["user_id"]],
-            [items[f"Item:{i}"] for i in inter["item_id"]],
-        ],
-        dtype=np.int64,
-    ).T
-    fitted = trained.fitted
-    if fitted.filter is not None and fitted.filter.settings is not None:
-        lam, alpha, beta = fitted.filter.settings
-        fitted = replace(fitted, choice={"lambda": lam, "alpha": alpha, "beta": beta})
-    times = inter["timestamp"].to_numpy(dtype=np.int64)
-    model = refit_kgrec(gt, pairs, pipe.config.model, fitted, no_steps, times)
-    return Recommender(pipe.config, kg, gt, model, events_dir)
 
 
 def _gain(rank: int | None) -> tuple[float, float]:
@@ -104,8 +74,8 @@ def main() -> None:
     latencies: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
-        static = _served(pipe, trained, before, Path(tmp) / "static")
-        online = _served(pipe, trained, before, Path(tmp) / "online")
+        static = recommender_on(pipe, trained, before, Path(tmp) / "static")
+        online = recommender_on(pipe, trained, before, Path(tmp) / "online")
         fit_s = time.perf_counter() - t0
         for step in range(args.steps):
             rows = test[test["step"] == step]
@@ -113,7 +83,7 @@ def main() -> None:
             retrain = (
                 static
                 if step == 0
-                else _served(
+                else recommender_on(
                     pipe,
                     trained,
                     pd.concat([before, earlier[before.columns]]),

@@ -334,6 +334,12 @@ def item_attributes(gt: GraphTensors) -> tuple[torch.Tensor, torch.Tensor]:
     An attribute is any non-user, non-item neighbour of an item (genre, person, theme,
     KG entity, …); users' links to attributes are not item knowledge and are left out.
     """
+    _, row, item = item_attribute_links(gt)
+    return row, item
+
+
+def item_attribute_links(gt: GraphTensors) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """:func:`item_attributes` with the attribute nodes: (node of each row, row, item)."""
     n_items = len(gt.items)
     item_pos = torch.full((gt.num_nodes,), -1, dtype=torch.long)
     item_pos[gt.items] = torch.arange(n_items)
@@ -341,8 +347,8 @@ def item_attributes(gt: GraphTensors) -> tuple[torch.Tensor, torch.Tensor]:
     is_user[gt.users] = True
     src, dst = gt.edge_index
     link = (item_pos[src] >= 0) & (item_pos[dst] < 0) & ~is_user[dst]
-    _, row = torch.unique(dst[link], return_inverse=True)
-    return row, item_pos[src[link]]
+    nodes, row = torch.unique(dst[link], return_inverse=True)
+    return nodes, row, item_pos[src[link]]
 
 
 def _dense_gram(rows: torch.Tensor, cols: torch.Tensor, n_rows: int, n_items: int) -> torch.Tensor:
