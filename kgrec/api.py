@@ -195,6 +195,12 @@ class Recommender:
             self._words, self._words_seen = other._words, other._words_seen
             self._folded_words = other._folded_words
 
+    def fresh(self, work_dir: Path) -> Recommender:
+        """The same served model with no feedback, items or words since it, its logs in
+        ``work_dir`` (a simulation's run; nothing is shared with this one but the model)."""
+        t = self._served.trained
+        return Recommender(self.config, t.kg, t.gt, t.fitted, work_dir, t.propagated)
+
     @classmethod
     def from_pipeline(cls, path: str | Path) -> Recommender:
         """Load the results of the pipeline file at ``path`` (run it first)."""

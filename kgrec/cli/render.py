@@ -218,3 +218,42 @@ def extraction_tables(result: dict[str, Any]) -> list[Table]:
     )
     tables.append(table)
     return tables
+
+
+def simulation_tables(result: dict[str, Any]) -> list[Table]:
+    """``kgrec simulate``'s tables: one per response family, a row per policy."""
+    tables = []
+    for run in result.get("runs", [result]):
+        v = run["validation"]
+        table = Table(
+            title=f"Simulated users ({escape(v['response_model'])} response model; "
+            f"AUC {v['auc']:.3f}, Kendall τ {v['kendall_tau']:.2f}): mean over seeds of "
+            "accepts per user, rounds stayed, hidden preference of accepted items, distinct "
+            "attributes per slate, novelty (bits), catalogue coverage",
+            title_justify="left",
+        )
+        for col in (
+            "policy",
+            "accepts / user",
+            "95% CI",
+            "session",
+            "satisfaction",
+            "diversity",
+            "novelty",
+            "coverage",
+        ):
+            table.add_column(col, justify="left" if col == "policy" else "right", no_wrap=True)
+        for name, p in run["policies"].items():
+            lo, hi = p["accepts_ci"]
+            table.add_row(
+                escape(name),
+                f"{p['accepts']:.3f}",
+                f"{lo:.3f}–{hi:.3f}",
+                f"{p['session_length']:.2f}",
+                f"{p['satisfaction']:.3f}",
+                f"{p['diversity']:.3f}",
+                f"{p['novelty']:.2f}",
+                f"{p['coverage']:.3f}",
+            )
+        tables.append(table)
+    return tables

@@ -159,5 +159,5 @@ def mean_ci(values: Sequence[float]) -> tuple[float, float, float]:
     m = float(v.mean())
     if len(v) < 2:
         return m, m, m
-    half = 1.96 * float(v.std(ddof=1)) / np.sqrt(len(v))
+    half = 1.96 * float(v.std(ddof=1)) / float(np.sqrt(len(v)))
     return m, m - half, m + half

@@ -1,0 +1,196 @@
+"""``kgrec simulate``: policies run on simulated users grounded in a pipeline's data, over
+several seeds and response-model families, with the simulator's validation.
+
+Per response family and seed: a world of ``users`` simulated users (``kgrec.simulate.
+grounded``), and each policy run on fresh copies of them for ``rounds`` rounds. kgrec is
+refitted once on the train split (``kgrec.simulate.serving``; the pipeline's own model saw
+the test split too) and every kgrec policy starts from that model with no feedback.
+Validation: the response model's AUC on the test split (fitted on train + valid), and
+Kendall's τ between the simulated accepts of four static recommenders (popularity,
+ItemKNN, EASE, kgrec) and their offline NDCG@10 on the test split, all scored by the one
+evaluator.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import torch
+
+from kgrec.api import Recommender
+from kgrec.config import PipelineConfig
+from kgrec.errors import ArgumentError
+from kgrec.evaluation.baselines import run_baselines
+from kgrec.evaluation.experiment import test_evaluator
+from kgrec.evaluation.ranking import ScoreFn
+from kgrec.graph.split import SplitData
+from kgrec.layout import DATA_DIR
+from kgrec.models.scorer import Scorer
+from kgrec.pipeline import Pipeline
+from kgrec.simulate.grounded import FAMILIES, Grounded, grounded_world, kendall_tau
+from kgrec.simulate.loop import Outcome, Policy, mean_ci, simulate
+from kgrec.simulate.policies import BanditPolicy, DiversePolicy, KgrecPolicy
+from kgrec.simulate.serving import recommender_on
+from kgrec.simulate.user import Reaction
+from kgrec.trained import Trained
+
+#: The policies :func:`run` knows, in the order they are reported.
+POLICIES = ("static", "online", "diverse", "bandit")
+#: The static recommenders the simulator's ordering is checked on.
+CHECKED = ("popularity", "itemknn", "ease")
+
+
+class ScorePolicy:
+    """A static recommender given as a score function over user positions: each user's
+    top ``k`` of the items they had no training interaction with."""
+
+    def __init__(self, name: str, fn: ScoreFn, split: SplitData) -> None:
+        self.name, self.fn = name, fn
+        self.user = {
+            split.gt.node_ids[int(n)].removeprefix("User:"): k for k, n in enumerate(split.gt.users)
+        }
+        self.seen = split.train_lists
+        self.cache: dict[str, list[int]] = {}
+
+    def slate(self, user: str, k: int) -> list[int]:
+        """The top ``k`` (the same every round: nothing is learned)."""
+        if user not in self.cache:
+            pos = self.user[user]
+            with torch.no_grad():
+                scores = self.fn(torch.tensor([pos]))[0].clone()
+            scores[self.seen[pos]] = -torch.inf
+            self.cache[user] = torch.topk(scores, k).indices.tolist()
+        return self.cache[user]
+
+    def observe(self, user: str, slate: list[int], reaction: Reaction) -> None:
+        """Nothing is learned."""
+
+    def hear(self, user: str, sentence: str) -> None:
+        """Nothing is heard."""
+
+
+def check_names(policies: Sequence[str], families: Sequence[str]) -> None:
+    """Refuse policy or response-family names :func:`run` does not know."""
+    unknown = [p for p in policies if p not in POLICIES]
+    if unknown or not policies:
+        raise ArgumentError(f"unknown policies {unknown}: choose from {', '.join(POLICIES)}")
+    strange = [f for f in families if f not in FAMILIES]
+    if strange or not families:
+        raise ArgumentError(
+            f"unknown response families {strange}: choose from {', '.join(FAMILIES)}"
+        )
+
+
+def run(
+    config: PipelineConfig,
+    policies: Sequence[str] = POLICIES,
+    users: int = 100,
+    rounds: int = 20,
+    seeds: int = 3,
+    families: Sequence[str] = ("factorisation",),
+    k: int = 10,
+    on_step: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Simulate ``policies`` (module docstring); the ``kgrec simulate --json`` object:
+    ``{"policies": {...}, "validation": {...}}`` for one family, ``{"runs": [...]}`` for
+    several. ``on_step`` is told each run as it starts (a progress bar)."""
+    check_names(policies, families)
+    pipe = Pipeline(config)
+    split = pipe.split_data()
+    trained = Trained.load(pipe.work_dir)
+    train = pd.read_parquet(pipe.work_dir / DATA_DIR / "train.parquet")
+    runs = []
+    with tempfile.TemporaryDirectory() as tmp:
+        base = recommender_on(pipe, trained, train, Path(tmp) / "base")
+        checked = _checked(split, config, base)
+        for family in families:
+            outcomes: dict[str, list[Outcome]] = {p: [] for p in (*policies, *checked)}
+            aucs = []
+            for seed in range(seeds):
+                g = grounded_world(split, family, users, seed)
+                aucs.append(g.auc)
+                for name in (*policies, *checked):
+                    if on_step is not None:
+                        on_step(f"{family} · seed {seed} · {name}")
+                    work = Path(tmp) / f"{family}-{seed}-{name}"
+                    policy = _policy(name, base, g, checked, split, work)
+                    outcomes[name].append(simulate(g.world, policy, rounds, k, seed))
+            runs.append(_report(family, outcomes, policies, checked, float(np.mean(aucs))))
+    return runs[0] if len(runs) == 1 else {"runs": runs}
+
+
+def _checked(
+    split: SplitData, config: PipelineConfig, base: Recommender
+) -> dict[str, tuple[ScoreFn, float]]:
+    """The static recommenders of the ordering check, with their offline test NDCG@10."""
+    evaluate = test_evaluator(split)
+    ev = config.eval.model_copy(update={"baselines": list(CHECKED)})
+    out = {
+        name: (fn, evaluate(fn)["ndcg@10"])
+        for name, fn, _ in run_baselines(split, ev, config.model)
+    }
+    kgrec_fn = Scorer(base.fitted, split.gt).score_fn(base.fitted.train_history(split))
+    out["kgrec-static"] = (kgrec_fn, evaluate(kgrec_fn)["ndcg@10"])
+    return out
+
+
+def _policy(
+    name: str,
+    base: Recommender,
+    g: Grounded,
+    checked: dict[str, tuple[ScoreFn, float]],
+    split: SplitData,
+    work: Path,
+) -> Policy:
+    world = g.world
+    if name in checked:
+        return ScorePolicy(name, checked[name][0], split)
+    rec = base.fresh(work)
+    item_ids = [rec.ranker.item_key(p) for p in range(len(rec.gt.items))]
+    if name == "static":
+        return KgrecPolicy(rec, item_ids, learn=False, name="static")
+    if name == "online":
+        return KgrecPolicy(rec, item_ids, learn=True, name="online")
+    if name == "diverse":
+        return DiversePolicy(rec, item_ids, world.item_attributes)
+    return BanditPolicy(rec, item_ids, world.item_attributes, world.popularity)
+
+
+def _report(
+    family: str,
+    outcomes: dict[str, list[Outcome]],
+    policies: Sequence[str],
+    checked: dict[str, tuple[ScoreFn, float]],
+    auc: float,
+) -> dict[str, Any]:
+    """Means over seeds (accepts with a 95% interval) per policy, and the validation."""
+    out: dict[str, Any] = {}
+    for name in policies:
+        runs = outcomes[name]
+        mean, lo, hi = mean_ci([float(np.mean(o.accepts)) for o in runs])
+        summaries = [o.summary() for o in runs]
+        out[name] = {
+            "accepts": mean,
+            "accepts_ci": [lo, hi],
+            **{
+                key: float(np.mean([s[key] for s in summaries]))
+                for key in ("session_length", "satisfaction", "diversity", "novelty", "coverage")
+            },
+            "cumulative": np.mean([o.cumulative for o in runs], axis=0).tolist(),
+        }
+    simulated = {c: float(np.mean([np.mean(o.accepts) for o in outcomes[c]])) for c in checked}
+    offline = {c: checked[c][1] for c in checked}
+    return {
+        "policies": out,
+        "validation": {
+            "auc": auc,
+            "kendall_tau": kendall_tau(list(simulated.values()), list(offline.values())),
+            "response_model": family,
+            "checked": {c: {"accepts": simulated[c], "ndcg@10": offline[c]} for c in checked},
+        },
+    }

@@ -1,0 +1,63 @@
+"""The bandit on a toy problem whose best arm is known, Kendall's τ, and `kgrec simulate`
+end to end on the sample."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from kgrec.cli.app import app
+from kgrec.errors import ArgumentError
+from kgrec.pipeline import RunSummary
+from kgrec.simulate.grounded import kendall_tau
+from kgrec.simulate.policies import LinUCB
+
+
+def test_linucb_converges_to_the_best_arm() -> None:
+    rng = np.random.default_rng(0)
+    arms = np.eye(4)  # one-hot features: the model learns each arm's accept rate
+    rates = np.array([0.1, 0.6, 0.3, 0.2])
+    bandit = LinUCB(4, alpha=0.5)
+    picks = []
+    for _ in range(2000):
+        arm = int(np.argmax(bandit.ucb(arms)))
+        bandit.update(arms[arm], float(rng.random() < rates[arm]))
+        picks.append(arm)
+    assert np.mean(np.array(picks[-500:]) == 1) > 0.9
+
+
+def test_kendall_tau() -> None:
+    assert kendall_tau([1, 2, 3], [10, 20, 30]) == 1.0
+    assert kendall_tau([1, 2, 3], [30, 20, 10]) == -1.0
+    assert kendall_tau([1, 2, 3, 4], [1, 2, 4, 3]) == pytest.approx(2 / 3)
+
+
+@pytest.mark.slow
+def test_kgrec_simulate_on_the_sample(sample_run: RunSummary) -> None:
+    res = CliRunner().invoke(
+        app,
+        ["simulate", "--users", "12", "--rounds", "3", "--seeds", "2", "--json"],
+    )
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout[res.stdout.index("{") :])
+    runs = out["runs"]
+    assert [r["validation"]["response_model"] for r in runs] == ["factorisation", "neighbours"]
+    for r in runs:
+        assert 0.5 < r["validation"]["auc"] <= 1.0
+        assert -1.0 <= r["validation"]["kendall_tau"] <= 1.0
+        assert set(r["policies"]) == {"static", "online", "diverse", "bandit"}
+        for p in r["policies"].values():
+            lo, hi = p["accepts_ci"]
+            assert lo <= p["accepts"] <= hi and p["accepts"] > 0
+            assert 1 <= p["session_length"] <= 3 and 0 < p["coverage"] <= 1
+            assert len(p["cumulative"]) == 3
+
+
+def test_unknown_policies_and_families_are_refused() -> None:
+    res = CliRunner().invoke(app, ["simulate", "--policies", "static,magic"])
+    assert isinstance(res.exception, ArgumentError) and "magic" in str(res.exception)
+    res = CliRunner().invoke(app, ["simulate", "--families", "oracle"])
+    assert isinstance(res.exception, ArgumentError) and "oracle" in str(res.exception)
