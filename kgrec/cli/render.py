@@ -256,4 +256,25 @@ def simulation_tables(result: dict[str, Any]) -> list[Table]:
                 f"{p['coverage']:.3f}",
             )
         tables.append(table)
+        ope = run.get("offpolicy")
+        if ope:
+            check = Table(
+                title=f"Off-policy estimates of first-position accept rate from "
+                f"{ope['logged']} logged slates (softmax over kgrec's top 30): value [95% CI]",
+                title_justify="left",
+            )
+            for col in ("target", "true", "IPS", "SNIPS", "DR"):
+                check.add_column(col, justify="left" if col == "target" else "right")
+            for name, row in ope.items():
+                if name == "logged":
+                    continue
+                check.add_row(
+                    escape(name),
+                    f"{row['true']:.3f}",
+                    *(
+                        f"{v:.3f} [{lo:.3f}, {hi:.3f}]"
+                        for v, lo, hi in (row[e] for e in ("ips", "snips", "dr"))
+                    ),
+                )
+            tables.append(check)
     return tables

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,14 @@ from kgrec.models.scorer import Scorer
 from kgrec.pipeline import Pipeline
 from kgrec.simulate.grounded import FAMILIES, Grounded, grounded_world, kendall_tau
 from kgrec.simulate.loop import Outcome, Policy, mean_ci, simulate
+from kgrec.simulate.offpolicy import (
+    Logged,
+    SoftmaxLogger,
+    doubly_robust,
+    ips,
+    item_means,
+    snips,
+)
 from kgrec.simulate.policies import BanditPolicy, DiversePolicy, KgrecPolicy
 from kgrec.simulate.serving import recommender_on
 from kgrec.simulate.user import Reaction
@@ -95,10 +104,12 @@ def run(
     families: Sequence[str] = ("factorisation",),
     k: int = 10,
     on_step: Callable[[str], None] | None = None,
+    offpolicy: bool = True,
 ) -> dict[str, Any]:
     """Simulate ``policies`` (module docstring); the ``kgrec simulate --json`` object:
-    ``{"policies": {...}, "validation": {...}}`` for one family, ``{"runs": [...]}`` for
-    several. ``on_step`` is told each run as it starts (a progress bar)."""
+    ``{"policies": {...}, "validation": {...}, "offpolicy": {...}}`` for one family,
+    ``{"runs": [...]}`` for several. ``on_step`` is told each run as it starts (a
+    progress bar); ``offpolicy`` adds the off-policy check (:class:`OffPolicyCheck`)."""
     check_names(policies, families)
     pipe = Pipeline(config)
     split = pipe.split_data()
@@ -111,16 +122,22 @@ def run(
         for family in families:
             outcomes: dict[str, list[Outcome]] = {p: [] for p in (*policies, *checked)}
             aucs = []
+            ope = OffPolicyCheck()
             for seed in range(seeds):
                 g = grounded_world(split, family, users, seed)
                 aucs.append(g.auc)
+                if offpolicy:
+                    ope.add(g, base, k, seed, Path(tmp) / f"{family}-{seed}-ope")
                 for name in (*policies, *checked):
                     if on_step is not None:
                         on_step(f"{family} · seed {seed} · {name}")
                     work = Path(tmp) / f"{family}-{seed}-{name}"
                     policy = _policy(name, base, g, checked, split, work)
                     outcomes[name].append(simulate(g.world, policy, rounds, k, seed))
-            runs.append(_report(family, outcomes, policies, checked, float(np.mean(aucs))))
+            report = _report(family, outcomes, policies, checked, float(np.mean(aucs)))
+            if offpolicy:
+                report["offpolicy"] = ope.result()
+            runs.append(report)
     return runs[0] if len(runs) == 1 else {"runs": runs}
 
 
@@ -194,3 +211,64 @@ def _report(
             "checked": {c: {"accepts": simulated[c], "ndcg@10": offline[c]} for c in checked},
         },
     }
+
+
+class OffPolicyCheck:
+    """Off-policy estimates against the truth, on first rounds (fresh users, so the
+    logging and the target policies meet the same users in the same state): a softmax
+    logger over kgrec's top 30 logs slates; the values of kgrec's top 1 (``static``) and
+    the untrained bandit's first pick (``bandit``) are estimated from the log by IPS,
+    SNIPS and DR, and computed exactly from the hidden preferences (the expected accept
+    at the always-examined first position)."""
+
+    targets = ("static", "bandit")
+
+    def __init__(self) -> None:
+        self.logs: list[Logged] = []
+        self.truth: dict[str, list[float]] = {t: [] for t in self.targets}
+        self.picks: dict[str, dict[str, int]] = {t: {} for t in self.targets}
+
+    def add(self, g: Grounded, base: Recommender, k: int, seed: int, work: Path) -> None:
+        """Log one first round of ``g``'s users and record the targets' picks and truth."""
+        world = g.world
+        rec = base.fresh(work)
+        item_ids = [rec.ranker.item_key(p) for p in range(len(rec.gt.items))]
+        position = {item: n for n, item in enumerate(item_ids)}
+
+        def ranked(user: str, n: int) -> tuple[list[int], list[float]]:
+            recs = rec.recommend(user, k=n, explain=False)
+            s = np.array([r.score for r in recs])
+            return [position[r.item_id] for r in recs], list((s - s.min()) / (np.ptp(s) + 1e-9))
+
+        logger = SoftmaxLogger(ranked, temperature=0.2, candidates=30, seed=seed)
+        simulate(world, logger, 1, k, seed)
+        # users are per seed: keep them apart in the pooled log
+        self.logs += [replace(x, user=f"{seed}:{x.user}") for x in logger.log]
+        static = KgrecPolicy(rec, item_ids, learn=False, name="static")
+        bandit = BanditPolicy(rec, item_ids, world.item_attributes, world.popularity)
+        b = world.behaviour
+        for name, policy in (("static", static), ("bandit", bandit)):
+            for row, user in enumerate(world.user_ids):
+                item = policy.slate(user, k)[0]
+                self.picks[name][f"{seed}:{user}"] = item
+                self.truth[name].append(
+                    b.accept_scale * world.preference[row, item] ** b.accept_power
+                )
+
+    def result(self) -> dict[str, Any]:
+        """Per target: the true value and each estimate as [value, low, high]."""
+        q = item_means(self.logs)
+        out: dict[str, Any] = {"logged": len(self.logs)}
+        for name in self.targets:
+            picks = self.picks[name]
+
+            def target(user: str, picks: dict[str, int] = picks) -> int:
+                return picks[user]
+
+            out[name] = {
+                "true": float(np.mean(self.truth[name])),
+                "ips": ips(self.logs, target).to_list(),
+                "snips": snips(self.logs, target).to_list(),
+                "dr": doubly_robust(self.logs, target, q).to_list(),
+            }
+        return out

@@ -54,6 +54,13 @@ def test_kgrec_simulate_on_the_sample(sample_run: RunSummary) -> None:
             assert lo <= p["accepts"] <= hi and p["accepts"] > 0
             assert 1 <= p["session_length"] <= 3 and 0 < p["coverage"] <= 1
             assert len(p["cumulative"]) == 3
+        ope = r["offpolicy"]
+        assert ope["logged"] == 24  # 12 users × 2 seeds, one first round each
+        for target in ("static", "bandit"):
+            assert 0 < ope[target]["true"] < 1
+            for est in ("ips", "snips", "dr"):
+                value, lo, hi = ope[target][est]
+                assert lo <= value <= hi or value != value  # nan: no logged match
 
 
 def test_unknown_policies_and_families_are_refused() -> None:
