@@ -259,6 +259,29 @@ class EvalConfig(_Frozen):
     )
 
 
+class SimulateConfig(_Frozen):
+    """How simulated users react (``kgrec simulate``; the rules: ``kgrec.simulate.user``)."""
+
+    position_bias: float = Field(
+        1.0, ge=0, description="Examination at position p is (1/log2(p+2)) to this power."
+    )
+    accept_scale: float = Field(0.9, gt=0, le=1, description="Accept chance at appeal 1.")
+    accept_power: float = Field(6.0, gt=0, description="Accept chance = scale × appeal^power.")
+    dislike_below: float = Field(
+        0.2, ge=0, le=1, description="Appeal under which they may dislike."
+    )
+    dislike_rate: float = Field(0.3, ge=0, le=1, description="Chance of a dislike there.")
+    satiation: float = Field(
+        0.15, ge=0, lt=1, description="How much an accept tires its attributes."
+    )
+    recovery: float = Field(0.2, ge=0, le=1, description="Share of satiation gone each round.")
+    drift: float = Field(
+        0.02, ge=0, le=1, description="Share their preferences move toward another user's."
+    )
+    patience: int = Field(3, ge=1, description="Rounds without an accept before they leave.")
+    speak_rate: float = Field(0.1, ge=0, le=1, description="Chance a round that they speak.")
+
+
 class PipelineConfig(_Frozen):
     """A whole pipeline: data → extract → graph → store → train → recommend."""
 
@@ -276,6 +299,7 @@ class PipelineConfig(_Frozen):
     model: ModelConfig = ModelConfig()
     recommend: RecommendConfig = RecommendConfig()
     eval: EvalConfig = EvalConfig()
+    simulate: SimulateConfig = SimulateConfig()
 
     def resolved_work_dir(self) -> Path:
         """The work directory, with the default applied."""

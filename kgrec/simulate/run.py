@@ -45,7 +45,7 @@ from kgrec.simulate.offpolicy import (
 )
 from kgrec.simulate.policies import BanditPolicy, DiversePolicy, KgrecPolicy
 from kgrec.simulate.serving import recommender_on
-from kgrec.simulate.user import Reaction
+from kgrec.simulate.user import Behaviour, Reaction
 from kgrec.trained import Trained
 
 #: The policies :func:`run` knows, in the order they are reported.
@@ -124,7 +124,9 @@ def run(
             aucs = []
             ope = OffPolicyCheck()
             for seed in range(seeds):
-                g = grounded_world(split, family, users, seed)
+                g = grounded_world(
+                    split, family, users, seed, Behaviour(**config.simulate.model_dump())
+                )
                 aucs.append(g.auc)
                 if offpolicy:
                     ope.add(g, base, k, seed, Path(tmp) / f"{family}-{seed}-ope")

@@ -31,7 +31,8 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Behaviour:
-    """The parameters of the rules in the module docstring."""
+    """The parameters of the rules in the module docstring (a pipeline sets them in its
+    ``[simulate]`` section: ``kgrec.config.SimulateConfig``, the same fields)."""
 
     position_bias: float = 1.0
     accept_scale: float = 0.9

@@ -73,3 +73,12 @@ def test_a_user_says_what_they_like_and_cannot_stand() -> None:
     assert _user(pref).sentence(min_items=1) == (
         "I love dark films and westerns, but I can't stand romance."
     )
+
+
+def test_the_pipeline_config_sets_every_rule() -> None:
+    import dataclasses
+
+    from kgrec.config import SimulateConfig
+
+    assert set(SimulateConfig.model_fields) == {f.name for f in dataclasses.fields(Behaviour)}
+    assert Behaviour(**SimulateConfig().model_dump()) == Behaviour()
