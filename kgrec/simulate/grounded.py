@@ -54,30 +54,42 @@ def response_model(
     raise ArgumentError(f"unknown response family {family!r}: one of {', '.join(FAMILIES)}")
 
 
+@dataclass(frozen=True)
+class Fitted:
+    """A response family fitted on all interactions, and its validation AUC (the same
+    family fitted on train + valid, scored on the test split)."""
+
+    family: str
+    model: ResponseModel
+    auc: float
+
+
+def fit_family(split: SplitData, family: str) -> Fitted:
+    """Fit ``family`` for ``split`` (module docstring)."""
+    _, rows, items = (t.numpy() for t in item_attribute_links(split.gt))
+    links = (rows, items)
+    seen = np.concatenate([split.train, split.valid])
+    check = response_model(family, seen, split, links)
+    validation = auc(check.scores(np.arange(split.n_users)), split.test_lists, split.per_user(seen))
+    model = response_model(family, np.concatenate([seen, split.test]), split, links)
+    return Fitted(family, model, validation)
+
+
 def grounded_world(
     split: SplitData,
-    family: str,
+    fitted: Fitted,
     n_users: int,
     seed: int,
     behaviour: Behaviour | None = None,
 ) -> Grounded:
     """Up to ``n_users`` users of ``split`` (drawn with ``seed`` among those with training
-    interactions) as simulated users, with hidden preferences from a ``family`` response
-    model fitted on all their interactions."""
+    interactions) as simulated users, with hidden preferences from ``fitted``."""
     gt = split.gt
     nodes, rows, items = (t.numpy() for t in item_attribute_links(gt))
-    links = (rows, items)
-    # validation: fitted on what precedes the test split, scored on the test split
-    seen = np.concatenate([split.train, split.valid])
-    check = response_model(family, seen, split, links)
-    users = np.arange(split.n_users)
-    touched = split.per_user(seen)
-    validation = auc(check.scores(users), split.test_lists, touched)
-    model = response_model(family, np.concatenate([seen, split.test]), split, links)
     rng = np.random.default_rng(seed)
     active = np.flatnonzero([len(t) > 0 for t in split.train_lists])
     chosen = np.sort(rng.choice(active, min(n_users, len(active)), replace=False))
-    prefs = preferences(model.scores(chosen))
+    prefs = preferences(fitted.model.scores(chosen))
     per_item: list[list[int]] = [[] for _ in range(split.n_items)]
     for r, i in zip(rows.tolist(), items.tolist(), strict=True):
         per_item[i].append(r)
@@ -90,7 +102,7 @@ def grounded_world(
         popularity,
         behaviour or Behaviour(),
     )
-    return Grounded(world, validation, family)
+    return Grounded(world, fitted.auc, fitted.family)
 
 
 def kendall_tau(a: list[float], b: list[float]) -> float:

@@ -33,7 +33,13 @@ from kgrec.graph.split import SplitData
 from kgrec.layout import DATA_DIR
 from kgrec.models.scorer import Scorer
 from kgrec.pipeline import Pipeline
-from kgrec.simulate.grounded import FAMILIES, Grounded, grounded_world, kendall_tau
+from kgrec.simulate.grounded import (
+    FAMILIES,
+    Grounded,
+    fit_family,
+    grounded_world,
+    kendall_tau,
+)
 from kgrec.simulate.loop import Outcome, Policy, mean_ci, simulate
 from kgrec.simulate.offpolicy import (
     Logged,
@@ -120,12 +126,13 @@ def run(
         base = recommender_on(pipe, trained, train, Path(tmp) / "base")
         checked = _checked(split, config, base)
         for family in families:
+            fitted = fit_family(split, family)
             outcomes: dict[str, list[Outcome]] = {p: [] for p in (*policies, *checked)}
             aucs = []
             ope = OffPolicyCheck()
             for seed in range(seeds):
                 g = grounded_world(
-                    split, family, users, seed, Behaviour(**config.simulate.model_dump())
+                    split, fitted, users, seed, Behaviour(**config.simulate.model_dump())
                 )
                 aucs.append(g.auc)
                 if offpolicy:
