@@ -23,6 +23,7 @@ def save_cumulative(result: dict[str, Any], path: Path, title: str) -> Path:
             ylabel="accepts per user (cumulative)",
             title=f"{v['response_model']} users (AUC {v['auc']:.2f}, τ {v['kendall_tau']:.2f})",
         )
+        ax.xaxis.get_major_locator().set_params(integer=True)
         ax.spines[["top", "right"]].set_visible(False)
         ax.legend(fontsize=8)
     return finish(fig, path, title)
