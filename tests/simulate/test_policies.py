@@ -4,16 +4,19 @@ end to end on the sample."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from kgrec import Recommender
 from kgrec.cli.app import app
 from kgrec.errors import ArgumentError
 from kgrec.pipeline import RunSummary
 from kgrec.simulate.grounded import kendall_tau
-from kgrec.simulate.policies import LinUCB
+from kgrec.simulate.policies import KgrecPolicy, LinUCB
+from kgrec.simulate.user import Reaction
 
 
 def test_linucb_converges_to_the_best_arm() -> None:
@@ -68,3 +71,24 @@ def test_unknown_policies_and_families_are_refused() -> None:
     assert isinstance(res.exception, ArgumentError) and "magic" in str(res.exception)
     res = CliRunner().invoke(app, ["simulate", "--families", "oracle"])
     assert isinstance(res.exception, ArgumentError) and "oracle" in str(res.exception)
+
+
+def test_online_kgrec_takes_feedback_and_what_users_say(sample_copy: Path) -> None:
+    rec = Recommender.load(sample_copy)
+    item_ids = rec.item_ids()
+    online = KgrecPolicy(rec, item_ids, learn=True, name="online")
+    slate = online.slate("u05", 5)
+    online.observe("u05", slate, Reaction([slate[0]], [slate[1]], [0, 1, 2]))
+    history = rec.history("u05")
+    assert history[item_ids[slate[0]]] == 1.0  # accepted: a like
+    assert history[item_ids[slate[1]]] == -1.0  # disliked
+    assert history[item_ids[slate[2]]] == -0.25  # looked at and passed over: a skip
+    assert item_ids[slate[3]] not in history  # never examined: says nothing
+    online.hear("u05", "I can't stand westerns")  # read by kgrec's own extraction
+    said = dict(
+        zip(rec.state("u05").said.tolist(), rec.state("u05").said_sign.tolist(), strict=True)
+    )
+    assert said[rec.gt.node_ids.index("Genre:western")] == -1.0
+    static = KgrecPolicy(rec.fresh(sample_copy / "static"), item_ids, learn=False, name="static")
+    static.observe("u05", slate, Reaction([slate[0]], [], [0]))
+    assert static.slate("u05", 5) == static.slate("u05", 5)
