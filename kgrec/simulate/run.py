@@ -27,11 +27,10 @@ from kgrec.api import Recommender
 from kgrec.config import PipelineConfig
 from kgrec.errors import ArgumentError
 from kgrec.evaluation.baselines import run_baselines
-from kgrec.evaluation.experiment import test_evaluator
+from kgrec.evaluation.experiment import test_evaluator, test_scores
 from kgrec.evaluation.ranking import ScoreFn
 from kgrec.graph.split import SplitData
 from kgrec.layout import DATA_DIR
-from kgrec.models.scorer import Scorer
 from kgrec.pipeline import Pipeline
 from kgrec.simulate.grounded import (
     FAMILIES,
@@ -62,14 +61,15 @@ CHECKED = ("popularity", "itemknn", "ease")
 
 class ScorePolicy:
     """A static recommender given as a score function over user positions: each user's
-    top ``k`` of the items they had no training interaction with."""
+    top ``k`` of the items they had before the test split (as the offline evaluation
+    ranks them)."""
 
     def __init__(self, name: str, fn: ScoreFn, split: SplitData) -> None:
         self.name, self.fn = name, fn
         self.user = {
             split.gt.node_ids[int(n)].removeprefix("User:"): k for k, n in enumerate(split.gt.users)
         }
-        self.seen = split.train_lists
+        self.seen = split.known_at_test
         self.cache: dict[str, list[int]] = {}
 
     def slate(self, user: str, k: int) -> list[int]:
@@ -160,7 +160,8 @@ def _checked(
         name: (fn, evaluate(fn)["ndcg@10"])
         for name, fn, _ in run_baselines(split, ev, config.model)
     }
-    kgrec_fn = Scorer(base.fitted, split.gt).score_fn(base.fitted.train_history(split))
+    # scored as the offline protocol scores it (the baselines too: run_baselines)
+    kgrec_fn = test_scores(split, base.fitted)
     out["kgrec-static"] = (kgrec_fn, evaluate(kgrec_fn)["ndcg@10"])
     return out
 
