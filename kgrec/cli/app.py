@@ -316,7 +316,8 @@ def feedback(
     user: Annotated[str, typer.Option("--user", "-u", help="A user id (a new one is created).")],
     item: Annotated[str, typer.Option("--item", "-i", help="An item id.")],
     kind: Annotated[
-        str, typer.Option(help="like, click, rating (with --value), dislike or skip.")
+        str,
+        typer.Option(help="like, click, rating (with --value), dislike, skip, or reset (undo)."),
     ] = "like",
     value: Annotated[
         float | None, typer.Option(help="The rating, on the data set's scale.")

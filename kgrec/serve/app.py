@@ -52,7 +52,10 @@ class FeedbackBody(BaseModel):
 
     user_id: str = Field(min_length=1, description="A user id; a new one is created.")
     item_id: str = Field(min_length=1, description="An item id of the graph.")
-    kind: str = Field(description="like, click, rating (with value), dislike or skip.")
+    kind: str = Field(
+        description="like, click, rating (with value), dislike, skip, or reset (takes the "
+        "user's reactions to the item back: an undo)."
+    )
     value: float | None = Field(None, description="The rating, on the data set's scale.")
     ts: int | None = Field(None, description="When, in seconds since 1970 (default: now).")
     event_id: str | None = Field(
