@@ -302,9 +302,13 @@ def create_app(
         return await scored(lambda: rec.history_rows(user_id))
 
     @app.get("/users/{user_id}/profile", response_class=_Json)
-    async def profile(user_id: str) -> _Json:
-        """The attributes the user leans to now and their shares over time windows."""
-        return await scored(lambda: rec.profile(user_id).to_dict())
+    async def profile(user_id: str) -> Response:
+        """The attributes the user leans to now and their shares over time windows (409
+        ``no_profile`` where their interactions have no timestamps)."""
+        try:
+            return await scored(lambda: rec.profile(user_id).to_dict())
+        except DataError as exc:
+            return _error(409, "no_profile", str(exc))
 
     @app.get("/", include_in_schema=False)
     def page() -> FileResponse:
