@@ -7,7 +7,7 @@ import json
 import threading
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -79,11 +79,15 @@ class Recommender:
         work_dir: Path,
         propagated: Propagated | None = None,
     ) -> None:
-        self.config, self.work_dir = config, work_dir
         inter = kg.edges[kg.edges["rel"] == "INTERACTED"]
         ratings = inter["rating"].dropna() if "rating" in inter else inter["rel"].iloc[:0]
         live = LiveState(float(ratings.mean()) if len(ratings) else None)
-        self._served = _Served.of(Trained(config, kg, gt, fitted, work_dir, propagated), live)
+        trained = Trained(config, kg, gt, fitted, work_dir, propagated)
+        self._start(config, work_dir, _Served.of(trained, live))
+
+    def _start(self, config: PipelineConfig, work_dir: Path, served: _Served) -> None:
+        """Serve ``served`` with the logs of ``work_dir`` (none read yet)."""
+        self.config, self.work_dir, self._served = config, work_dir, served
         self.events = EventLog(work_dir / EVENTS_FILE)
         self.added = ItemLog(work_dir / ITEMS_FILE)
         self.words = WordsLog(work_dir / WORDS_FILE)
@@ -198,8 +202,11 @@ class Recommender:
     def fresh(self, work_dir: Path) -> Recommender:
         """The same served model with no feedback, items or words since it, its logs in
         ``work_dir`` (a simulation's run; nothing is shared with this one but the model)."""
-        t = self._served.trained
-        return Recommender(self.config, t.kg, t.gt, t.fitted, work_dir, t.propagated)
+        rec = Recommender.__new__(Recommender)
+        # the ranker, index and histories are the model's, shared; only the live state is new
+        live = LiveState(self._served.live.rating_threshold)
+        rec._start(self.config, work_dir, replace(self._served, live=live))
+        return rec
 
     @classmethod
     def from_pipeline(cls, path: str | Path) -> Recommender:

@@ -132,9 +132,14 @@ class JsonLog(Generic[R]):
 
     def since(self, start: int) -> list[R]:
         """The records after the first ``start`` (reads what other processes appended; no
-        copy of the whole log: cheap when nothing is new)."""
+        copy of the whole log, and no lock or read when the file has not changed size: what
+        every served request pays)."""
         with self._guard:
-            if self.path.exists():
+            try:
+                grown = self.path.stat().st_size != self._offset
+            except FileNotFoundError:
+                grown = False
+            if grown:  # appends only grow the file: the same size is nothing new
                 with self._locked() as f:
                     self._catch_up(f)
             return self._events[start:]
