@@ -26,12 +26,14 @@ from kgrec.layout import (
     FOLDED_FILE,
     FOLDED_PAIRS,
     ITEMS_FILE,
+    SLATES_FILE,
     WORDS_FILE,
 )
 from kgrec.live.events import EventLog, Feedback, read_folded, store_rows
+from kgrec.live.explore import Slate, SlateLog, draw
 from kgrec.live.extend import with_batch
 from kgrec.live.items import ItemBatch, ItemLog
-from kgrec.live.state import LiveState, updated_state
+from kgrec.live.state import LiveState, rating_threshold, updated_state
 from kgrec.live.words import Words, WordsLog
 from kgrec.models.fit import KgrecFit
 from kgrec.models.fusion import FusionGNN, Propagated
@@ -47,6 +49,7 @@ if TYPE_CHECKING:  # spaCy and transformers load on the first sentence, not at i
     from kgrec.extract.extractor import Extractor
 
 __all__ = [
+    "Explored",
     "FeedbackReceipt",
     "ItemsReceipt",
     "Recommendation",
@@ -64,6 +67,16 @@ class FeedbackReceipt:
     new: bool
 
 
+@dataclass(frozen=True)
+class Explored:
+    """A slate drawn at random around kgrec's ranking (:meth:`Recommender.explore`): its
+    id (send it with feedback on it), the chance its first item came first, the items."""
+
+    slate_id: str
+    propensity: float
+    recommendations: list[Recommendation]
+
+
 class Recommender:
     """Recommendations with explanations from a pipeline's trained model and graph.
 
@@ -79,9 +92,7 @@ class Recommender:
         work_dir: Path,
         propagated: Propagated | None = None,
     ) -> None:
-        inter = kg.edges[kg.edges["rel"] == "INTERACTED"]
-        ratings = inter["rating"].dropna() if "rating" in inter else inter["rel"].iloc[:0]
-        live = LiveState(float(ratings.mean()) if len(ratings) else None)
+        live = LiveState(rating_threshold(kg.edges))
         trained = Trained(config, kg, gt, fitted, work_dir, propagated)
         self._start(config, work_dir, _Served.of(trained, live))
 
@@ -91,6 +102,9 @@ class Recommender:
         self.events = EventLog(work_dir / EVENTS_FILE)
         self.added = ItemLog(work_dir / ITEMS_FILE)
         self.words = WordsLog(work_dir / WORDS_FILE)
+        self.slates = SlateLog(work_dir / SLATES_FILE)
+        self._rng = np.random.default_rng()  # exploration's draws, under _drawing
+        self._drawing = threading.Lock()
         self._words: dict[str, list[Words]] = {}  # users' words since the model, by user
         self._words_seen = 0
         self._folded_words = 0
@@ -199,13 +213,15 @@ class Recommender:
             self._words, self._words_seen = other._words, other._words_seen
             self._folded_words = other._folded_words
 
-    def fresh(self, work_dir: Path) -> Recommender:
+    def fresh(self, work_dir: Path, seed: int | None = None) -> Recommender:
         """The same served model with no feedback, items or words since it, its logs in
-        ``work_dir`` (a simulation's run; nothing is shared with this one but the model)."""
+        ``work_dir`` (a simulation's run; nothing is shared with this one but the model);
+        ``seed`` makes its :meth:`explore` draws repeatable."""
         rec = Recommender.__new__(Recommender)
         # the ranker, index and histories are the model's, shared; only the live state is new
         live = LiveState(self._served.live.rating_threshold)
         rec._start(self.config, work_dir, replace(self._served, live=live))
+        rec._rng = np.random.default_rng(seed)
         return rec
 
     @classmethod
@@ -237,14 +253,17 @@ class Recommender:
         value: float | None = None,
         ts: int | None = None,
         event_id: str | None = None,
+        slate_id: str | None = None,
     ) -> FeedbackReceipt:
         """Record a user's reaction to an item; the user's next list reflects it.
 
         ``kind``: like, click, rating (``value`` on the data's scale), dislike or skip
         (``kgrec.live.state`` says what each does). The event is in the durable log before
         this returns; the same ``event_id`` twice is applied once. A user id the graph
-        does not know is created by their first feedback; an unknown item is an error."""
-        event = Feedback.make(user_id, item_id, kind, value, ts, event_id)
+        does not know is created by their first feedback; an unknown item is an error.
+        ``slate_id``: the :meth:`explore` slate the reaction is to (what off-policy
+        evaluation reads as that slate's reward)."""
+        event = Feedback.make(user_id, item_id, kind, value, ts, event_id, slate_id)
         with self._lock:
             self.refresh()
             self._item(item_id)  # raises: unknown
@@ -541,6 +560,42 @@ class Recommender:
         served = self._served
         state = self._state(served, user_id)
         return served.ranker.top(self._user_node(served, user_id), state, k, explain, exclude_seen)
+
+    def explore(
+        self,
+        user_id: str,
+        k: int = 10,
+        temperature: float = 0.2,
+        candidates: int = 30,
+        explain: bool = True,
+    ) -> Explored:
+        """A slate of ``k`` drawn at random from the user's top ``candidates``
+        (``kgrec.live.explore``: the better an item's score, the likelier it comes early;
+        lower ``temperature`` keeps closer to the ranking), logged durably with its
+        propensity before this returns. Each recommendation keeps its rank in kgrec's own
+        order. Send ``slate_id`` with feedback on it, and ``kgrec ope`` can tell from the
+        log what another policy would have got."""
+        _check_k(k)
+        self.refresh()
+        served = self._served
+        state = self._state(served, user_id)
+        items, scores = served.ranker.candidates(state, max(candidates, k))
+        if not items:
+            raise ArgumentError(f"user {user_id!r} has no unseen items to explore")
+        with self._drawing:
+            order, propensity = draw(np.asarray(scores), k, temperature, self._rng)
+        keys = [served.ranker.item_key(p) for p in items]
+        slate = Slate.make(user_id, [keys[o] for o in order], keys, scores, temperature, propensity)
+        self.slates.append(slate)
+        recs = served.ranker.present(
+            self._user_node(served, user_id),
+            state,
+            [items[o] for o in order],
+            [scores[o] for o in order],
+            [o + 1 for o in order],
+            explain,
+        )
+        return Explored(slate.slate_id, propensity, recs)
 
     def explain(self, user_id: str, item_id: str, top: int = 5) -> Recommendation:
         """Why ``item_id`` scores as it does for ``user_id`` (recommended or not).

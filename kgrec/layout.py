@@ -33,6 +33,9 @@ ITEMS_FILE = "events/items.jsonl"
 #: Users' own words, one sentence (what it names, its embedding) a line
 #: (``kgrec.live.words``).
 WORDS_FILE = "events/words.jsonl"
+#: Slates drawn at random by an exploring service, with their propensities
+#: (``kgrec.live.explore``).
+SLATES_FILE = "events/slates.jsonl"
 #: How many of the log's first events `kgrec refit` folded into the training data.
 FOLDED_FILE = "events/folded.json"
 #: The (user, item) pairs the last refit folded in as training interactions.

@@ -258,6 +258,38 @@ def simulate(
 
 
 @app.command()
+def ope(
+    pipeline: Annotated[
+        Path | None, typer.Argument(help="A pipeline TOML file (default: the sample's work).")
+    ] = None,
+    targets: Annotated[
+        str,
+        typer.Option(
+            help="Comma-separated target policies: greedy (kgrec's own order), softmax:T "
+            "(exploring at temperature T)."
+        ),
+    ] = "greedy",
+    work_dir: WorkDirOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Estimate what other policies would have got from what an exploring service showed
+    (`kgrec serve --explore`): the first position's accept rate by IPS, SNIPS and doubly
+    robust estimators, from the slates logged with their propensities and the feedback
+    that names them."""
+    from kgrec.cli.render import offpolicy_table, print_json
+    from kgrec.evaluation.offpolicy import live_log, parse_target, report
+
+    names = [t.strip() for t in targets.split(",") if t.strip()]
+    for name in names:
+        parse_target(name)  # refuse a bad name before reading the logs
+    result = report(live_log(_work_dir(work_dir, pipeline)), names)
+    if as_json:
+        print_json(out, result)
+        return
+    out.print(offpolicy_table(result))
+
+
+@app.command()
 def profile(
     user: Annotated[str, typer.Option("--user", "-u", help="A user id.")],
     top: Annotated[int, typer.Option(help="How many attributes.")] = 8,
@@ -325,6 +357,10 @@ def feedback(
     event_id: Annotated[
         str | None, typer.Option(help="Your id for the event; the same id is applied once.")
     ] = None,
+    slate: Annotated[
+        str | None,
+        typer.Option(help="The id of the explored slate the reaction is to (`kgrec ope`)."),
+    ] = None,
     sync: Annotated[
         bool, typer.Option(help="Also write the events to the store as FEEDBACK edges.")
     ] = True,
@@ -338,7 +374,7 @@ def feedback(
     from kgrec.cli.render import print_json
 
     rec = Recommender.load(_work_dir(work_dir, pipeline))
-    receipt = rec.feedback(user, item, kind, value=value, event_id=event_id)
+    receipt = rec.feedback(user, item, kind, value=value, event_id=event_id, slate_id=slate)
     synced = rec.sync_feedback() if sync else None
     if as_json:
         print_json(out, {"event_id": receipt.event_id, "new": receipt.new, "in_store": synced})
@@ -425,6 +461,17 @@ def serve(
         float | None,
         typer.Option(help="Refit in the background this often (minutes), when anything arrived."),
     ] = None,
+    explore: Annotated[
+        float | None,
+        typer.Option(
+            help="Explore at this temperature (e.g. 0.2): lists are drawn at random around "
+            "kgrec's order and logged with their propensities, so `kgrec ope` can evaluate "
+            "other policies from what was shown.",
+        ),
+    ] = None,
+    explore_candidates: Annotated[
+        int, typer.Option(min=1, help="How many of kgrec's top items exploring draws from.")
+    ] = 30,
     work_dir: WorkDirOpt = None,
 ) -> None:
     """Serve the page (at /) and the HTTP API: recommendations, explanations, feedback,
@@ -448,6 +495,8 @@ def serve(
         refit_events=refit_events,
         refit_minutes=refit_minutes,
         scoring_threads=scoring_threads,
+        explore=explore,
+        explore_candidates=explore_candidates,
     )
     err.print(
         f"kgrec serving {rec.work_dir}: the page at http://{host}:{port}/ , the API's "

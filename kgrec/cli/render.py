@@ -258,23 +258,39 @@ def simulation_tables(result: dict[str, Any]) -> list[Table]:
         tables.append(table)
         ope = run.get("offpolicy")
         if ope:
-            check = Table(
-                title=f"Off-policy estimates of first-position accept rate from "
-                f"{ope['logged']} logged slates (softmax over kgrec's top 30): value [95% CI]",
-                title_justify="left",
+            check = _estimates_table(
+                f"Off-policy estimates of first-position accept rate from {ope['logged']} "
+                "slates kgrec explored (temperature 0.2 over its top 30): value [95% CI]",
+                ["true"],
             )
-            for col in ("target", "true", "IPS", "SNIPS", "DR"):
-                check.add_column(col, justify="left" if col == "target" else "right")
             for name, row in ope.items():
-                if name == "logged":
-                    continue
-                check.add_row(
-                    escape(name),
-                    f"{row['true']:.3f}",
-                    *(
-                        f"{v:.3f} [{lo:.3f}, {hi:.3f}]"
-                        for v, lo, hi in (row[e] for e in ("ips", "snips", "dr"))
-                    ),
-                )
+                if name != "logged":
+                    check.add_row(escape(name), f"{row['true']:.3f}", *_estimates(row))
             tables.append(check)
     return tables
+
+
+def offpolicy_table(result: dict[str, Any]) -> Table:
+    """``kgrec ope``'s table: a row per target policy, the logging policy's own first."""
+    table = _estimates_table(
+        f"First-position accept rate from {result['logged']} explored slates: value [95% CI]",
+        [],
+    )
+    v, lo, hi = result["logging"]
+    table.add_row("logging (observed)", *([f"{v:.3f} [{lo:.3f}, {hi:.3f}]"] * 3))
+    for name, row in result["targets"].items():
+        table.add_row(escape(name), *_estimates(row))
+    return table
+
+
+def _estimates_table(title: str, extra: list[str]) -> Table:
+    table = Table(title=title, title_justify="left")
+    for col in ("target", *extra, "IPS", "SNIPS", "DR"):
+        table.add_column(col, justify="left" if col == "target" else "right")
+    return table
+
+
+def _estimates(row: dict[str, list[float]]) -> list[str]:
+    return [
+        f"{v:.3f} [{lo:.3f}, {hi:.3f}]" for v, lo, hi in (row[e] for e in ("ips", "snips", "dr"))
+    ]

@@ -39,7 +39,8 @@ KINDS = ("like", "click", "rating", "dislike", "skip", "reset")
 
 @dataclass(frozen=True)
 class Feedback:
-    """One reaction of a user to an item (``value`` for ratings, on the data's scale)."""
+    """One reaction of a user to an item (``value`` for ratings, on the data's scale;
+    ``slate_id``: the randomly drawn slate it reacts to, ``kgrec.live.explore``)."""
 
     user_id: str
     item_id: str
@@ -47,6 +48,7 @@ class Feedback:
     value: float | None
     ts: int
     event_id: str
+    slate_id: str | None = None
 
     @classmethod
     def make(
@@ -57,6 +59,7 @@ class Feedback:
         value: float | None = None,
         ts: int | None = None,
         event_id: str | None = None,
+        slate_id: str | None = None,
     ) -> Feedback:
         """A checked event; ``ts`` defaults to now (seconds), ``event_id`` to a new UUID."""
         for name, text in (("user_id", user_id), ("item_id", item_id)):
@@ -68,8 +71,9 @@ class Feedback:
             raise ArgumentError("a rating needs a value (on the data set's rating scale)")
         if value is not None and not (isinstance(value, int | float) and value == value):
             raise ArgumentError(f"value must be a number (got {value!r})")
-        if event_id is not None and (not isinstance(event_id, str) or not event_id.strip()):
-            raise ArgumentError(f"event_id must be a non-empty string (got {event_id!r})")
+        for name, given in (("event_id", event_id), ("slate_id", slate_id)):
+            if given is not None and (not isinstance(given, str) or not given.strip()):
+                raise ArgumentError(f"{name} must be a non-empty string (got {given!r})")
         return cls(
             user_id,
             item_id,
@@ -77,11 +81,15 @@ class Feedback:
             None if value is None else float(value),
             int(time.time()) if ts is None else int(ts),
             event_id or uuid.uuid4().hex,
+            slate_id,
         )
 
     def to_json(self) -> str:
-        """One line of the log."""
-        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+        """One line of the log (``slate_id`` only where there is one)."""
+        raw = asdict(self)
+        if raw["slate_id"] is None:
+            del raw["slate_id"]
+        return json.dumps(raw, ensure_ascii=False, sort_keys=True)
 
     @classmethod
     def from_json(cls, line: str) -> Feedback:
@@ -94,6 +102,7 @@ class Feedback:
             None if raw.get("value") is None else float(raw["value"]),
             int(raw["ts"]),
             str(raw["event_id"]),
+            None if raw.get("slate_id") is None else str(raw["slate_id"]),
         )
 
 

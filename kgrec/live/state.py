@@ -20,6 +20,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field, replace
 
+import pandas as pd
 import torch
 
 from kgrec.live.events import Feedback
@@ -27,6 +28,14 @@ from kgrec.models.scorer import Scorer, UserState
 
 #: History weight per kind of feedback (ratings: see :meth:`LiveState.weight`).
 WEIGHTS = {"like": 1.0, "click": 1.0, "dislike": -1.0, "skip": -0.25}
+
+
+def rating_threshold(edges: pd.DataFrame) -> float | None:
+    """The mean rating of a graph's interactions (``edges`` as the graph stores them;
+    None where it has no ratings): a rating at or above it is a positive event."""
+    inter = edges[edges["rel"] == "INTERACTED"]
+    ratings = inter["rating"].dropna() if "rating" in inter else inter["rel"].iloc[:0]
+    return float(ratings.mean()) if len(ratings) else None
 
 
 @dataclass

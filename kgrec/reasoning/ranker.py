@@ -3,6 +3,7 @@ paths and a sentence. What the API serves and the pipeline's recommend stage wri
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,20 +92,39 @@ class Ranker:
     ) -> list[Recommendation]:
         """The ``k`` best items for ``state`` (its history excluded unless
         ``exclude_seen`` is false), explained with up to 5 paths each."""
+        items, scores = self.candidates(state, k, exclude_seen)
+        return self.present(user, state, items, scores, range(1, len(items) + 1), explain)
+
+    @torch.inference_mode()
+    def candidates(
+        self, state: UserState, n: int, exclude_seen: bool = True
+    ) -> tuple[list[int], list[float]]:
+        """The ``n`` best item positions for ``state`` and their scores, best first."""
         scores = self.scorer.scores(state)
         if exclude_seen and len(state.items):
             scores[state.items] = -torch.inf
-        top = torch.topk(scores, min(k, int(torch.isfinite(scores).sum()))).indices.tolist()
+        top = torch.topk(scores, min(n, int(torch.isfinite(scores).sum())))
+        return top.indices.tolist(), top.values.tolist()
+
+    @torch.inference_mode()
+    def present(
+        self,
+        user: PathNode,
+        state: UserState,
+        items: Sequence[int],
+        scores: Sequence[float],
+        ranks: Iterable[int],
+        explain: bool = True,
+    ) -> list[Recommendation]:
+        """Item positions ``items`` in this order, with their scores and ranks, explained
+        with up to 5 paths each where ``explain``."""
         if not explain:
             return [
-                Recommendation(self.item_key(p), self.title(p), float(scores[p]), rank)
-                for rank, p in enumerate(top, start=1)
+                Recommendation(self.item_key(p), self.title(p), float(s), rank)
+                for p, s, rank in zip(items, scores, ranks, strict=False)
             ]
-        exps = self.explainer.explanations(user, state, top, 5)
-        return [
-            self.explained(p, rank, e)
-            for rank, (p, e) in enumerate(zip(top, exps, strict=True), start=1)
-        ]
+        exps = self.explainer.explanations(user, state, list(items), 5)
+        return [self.explained(p, rank, e) for p, e, rank in zip(items, exps, ranks, strict=False)]
 
     @torch.inference_mode()
     def why(self, user: PathNode, state: UserState, item: int, top: int = 5) -> Recommendation:

@@ -61,6 +61,12 @@ class FeedbackBody(BaseModel):
     event_id: str | None = Field(
         None, min_length=1, description="Your id for the event: the same id is applied once."
     )
+    slate_id: str | None = Field(
+        None,
+        min_length=1,
+        description="The X-Kgrec-Slate of the explored list the reaction is to (off-policy "
+        "evaluation reads it as that slate's reward: `kgrec ope`).",
+    )
 
 
 class ItemBody(BaseModel):
@@ -134,12 +140,17 @@ def create_app(
     refit_events: int | None = None,
     refit_minutes: float | None = None,
     scoring_threads: int = 1,
+    explore: float | None = None,
+    explore_candidates: int = 30,
 ) -> FastAPI:
     """The HTTP API over ``rec``; writes need ``api_key`` where one is given. With
     ``sync_every`` (seconds), the event log and added items are written to the store while
     it runs (``kgrec.serve.sync``); with ``refit_events`` or ``refit_minutes`` the model is
     refitted in the background and swapped in (``kgrec.serve.refit``). Scoring runs in at
-    most ``scoring_threads`` threads at once (writes are not limited)."""
+    most ``scoring_threads`` threads at once (writes are not limited). With ``explore`` (a
+    temperature), users' lists are drawn at random around kgrec's order from their top
+    ``explore_candidates`` and logged with their propensities (``Recommender.explore``);
+    the answer names its slate in the ``X-Kgrec-Slate`` header."""
     sync = StoreSync(rec, sync_every) if sync_every else None
     refitter = (
         Refitter(rec, refit_events, refit_minutes, sync)
@@ -223,22 +234,40 @@ def create_app(
 
     lanes: list[anyio.CapacityLimiter] = []
 
-    async def scored(work: Callable[[], Any]) -> _Json:
-        """Run scoring work in at most ``scoring_threads`` threads at once: more threads
-        than cores only fight over the GIL (bench/serve_http.py: throughput fell with
-        every client added while each request had a thread of its own)."""
-        if not lanes:
+    def lane() -> anyio.CapacityLimiter:
+        """At most ``scoring_threads`` scoring threads at once: more threads than cores
+        only fight over the GIL (bench/serve_http.py: throughput fell with every client
+        added while each request had a thread of its own)."""
+        if not lanes:  # made in the event loop, on first use
             lanes.append(anyio.CapacityLimiter(scoring_threads))
-        return _Json(await anyio.to_thread.run_sync(work, limiter=lanes[0]))
+        return lanes[0]
+
+    async def scored(work: Callable[[], Any]) -> _Json:
+        """Run scoring work in a scoring thread (:func:`lane`)."""
+        return _Json(await anyio.to_thread.run_sync(work, limiter=lane()))
 
     @app.get("/users/{user_id}/recommendations", response_class=_Json)
     async def recommendations(
         user_id: str, k: int = Query(10, ge=1, le=1000), explain: bool = True
     ) -> _Json:
         """The user's top ``k``, each with paths and a sentence (as ``kgrec recommend
-        --json``); their feedback so far included."""
-        return await scored(
-            lambda: [r.to_dict() for r in rec.recommend(user_id, k=k, explain=explain)]
+        --json``); their feedback so far included. An exploring service draws the list
+        around that order and names it in ``X-Kgrec-Slate`` (send it back with feedback)."""
+        if explore is None:
+            return await scored(
+                lambda: [r.to_dict() for r in rec.recommend(user_id, k=k, explain=explain)]
+            )
+        temperature = explore
+        drawn = await anyio.to_thread.run_sync(
+            lambda: rec.explore(user_id, k, temperature, explore_candidates, explain),
+            limiter=lane(),
+        )
+        return _Json(
+            [r.to_dict() for r in drawn.recommendations],
+            headers={
+                "X-Kgrec-Slate": drawn.slate_id,
+                "X-Kgrec-Propensity": f"{drawn.propensity:.6g}",
+            },
         )
 
     @app.get("/users/{user_id}/explanations/{item_id}", response_class=_Json)
@@ -250,7 +279,7 @@ def create_app(
     def feedback(body: FeedbackBody) -> dict[str, Any]:
         """Record a reaction: durable before this answers; the same event id once."""
         receipt = rec.feedback(
-            body.user_id, body.item_id, body.kind, body.value, body.ts, body.event_id
+            body.user_id, body.item_id, body.kind, body.value, body.ts, body.event_id, body.slate_id
         )
         metrics.events.labels(str(receipt.new).lower()).inc()
         return {"event_id": receipt.event_id, "new": receipt.new}

@@ -34,26 +34,45 @@ PATH_KINDS = {
 
 class KgrecPolicy:
     """kgrec's top ``k``; with ``learn``, reactions go back as feedback (accepted: like,
-    disliked: dislike, looked at and passed over: skip) and what users say as their words."""
+    disliked: dislike, looked at and passed over: skip) and what users say as their words.
+    With ``temperature``, the slate is drawn at random around kgrec's order as a service
+    exploring with ``kgrec serve --explore`` draws it (``Recommender.explore``: logged with
+    its propensity, and the feedback names it)."""
 
-    def __init__(self, rec: Recommender, item_ids: list[str], learn: bool, name: str) -> None:
+    def __init__(
+        self,
+        rec: Recommender,
+        item_ids: list[str],
+        learn: bool,
+        name: str,
+        temperature: float | None = None,
+    ) -> None:
         self.rec, self.learn, self.name = rec, learn, name
         self.position = {item: k for k, item in enumerate(item_ids)}
         self.item_ids = item_ids
+        self.temperature = temperature
+        self.slate_ids: dict[str, str] = {}  # each user's last drawn slate
 
     def slate(self, user: str, k: int) -> list[int]:
-        """kgrec's top ``k`` for ``user``."""
-        return [self.position[r.item_id] for r in self.rec.recommend(user, k=k, explain=False)]
+        """kgrec's top ``k`` for ``user`` (drawn around it, with a temperature)."""
+        if self.temperature is None:
+            recs = self.rec.recommend(user, k=k, explain=False)
+        else:
+            drawn = self.rec.explore(user, k, self.temperature, explain=False)
+            self.slate_ids[user] = drawn.slate_id
+            recs = drawn.recommendations
+        return [self.position[r.item_id] for r in recs]
 
     def observe(self, user: str, slate: list[int], reaction: Reaction) -> None:
         """Feedback from the reaction (when learning)."""
         if not self.learn:
             return
         accepted, disliked = set(reaction.accepted), set(reaction.disliked)
+        slate_id = self.slate_ids.pop(user, None)
         for position in reaction.examined:
             item = slate[position]
             kind = "like" if item in accepted else "dislike" if item in disliked else "skip"
-            self.rec.feedback(user, self.item_ids[item], kind)
+            self.rec.feedback(user, self.item_ids[item], kind, slate_id=slate_id)
 
     def hear(self, user: str, sentence: str) -> None:
         """Remember the sentence as the user's words (when learning)."""

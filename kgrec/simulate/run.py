@@ -28,6 +28,7 @@ from kgrec.config import PipelineConfig
 from kgrec.errors import ArgumentError
 from kgrec.evaluation.baselines import run_baselines
 from kgrec.evaluation.experiment import test_evaluator, test_scores
+from kgrec.evaluation.offpolicy import Logged, estimate, greedy, live_log
 from kgrec.evaluation.ranking import ScoreFn
 from kgrec.graph.split import SplitData
 from kgrec.layout import DATA_DIR
@@ -40,14 +41,6 @@ from kgrec.simulate.grounded import (
     kendall_tau,
 )
 from kgrec.simulate.loop import Outcome, Policy, mean_ci, simulate
-from kgrec.simulate.offpolicy import (
-    Logged,
-    SoftmaxLogger,
-    doubly_robust,
-    ips,
-    item_means,
-    snips,
-)
 from kgrec.simulate.policies import BanditPolicy, DiversePolicy, KgrecPolicy
 from kgrec.simulate.serving import recommender_on
 from kgrec.simulate.user import Behaviour, Reaction
@@ -225,60 +218,57 @@ def _report(
 
 class OffPolicyCheck:
     """Off-policy estimates against the truth, on first rounds (fresh users, so the
-    logging and the target policies meet the same users in the same state): a softmax
-    logger over kgrec's top 30 logs slates; the values of kgrec's top 1 (``static``) and
-    the untrained bandit's first pick (``bandit``) are estimated from the log by IPS,
-    SNIPS and DR, and computed exactly from the hidden preferences (the expected accept
-    at the always-examined first position)."""
+    logging and the target policies meet the same users in the same state). The log is
+    the live service's own: kgrec explores (``Recommender.explore``, temperature 0.2 over
+    its top 30, as ``kgrec serve --explore`` does), each slate and its propensity go to
+    the work directory's slate log and the users' reactions to its feedback log, naming
+    the slate, and the estimates are read from there as ``kgrec ope`` reads them
+    (``kgrec.evaluation.offpolicy.live_log``). The targets: kgrec's own top 1
+    (``static``, the ``greedy`` target) and the untrained bandit's first pick
+    (``bandit``); their true values are exact from the hidden preferences (the expected
+    accept at the always-examined first position)."""
 
     targets = ("static", "bandit")
 
     def __init__(self) -> None:
         self.logs: list[Logged] = []
         self.truth: dict[str, list[float]] = {t: [] for t in self.targets}
-        self.picks: dict[str, dict[str, int]] = {t: {} for t in self.targets}
+        self.picks: dict[str, str] = {}  # the bandit's first pick per (seed:user)
 
     def add(self, g: Grounded, base: Recommender, k: int, seed: int, work: Path) -> None:
         """Log one first round of ``g``'s users and record the targets' picks and truth."""
         world = g.world
-        rec = base.fresh(work)
+        rec = base.fresh(work, seed)
         item_ids = [rec.ranker.item_key(p) for p in range(len(rec.gt.items))]
         position = {item: n for n, item in enumerate(item_ids)}
-
-        def ranked(user: str, n: int) -> tuple[list[int], list[float]]:
-            recs = rec.recommend(user, k=n, explain=False)
-            s = np.array([r.score for r in recs])
-            return [position[r.item_id] for r in recs], list((s - s.min()) / (np.ptp(s) + 1e-9))
-
-        logger = SoftmaxLogger(ranked, temperature=0.2, candidates=30, seed=seed)
-        simulate(world, logger, 1, k, seed)
-        # users are per seed: keep them apart in the pooled log
-        self.logs += [replace(x, user=f"{seed}:{x.user}") for x in logger.log]
-        static = KgrecPolicy(rec, item_ids, learn=False, name="static")
-        bandit = BanditPolicy(rec, item_ids, world.item_attributes, world.popularity)
+        row = {user: n for n, user in enumerate(world.user_ids)}
         b = world.behaviour
-        for name, policy in (("static", static), ("bandit", bandit)):
-            for row, user in enumerate(world.user_ids):
-                item = policy.slate(user, k)[0]
-                self.picks[name][f"{seed}:{user}"] = item
-                self.truth[name].append(
-                    b.accept_scale * world.preference[row, item] ** b.accept_power
-                )
+
+        def accept(user: str, item: str) -> float:
+            return float(
+                b.accept_scale * world.preference[row[user], position[item]] ** b.accept_power
+            )
+
+        logger = KgrecPolicy(rec, item_ids, learn=True, name="explore", temperature=0.2)
+        simulate(world, logger, 1, k, seed)
+        logs = live_log(work, rec.live.positive)
+        self.truth["static"] += [accept(x.user, next(iter(greedy(x)))) for x in logs]
+        bandit = BanditPolicy(
+            base.fresh(work / "bandit"), item_ids, world.item_attributes, world.popularity
+        )
+        for user in world.user_ids:
+            pick = item_ids[bandit.slate(user, k)[0]]
+            self.picks[f"{seed}:{user}"] = pick
+            self.truth["bandit"].append(accept(user, pick))
+        # users are per seed: keep them apart in the pooled log
+        self.logs += [replace(x, user=f"{seed}:{x.user}") for x in logs]
 
     def result(self) -> dict[str, Any]:
         """Per target: the true value and each estimate as [value, low, high]."""
-        q = item_means(self.logs)
         out: dict[str, Any] = {"logged": len(self.logs)}
-        for name in self.targets:
-            picks = self.picks[name]
-
-            def target(user: str, picks: dict[str, int] = picks) -> int:
-                return picks[user]
-
-            out[name] = {
-                "true": float(np.mean(self.truth[name])),
-                "ips": ips(self.logs, target).to_list(),
-                "snips": snips(self.logs, target).to_list(),
-                "dr": doubly_robust(self.logs, target, q).to_list(),
-            }
+        for name, target in (("static", greedy), ("bandit", self._bandit)):
+            out[name] = {"true": float(np.mean(self.truth[name])), **estimate(self.logs, target)}
         return out
+
+    def _bandit(self, x: Logged) -> dict[str, float]:
+        return {self.picks[x.user]: 1.0}

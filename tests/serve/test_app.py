@@ -2,6 +2,7 @@
 errors that are JSON with a stable code, never a 500."""
 
 import shutil
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kgrec import Recommender
+from kgrec.evaluation.offpolicy import live_log
 from kgrec.pipeline import RunSummary
 from kgrec.serve import create_app
 
@@ -272,3 +274,27 @@ def test_metrics_count_requests_and_events(client: TestClient) -> None:
     text = client.get("/metrics").text
     assert 'kgrec_requests_total{route="/users/{user_id}/recommendations",status="200"}' in text
     assert "kgrec_request_seconds_bucket" in text and "kgrec_feedback_events_total" in text
+
+
+def test_an_exploring_service_logs_its_slates_and_their_rewards(
+    sample_run: RunSummary, tmp_path: Path
+) -> None:
+    work = tmp_path / "sample"
+    shutil.copytree(sample_run.work_dir, work)
+    rec = Recommender.load(work)
+    exploring = TestClient(create_app(rec, explore=0.3, explore_candidates=15))
+    seen_orders = set()
+    for n in range(8):
+        got = exploring.get("/users/u07/recommendations", params={"k": 5})
+        assert got.status_code == 200
+        slate, propensity = got.headers["X-Kgrec-Slate"], float(got.headers["X-Kgrec-Propensity"])
+        items = [r["item_id"] for r in got.json()]
+        greedy = [r.item_id for r in rec.recommend("u07", k=15, explain=False)]
+        assert set(items) <= set(greedy) and 0 < propensity <= 1
+        seen_orders.add(tuple(items))
+        if n == 0:
+            sent = {"user_id": "u07", "item_id": items[0], "kind": "click", "slate_id": slate}
+            assert exploring.post("/feedback", json=sent).status_code == 200
+    assert len(seen_orders) > 1  # drawn, not the ranking
+    logs = live_log(work)
+    assert len(logs) == 8 and [x.reward for x in logs] == [1.0] + [0.0] * 7

@@ -1,7 +1,7 @@
 // kgrec's page: plain JavaScript over the service's JSON API (no framework, no CDN).
 "use strict";
 
-const state = { user: null, visitorText: null, last: null, shown: new Set() };
+const state = { user: null, visitorText: null, last: null, shown: new Set(), slate: null };
 const $ = (id) => document.getElementById(id);
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -24,13 +24,18 @@ function svg(tag, attrs = {}, text = null) {
 }
 
 async function api(path, body = null) {
+  return (await call(path, body)).data;
+}
+
+// the answer and the explored slate's id, where the service explores (X-Kgrec-Slate)
+async function call(path, body = null) {
   const opts = body === null ? {} : {
     method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body),
   };
   const res = await fetch(path, opts);
   const data = await res.json();
   if (!res.ok) throw new Error(data.error ? data.error.message : res.statusText);
-  return data;
+  return { data, slate: res.headers.get("X-Kgrec-Slate") };
 }
 
 function say(text) { $("status").textContent = text; }
@@ -81,7 +86,8 @@ async function ensureUser() {
 // --- the list -----------------------------------------------------------------------------
 async function loadList() {
   const t0 = performance.now();
-  const recs = await api(`/users/${enc(state.user)}/recommendations?k=10&explain=true`);
+  const { data: recs, slate } = await call(`/users/${enc(state.user)}/recommendations?k=10&explain=true`);
+  state.slate = slate;
   renderCards(recs, false);
   say(`${recs.length} items (${Math.round(performance.now() - t0)} ms)`);
 }
@@ -115,7 +121,9 @@ function card(r, top, isNew) {
 async function react(r, kind) {
   try {
     const user = await ensureUser();
-    await api("/feedback", { user_id: user, item_id: r.item_id, kind });
+    const body = { user_id: user, item_id: r.item_id, kind };
+    if (state.slate) body.slate_id = state.slate;  // the explored list it reacts to
+    await api("/feedback", body);
     state.last = { item: r.item_id, title: r.title, kind };
     $("undo").hidden = false;
     $("undo").textContent = `Undo ${kind === "skip" ? "not interested" : kind} on “${r.title}”`;
