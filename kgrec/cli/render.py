@@ -226,8 +226,10 @@ def simulation_tables(result: dict[str, Any]) -> list[Table]:
     for run in result.get("runs", [result]):
         v = run["validation"]
         table = Table(
-            title=f"Simulated users ({escape(v['response_model'])} response model; "
-            f"AUC {v['auc']:.3f}, Kendall τ {v['kendall_tau']:.2f}): mean over seeds of "
+            title=f"Simulated users ({escape(v['response_model'])} response model, attribute "
+            f"weight {v.get('attribute_weight', 0):.2f}; AUC {v['auc']:.3f}, Kendall τ "
+            f"{v['kendall_tau']:.2f}, first slates {v.get('kendall_tau_first', float('nan')):.2f})"
+            ": mean over seeds of "
             "accepts per user, rounds stayed, hidden preference of accepted items, distinct "
             "attributes per slate, novelty (bits), catalogue coverage",
             title_justify="left",

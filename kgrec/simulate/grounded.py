@@ -22,6 +22,8 @@ from kgrec.graph.split import SplitData
 from kgrec.models.item_filter import item_attribute_links
 from kgrec.simulate.loop import World
 from kgrec.simulate.response import (
+    AttributeAffinity,
+    Blended,
     FactorResponse,
     NeighbourResponse,
     ResponseModel,
@@ -32,6 +34,8 @@ from kgrec.simulate.user import Behaviour
 
 #: The response-model families :func:`grounded_world` knows.
 FAMILIES = ("factorisation", "neighbours")
+#: The attribute-affinity weights a family's blend is chosen among (on the valid split).
+ATTRIBUTE_WEIGHTS = (0.0, 0.1, 0.2, 0.35, 0.5, 0.7)
 
 
 @dataclass(frozen=True)
@@ -44,35 +48,58 @@ class Grounded:
 
 
 def response_model(
-    family: str, pairs: np.ndarray, split: SplitData, links: tuple[np.ndarray, np.ndarray]
+    family: str,
+    pairs: np.ndarray,
+    split: SplitData,
+    links: tuple[np.ndarray, np.ndarray],
+    weight: float,
 ) -> ResponseModel:
-    """A fitted response model of ``family`` on ``pairs``."""
+    """A fitted response model of ``family`` on ``pairs``, blended with attribute
+    affinities by ``weight``."""
     if family == "factorisation":
-        return FactorResponse.fit(pairs, split.n_users, split.n_items)
-    if family == "neighbours":
-        return NeighbourResponse.fit(pairs, split.n_users, split.n_items, links)
-    raise ArgumentError(f"unknown response family {family!r}: one of {', '.join(FAMILIES)}")
+        cf: ResponseModel = FactorResponse.fit(pairs, split.n_users, split.n_items)
+    elif family == "neighbours":
+        cf = NeighbourResponse.fit(pairs, split.n_users, split.n_items)
+    else:
+        raise ArgumentError(f"unknown response family {family!r}: one of {', '.join(FAMILIES)}")
+    affinity = AttributeAffinity.fit(pairs, split.n_users, split.n_items, links)
+    return Blended(cf, affinity, weight)
 
 
 @dataclass(frozen=True)
 class Fitted:
-    """A response family fitted on all interactions, and its validation AUC (the same
-    family fitted on train + valid, scored on the test split)."""
+    """A response family fitted on all interactions, its attribute weight (chosen on
+    valid) and its validation AUC (the family fitted on train + valid, scored on test)."""
 
     family: str
     model: ResponseModel
     auc: float
+    attribute_weight: float
 
 
 def fit_family(split: SplitData, family: str) -> Fitted:
-    """Fit ``family`` for ``split`` (module docstring)."""
+    """Fit ``family`` for ``split``: the attribute weight that ranks the valid split's
+    items best when fitted on train (AUC), then the validation AUC on test when fitted on
+    train + valid, then the model of the simulated users, on every interaction."""
     _, rows, items = (t.numpy() for t in item_attribute_links(split.gt))
     links = (rows, items)
+    users = np.arange(split.n_users)
+    on_train = response_model(family, split.train, split, links, 0.0)
+    assert isinstance(on_train, Blended)
+    best, best_auc = 0.0, -1.0
+    for w in ATTRIBUTE_WEIGHTS:
+        score = auc(
+            Blended(on_train.collaborative, on_train.affinity, w).scores(users),
+            split.valid_lists,
+            split.train_lists,
+        )
+        if score > best_auc:
+            best, best_auc = w, score
     seen = np.concatenate([split.train, split.valid])
-    check = response_model(family, seen, split, links)
-    validation = auc(check.scores(np.arange(split.n_users)), split.test_lists, split.per_user(seen))
-    model = response_model(family, np.concatenate([seen, split.test]), split, links)
-    return Fitted(family, model, validation)
+    check = response_model(family, seen, split, links, best)
+    validation = auc(check.scores(users), split.test_lists, split.per_user(seen))
+    model = response_model(family, np.concatenate([seen, split.test]), split, links, best)
+    return Fitted(family, model, validation, best)
 
 
 def grounded_world(

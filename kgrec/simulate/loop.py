@@ -15,7 +15,7 @@ from typing import Protocol
 
 import numpy as np
 
-from kgrec.simulate.user import Behaviour, Reaction, SimUser
+from kgrec.simulate.user import Behaviour, Reaction, SimUser, examine_probability
 
 
 class Policy(Protocol):
@@ -143,6 +143,19 @@ def simulate(
         float(shown.mean()),
         cumulative,
     )
+
+
+def expected_first_accepts(world: World, policy: Policy, k: int) -> float:
+    """The exact expected accepts per user of ``policy``'s first slate (fresh users: no
+    satiation yet), from the hidden preferences: what the simulated users think of a list
+    before any dynamics (drift, tiring, leaving) or sampling noise come in."""
+    b = world.behaviour
+    total = 0.0
+    for row, user in enumerate(world.user_ids):
+        for position, item in enumerate(policy.slate(user, k)):
+            accept = b.accept_scale * float(world.preference[row, item]) ** b.accept_power
+            total += examine_probability(position, b.position_bias) * accept
+    return total / max(len(world.user_ids), 1)
 
 
 def _diversity(slate: Sequence[int], item_attributes: list[np.ndarray]) -> float:

@@ -9,8 +9,10 @@ so the simulator does not simply agree with kgrec. Two families:
   least squares (Hu, Koren and Volinsky 2008): every unobserved pair counts as a weak
   negative, every observed one as a confident positive;
 * :class:`NeighbourResponse` — item-to-item cosine neighbours over the interactions
-  (the user's items vote for their nearest items), blended with the user's affinity to
-  each item's attributes in the knowledge graph.
+  (the user's items vote for their nearest items).
+
+Each is blended with the user's affinity to each item's attributes in the knowledge graph
+(:class:`Blended`, :class:`AttributeAffinity`), with a weight chosen on the valid split.
 
 Both give a user's raw scores over every item; :func:`preferences` turns them into
 percentile ranks in [0, 1] (1: the user's favourite), the hidden preference the simulated
@@ -30,7 +32,10 @@ import torch
 class ResponseModel(Protocol):
     """A fitted response model."""
 
-    name: str
+    @property
+    def name(self) -> str:
+        """The family's name."""
+        ...
 
     def scores(self, users: np.ndarray) -> np.ndarray:
         """Raw scores of every item for each of ``users`` (positions): (len(users), items)."""
@@ -100,25 +105,15 @@ def _als_step(r: np.ndarray, fixed: np.ndarray, alpha: float, reg: float) -> np.
 
 @dataclass
 class NeighbourResponse:
-    """Item-kNN votes of a user's items, blended with their attribute affinities."""
+    """Item-kNN votes of a user's items (each item's ``k`` nearest by cosine)."""
 
     history: np.ndarray  # users × items, binary
-    similarity: torch.Tensor  # items × items, sparse: each item's ``k`` nearest by cosine
-    attributes: np.ndarray  # attributes × items, binary
-    attribute_weight: float = 0.3
+    similarity: torch.Tensor  # items × items, sparse
     name: str = "neighbours"
 
     @classmethod
-    def fit(
-        cls,
-        pairs: np.ndarray,
-        n_users: int,
-        n_items: int,
-        item_attributes: tuple[np.ndarray, np.ndarray],
-        k: int = 50,
-        attribute_weight: float = 0.3,
-    ) -> NeighbourResponse:
-        """Fit on ``pairs``; ``item_attributes`` are (attribute row, item position) links."""
+    def fit(cls, pairs: np.ndarray, n_users: int, n_items: int, k: int = 50) -> NeighbourResponse:
+        """Fit on the (user, item) position ``pairs``."""
         r = _matrix(pairs, n_users, n_items)
         unit = torch.nn.functional.normalize(torch.as_tensor(r).T, dim=1)  # items × users
         rows, cols, vals = [], [], []
@@ -136,26 +131,77 @@ class NeighbourResponse:
             (n_items, n_items),
             check_invariants=True,
         ).coalesce()
+        return cls(r, similarity)
+
+    def scores(self, users: np.ndarray) -> np.ndarray:
+        """Neighbour votes of every item for ``users``."""
+        h = self.history[users]
+        votes: np.ndarray = torch.sparse.mm(self.similarity.t(), torch.as_tensor(h).T).T.numpy()
+        return votes
+
+
+@dataclass
+class AttributeAffinity:
+    """How much of a user's items have each item's attributes in the knowledge graph."""
+
+    history: np.ndarray  # users × items, binary
+    attributes: np.ndarray  # attributes × items, binary
+
+    @classmethod
+    def fit(
+        cls,
+        pairs: np.ndarray,
+        n_users: int,
+        n_items: int,
+        item_attributes: tuple[np.ndarray, np.ndarray],
+    ) -> AttributeAffinity:
+        """Fit on ``pairs``; ``item_attributes`` are (attribute row, item position) links."""
         attr_rows, items = item_attributes
         n_attr = int(attr_rows.max()) + 1 if len(attr_rows) else 0
         attrs = np.zeros((n_attr, n_items), dtype=np.float32)
         attrs[attr_rows, items] = 1.0
-        return cls(r, similarity, attrs, attribute_weight)
+        return cls(_matrix(pairs, n_users, n_items), attrs)
 
     def scores(self, users: np.ndarray) -> np.ndarray:
-        """Raw scores of every item for ``users``: neighbour votes, normalised per user,
-        plus the weighted share of the user's items that have each item's attributes."""
+        """Per item, the summed shares of the user's items that have its attributes."""
         h = self.history[users]
-        votes = torch.sparse.mm(self.similarity.t(), torch.as_tensor(h).T).T.numpy()
-        votes = votes / (votes.max(axis=1, keepdims=True) + 1e-9)
-        if self.attributes.shape[0] == 0:
-            return np.asarray(votes)
-        counts = h.sum(1) + 1e-9
-        affinity = (h @ self.attributes.T) / counts[:, None]  # users × attributes
-        per_item = affinity @ self.attributes  # users × items
-        per_item = per_item / (per_item.max(axis=1, keepdims=True) + 1e-9)
-        out: np.ndarray = (1 - self.attribute_weight) * votes + self.attribute_weight * per_item
+        affinity = (h @ self.attributes.T) / (h.sum(1, keepdims=True) + 1e-9)
+        out: np.ndarray = affinity @ self.attributes
         return out
+
+
+@dataclass
+class Blended:
+    """A collaborative response model blended with the user's attribute affinities: each
+    part scaled to [0, 1] per user, then ``(1 - weight) × collaborative + weight ×
+    attributes`` (``weight`` chosen on the valid split: ``kgrec.simulate.grounded``)."""
+
+    collaborative: ResponseModel
+    affinity: AttributeAffinity
+    weight: float
+
+    @property
+    def name(self) -> str:
+        """The collaborative family's name."""
+        return self.collaborative.name
+
+    def scores(self, users: np.ndarray) -> np.ndarray:
+        """The blended scores of every item for ``users``."""
+        cf = _unit_rows(self.collaborative.scores(users))
+        if self.weight == 0 or self.affinity.attributes.shape[0] == 0:
+            return cf
+        out: np.ndarray = (1 - self.weight) * cf + self.weight * _unit_rows(
+            self.affinity.scores(users)
+        )
+        return out
+
+
+def _unit_rows(x: np.ndarray) -> np.ndarray:
+    """Each row scaled to [0, 1] (a constant row: zeros)."""
+    low = x.min(axis=1, keepdims=True)
+    spread = x.max(axis=1, keepdims=True) - low
+    out: np.ndarray = (x - low) / np.where(spread > 0, spread, 1.0)
+    return out
 
 
 def preferences(scores: np.ndarray) -> np.ndarray:

@@ -4,7 +4,14 @@ own half of the catalogue."""
 import numpy as np
 import pytest
 
-from kgrec.simulate.response import FactorResponse, NeighbourResponse, auc, preferences
+from kgrec.simulate.response import (
+    AttributeAffinity,
+    Blended,
+    FactorResponse,
+    NeighbourResponse,
+    auc,
+    preferences,
+)
 
 
 def _world(seed: int = 0) -> tuple[np.ndarray, np.ndarray, list[list[int]], int, int]:
@@ -35,7 +42,7 @@ def test_both_families_rank_held_out_items_of_the_right_group_first(family: str)
     model = (
         FactorResponse.fit(train, n_users, n_items, dim=8)  # the default regularisation
         if family == "factorisation"
-        else NeighbourResponse.fit(train, n_users, n_items, _attributes(), k=10)
+        else NeighbourResponse.fit(train, n_users, n_items, k=10)
     )
     assert model.name == family
     scores = model.scores(np.arange(n_users))
@@ -54,3 +61,23 @@ def test_auc_is_one_half_for_ties_and_one_for_a_perfect_order() -> None:
     assert auc(np.array([[1.0, 1.0, 1.0]]), [[0]], [[]]) == 0.5
     assert auc(np.array([[3.0, 1.0, 2.0]]), [[0]], [[]]) == 1.0
     assert auc(np.array([[3.0, 1.0, 2.0]]), [[0]], [[2]]) == 1.0
+
+
+def test_attribute_affinity_ranks_a_users_attribute_first_and_blends_scale_free() -> None:
+    train, _, test, n_users, n_items = _world()
+    affinity = AttributeAffinity.fit(train, n_users, n_items, _attributes())
+    scores = affinity.scores(np.arange(n_users))
+    # users 0-19 liked only first-half items (attribute 0): those score above the rest
+    assert (scores[:20, :15].min(1) > scores[:20, 15:].max(1)).all()
+    cf = FactorResponse.fit(train, n_users, n_items, dim=8)
+    alone = Blended(cf, affinity, 0.0).scores(np.arange(n_users))
+    assert alone.min() == 0.0 and alone.max() == 1.0  # scaled per user
+    np.testing.assert_array_equal(
+        np.argsort(alone, 1, kind="stable"), np.argsort(cf.scores(np.arange(40)), 1, kind="stable")
+    )
+    both = Blended(cf, affinity, 0.5)
+    assert both.name == "factorisation"
+    seen: list[list[int]] = [[] for _ in range(n_users)]
+    for u, i in train:
+        seen[u].append(int(i))
+    assert auc(both.scores(np.arange(n_users)), test, seen) > 0.8
