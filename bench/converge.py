@@ -17,6 +17,7 @@ import argparse
 import json
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import torch
@@ -49,6 +50,7 @@ def main() -> None:
     ap.add_argument("--epochs", type=int, default=400)
     ap.add_argument("--patience", type=int, default=8)
     ap.add_argument("--json", action="store_true", help="print one JSON object only")
+    ap.add_argument("--out", type=Path, help="also write the JSON here after every run")
     args = ap.parse_args()
 
     from frozen import load
@@ -86,6 +88,8 @@ def main() -> None:
                 ],
             }
             runs.append(run)
+            if args.out is not None:
+                args.out.write_text(json.dumps({"graph": base_config.name, "runs": runs}))
             print(
                 f"{model} lr={lr}: best epoch {best}/{epochs}, valid {run['valid_best']:.4f}, "
                 f"test {run['test_ndcg@10']:.4f}, {run['s_per_epoch']:.3f} s/epoch",

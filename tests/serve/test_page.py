@@ -11,13 +11,15 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import uvicorn
 
 from kgrec import Recommender
+from kgrec.evaluation.offpolicy import live_log
 from kgrec.pipeline import RunSummary
 from kgrec.serve import create_app
 
@@ -47,12 +49,10 @@ pytestmark = [
 playwright = pytest.importorskip("playwright.sync_api")
 
 
-@pytest.fixture(scope="module")
-def base_url(sample_run: RunSummary, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real uvicorn server over a private copy of the sample."""
-    work = tmp_path_factory.mktemp("page") / "sample"
-    shutil.copytree(sample_run.work_dir, work)
-    app = create_app(Recommender.load(work))
+@contextmanager
+def _served(work: Path, **options: Any) -> Iterator[str]:
+    """A real uvicorn server over ``work`` (``create_app``'s ``options``)."""
+    app = create_app(Recommender.load(work), **options)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
@@ -65,6 +65,15 @@ def base_url(sample_run: RunSummary, tmp_path_factory: pytest.TempPathFactory) -
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def base_url(sample_run: RunSummary, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real server over a private copy of the sample."""
+    work = tmp_path_factory.mktemp("page") / "sample"
+    shutil.copytree(sample_run.work_dir, work)
+    with _served(work) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -209,3 +218,19 @@ def test_keyboard_only_and_phone_width(browser: Browser, base_url: str) -> None:
     page.keyboard.press("Enter")
     assert before[0] not in _wait_change(page, before)
     context.close()
+
+
+def test_a_reaction_on_an_explored_list_names_its_slate(
+    browser: Browser, sample_run: RunSummary, tmp_path: Path
+) -> None:
+    work = tmp_path / "sample"
+    shutil.copytree(sample_run.work_dir, work)
+    with _served(work, explore=0.2) as url:
+        context = browser.new_context(base_url=url)
+        page = context.new_page()
+        before = _open(page, "u09")
+        page.locator(f"[data-item-id='{before[0]}'] [data-action=like]").click()
+        _wait_change(page, before)
+        context.close()
+    logs = live_log(work)  # the first list's slate, then the list after the like
+    assert len(logs) >= 2 and logs[0].item == before[0] and logs[0].reward == 1.0
