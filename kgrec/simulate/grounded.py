@@ -34,8 +34,9 @@ from kgrec.simulate.user import Behaviour
 
 #: The response-model families :func:`grounded_world` knows.
 FAMILIES = ("factorisation", "neighbours")
-#: The attribute-affinity weights a family's blend is chosen among (on the valid split).
-ATTRIBUTE_WEIGHTS = (0.0, 0.1, 0.2, 0.35, 0.5, 0.7)
+#: The attribute-affinity weights a family's blend is chosen among (on the valid split);
+#: below 1, so that each family keeps its own collaborative part.
+ATTRIBUTE_WEIGHTS = (0.0, 0.1, 0.2, 0.35, 0.5, 0.7, 0.85)
 
 
 @dataclass(frozen=True)
