@@ -49,6 +49,13 @@ def main() -> None:
     ap.add_argument("--models", default="kgrec,lightgcn")
     ap.add_argument("--epochs", type=int, default=400)
     ap.add_argument("--patience", type=int, default=8)
+    ap.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a [model] setting for the kgrec runs, e.g. loss=softmax (repeatable)",
+    )
     ap.add_argument("--json", action="store_true", help="print one JSON object only")
     ap.add_argument("--out", type=Path, help="also write the JSON here after every run")
     args = ap.parse_args()
@@ -69,6 +76,10 @@ def main() -> None:
                     "patience": args.patience,
                 }
             )
+            if model == "kgrec":
+                config = config.model_validate(
+                    config.model_dump() | dict(kv.split("=", 1) for kv in args.set)
+                )
             start = time.perf_counter()
             score, history, best = (_kgrec if model == "kgrec" else _lightgcn)(split, config)
             took = time.perf_counter() - start
@@ -77,6 +88,7 @@ def main() -> None:
             run = {
                 "model": model,
                 "lr": lr,
+                "set": args.set if model == "kgrec" else [],
                 "best_epoch": best,
                 "epochs_run": epochs,
                 "s_per_epoch": took / max(epochs, 1),

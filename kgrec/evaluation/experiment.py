@@ -26,11 +26,14 @@ from kgrec.models.item_filter import FilterChoice
 from kgrec.models.scorer import Scorer
 from kgrec.reasoning.explainer import Explainer
 
+#: The GNN alone: with ``combine = "blend"`` it is the full model's own GNN (trained
+#: alone, then blended), scored from the fit; with ``"residual"`` a model of its own.
+GNN_ONLY = "kgrec-gnn-only"
 #: kgrec's ablations: name → what changes in [model].
 ABLATIONS: dict[str, dict[str, Any]] = {
     "kgrec-no-attributes": {"use_attributes": False},
     "kgrec-no-text": {"use_text": False},
-    "kgrec-gnn-only": {"item_filter": False},
+    GNN_ONLY: {"item_filter": False},
 }
 #: Scored from the full model's fit, without training anything more.
 FILTER_ONLY = "kgrec-filter-only"
@@ -172,6 +175,8 @@ def compare(
     variants: dict[str, PipelineConfig] = {"kgrec": config}
     if ablations:
         for name, change in ABLATIONS.items():
+            if name == GNN_ONLY and config.model.combine == "blend":
+                continue  # scored from the full model's fit
             variants[name] = config.model_copy(
                 update={"model": config.model.model_copy(update=change)}
             )
@@ -197,6 +202,9 @@ def compare(
             if name == "kgrec":
                 result.explanations.append(explain_metrics(split, fitted))
             if name == "kgrec" and ablations and fitted.filter is not None:
+                if cfg.model.combine == "blend":
+                    alone = replace(fitted, filter=None, gnn_weight=1.0)
+                    result.add(GNN_ONLY, evaluate(test_scores(split, alone)), kgrec_choice(alone))
                 fitted.gnn_weight = 0.0
                 result.add(FILTER_ONLY, evaluate(test_scores(split, fitted)))
     picked = result.choices["kgrec"][0]

@@ -1,9 +1,12 @@
-"""Fitting kgrec's whole model on a split: the item filter, then the GNN on its residual.
+"""Fitting kgrec's whole model on a split: the item filter, then the GNN beside it.
 
 The score is ``kgrec.models.scorer``'s: the filter's settings (and the weights of
-recency and of what users said) are chosen on the valid split first, then the GNN is
-trained with BPR on the whole score and early-stopped on valid NDCG@10; when no epoch
-beats the filter alone, ``w = 0`` and the GNN is left out.
+recency and of what users said) are chosen on the valid split first. Then the GNN is
+trained on its own, early-stopped on its valid NDCG@10, and added to the filter with the
+weight *w* that scores best on valid (``combine = "blend"``; *w* = 0 leaves it out). Why
+not train it on the filter's residual (``"residual"``, still there to compare): the
+filter is fitted on the very pairs the GNN learns from, so on them its margin is large and
+the GNN learns in-sample leftovers that do not hold out of sample.
 """
 
 from __future__ import annotations
@@ -19,10 +22,10 @@ from kgrec.device import resolve_device
 from kgrec.graph.export import GraphTensors
 from kgrec.graph.split import SplitData
 from kgrec.models import item_filter
-from kgrec.models.fusion import FusionGNN
+from kgrec.models.fusion import FusionGNN, propagate
 from kgrec.models.history import Histories
 from kgrec.models.item_filter import FilterChoice, FilterGrams, ItemFilter
-from kgrec.models.scorer import FilterPart, GraphLinks, user_inputs
+from kgrec.models.scorer import FilterPart, GraphLinks, score_function, user_inputs
 from kgrec.models.train import Progress, build_model, train_fusion
 from kgrec.models.types import Validate
 
@@ -162,8 +165,9 @@ def fit_kgrec(
     steps: Steps = no_steps,
     chosen: FilterChoice | None = None,
 ) -> KgrecFit:
-    """Choose the filter on valid (unless ``chosen`` is given), then train the GNN on the
-    residual, early-stopped on ``validate``."""
+    """Choose the filter on valid (unless ``chosen`` is given), then train the GNN,
+    early-stopped on ``validate``: alone, then blended with the filter by the weight that
+    scores best on valid (``combine = "blend"``), or on the filter's residual."""
     if chosen is None:
         chosen = choose_filter(split, config, validate, steps)
     fitted = KgrecFit(
@@ -176,21 +180,40 @@ def fit_kgrec(
         half_life=chosen.half_life,
         said_weight=chosen.said_weight,
     )
+    blend = config.combine == "blend"
+    base = fitted.base(split.gt, fitted.train_history(split))
     result = train_fusion(
         split.gt,
         split.train,
         config,
         validate,
         progress=steps(config.epochs, "training the GNN (valid split)"),
-        base=fitted.base(split.gt, fitted.train_history(split)),
+        base=None if blend else base,
     )
     fitted.model, fitted.best_epoch, fitted.history = (
         result.model,
         result.best_epoch,
         result.history,
     )
-    fitted.gnn_weight = 1.0 if result.best_epoch > 0 else 0.0
+    if not blend:
+        fitted.gnn_weight = 1.0 if result.best_epoch > 0 else 0.0
+    elif base is not None:
+        fitted.gnn_weight = _choose_gnn_weight(split, fitted, base, config, validate)
     return fitted
+
+
+def _choose_gnn_weight(
+    split: SplitData,
+    fitted: KgrecFit,
+    base: FilterPart,
+    config: ModelConfig,
+    validate: Validate,
+) -> float:
+    """The weight of the GNN beside the filter that scores best on valid (ties: the
+    smaller, so the GNN is kept only where it adds)."""
+    prop = propagate(fitted.model, split.gt, resolve_device(config.device))
+    scored = [(validate(score_function(prop, split.gt, base, w)), -w) for w in config.gnn_weights]
+    return -max(scored)[1]
 
 
 def refit_kgrec(
@@ -218,14 +241,15 @@ def refit_kgrec(
         half_life=fitted.half_life,
         said_weight=fitted.said_weight,
     )
-    if fitted.best_epoch > 0:
+    if fitted.best_epoch > 0 and fitted.gnn_weight > 0:
+        residual = config.combine == "residual"
         out.model = train_fusion(
             gt,
             pairs,
             config,
             epochs=fitted.best_epoch,
             progress=steps(fitted.best_epoch, "refit on all interactions"),
-            base=out.base(gt, out.histories(pairs, times, gt)),
+            base=out.base(gt, out.histories(pairs, times, gt)) if residual else None,
         ).model
     return out
 

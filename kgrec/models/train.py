@@ -1,4 +1,6 @@
-"""Training the fusion GNN with BPR, early-stopped on validation NDCG@10."""
+"""Training the fusion GNN, early-stopped on validation NDCG@10: with BPR (one sampled
+negative per positive) or a sampled softmax (each positive against ``negatives`` items
+drawn uniformly and shared by the batch: many negatives for the price of one propagation)."""
 
 from __future__ import annotations
 
@@ -75,9 +77,15 @@ def train_fusion(
     graph = graph_inputs(gt, device)  # on the device once, not per step
     sampler = sampler_for(gt, config)
 
+    if config.loss == "softmax" and base is not None:
+        raise ValueError("the softmax loss trains the GNN alone (base=None)")
+    n_items = len(gt.items)
+
     def step(
         users: torch.Tensor, pos: torch.Tensor, neg: torch.Tensor
     ) -> tuple[torch.Tensor, torch.Tensor]:
+        if config.loss == "softmax":  # negatives shared by the batch, drawn uniformly
+            neg = torch.randint(0, n_items, (config.negatives,), generator=gen)
         if sampler is None:
             prop = model.propagate(*graph)
             u_ix, p_ix, n_ix = (
@@ -89,12 +97,21 @@ def train_fusion(
             seeds = torch.cat([gt.users[users], gt.items[pos], gt.items[neg]])
             block = sampler.sample(seeds, gen).to(device)
             prop = model.propagate_block(block, *graph)
-            u_ix, p_ix, n_ix = block.position.view(3, -1)
+            b, m = len(users), len(neg)
+            where = block.position
+            u_ix, p_ix, n_ix = where[:b], where[b : 2 * b], where[2 * b : 2 * b + m]
         eu, ep, en = prop.final[u_ix], prop.final[p_ix], prop.final[n_ix]
-        margin = (eu * ep).sum(1) - (eu * en).sum(1)
-        if base is not None:
-            margin = margin + (base.pairs(users, pos) - base.pairs(users, neg)).to(device)
-        loss = -nn.functional.logsigmoid(margin).mean()
+        positive = (eu * ep).sum(1)
+        if config.loss == "softmax":
+            against = eu @ en.T  # (batch, negatives)
+            hit = pos.to(device)[:, None] == neg.to(device)[None, :]
+            logits = torch.cat([positive[:, None], against.masked_fill(hit, -torch.inf)], 1)
+            loss = -nn.functional.log_softmax(logits, 1)[:, 0].mean()
+        else:
+            margin = positive - (eu * en).sum(1)
+            if base is not None:
+                margin = margin + (base.pairs(users, pos) - base.pairs(users, neg)).to(device)
+            loss = -nn.functional.logsigmoid(margin).mean()
         reg = (
             prop.ego[u_ix].pow(2).sum() + prop.ego[p_ix].pow(2).sum() + prop.ego[n_ix].pow(2).sum()
         ) / (2 * len(users))
