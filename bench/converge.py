@@ -41,9 +41,30 @@ def _lightgcn(split: Any, config: Any) -> tuple[Any, list[dict[str, float]], int
     return run.score, run.history, run.best_epoch
 
 
+def plot(runs: list[dict[str, Any]], out: Path) -> None:
+    """Validation NDCG@10 over epochs, a line per run."""
+    from kgrec.plotting import finish, pyplot
+
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    lines: dict[str, dict[str, Any]] = {}  # one per setting: the last run of it
+    for r in runs:
+        extra = ", ".join(kv.split("=")[1] for kv in r.get("set", []))
+        lines[f"{r['model']} lr {r['lr']:g}" + (f" ({extra})" if extra else "")] = r
+    for label, r in lines.items():
+        epochs, ndcg = zip(*r["curve"], strict=True)
+        ax.plot(epochs, ndcg, label=label, lw=1.4)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("valid NDCG@10")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    finish(fig, out, "Learning curves: kgrec's GNN alone and LightGCN")
+    print(f"saved {out}", file=sys.stderr)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--frozen", required=True, help="a bench/frozen.py bundle")
+    ap.add_argument("--frozen", help="a bench/frozen.py bundle (needed unless --from)")
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--lrs", default="0.01", help="comma-separated learning rates")
     ap.add_argument("--models", default="kgrec,lightgcn")
@@ -58,7 +79,19 @@ def main() -> None:
     )
     ap.add_argument("--json", action="store_true", help="print one JSON object only")
     ap.add_argument("--out", type=Path, help="also write the JSON here after every run")
+    ap.add_argument("--plot", type=Path, help="save the validation curves as this PNG")
+    ap.add_argument(
+        "--from",
+        dest="saved",
+        type=Path,
+        nargs="+",
+        help="plot earlier --out files (no training)",
+    )
     args = ap.parse_args()
+    if args.saved:
+        runs = [r for f in args.saved for r in json.loads(f.read_text())["runs"]]
+        plot(runs, args.plot or Path("converge.png"))
+        return
 
     from frozen import load
 
@@ -108,6 +141,8 @@ def main() -> None:
                 file=sys.stderr,
                 flush=True,
             )
+    if args.plot is not None:
+        plot(runs, args.plot)
     name = torch.cuda.get_device_name() if args.device.startswith("cuda") else "cpu"
     result = {"graph": base_config.name, "device": name, "runs": runs}
     if args.json:
