@@ -1,0 +1,80 @@
+"""How the GNN combines with the item filter: the filter alone, the GNN alone and the
+served combination, on valid and test, per seed (the filter chosen once on valid).
+
+    .venv/bin/python bench/combine.py --frozen movielens.pt --set combine=blend --json
+    python bench/combine.py --frozen lastfm.pt --device cuda --seeds 3 \\
+        --set combine=blend --set loss=softmax --set negatives=2048
+
+``--set KEY=VALUE`` changes one ``[model]`` setting of the frozen pipeline (repeatable).
+Every figure comes from the one evaluator (``kgrec.evaluation.experiment``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import replace
+from typing import Any
+
+from kgrec.evaluation.experiment import test_evaluator, test_scores
+from kgrec.evaluation.ranking import valid_ndcg
+from kgrec.models.fit import KgrecFit, choose_filter, fit_kgrec
+from kgrec.models.scorer import Scorer
+
+
+def _row(fitted: KgrecFit, split: Any, evaluate: Any, validate: Any) -> dict[str, float]:
+    valid = validate(Scorer(fitted, split.gt).score_fn(fitted.train_history(split)))
+    return {"valid_ndcg@10": valid, "test_ndcg@10": evaluate(test_scores(split, fitted))["ndcg@10"]}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--frozen", required=True, help="a bench/frozen.py bundle")
+    ap.add_argument("--device", default="cpu")
+    ap.add_argument("--seeds", type=int, default=1)
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    ap.add_argument("--json", action="store_true", help="print one JSON object only")
+    args = ap.parse_args()
+
+    from frozen import load
+
+    config, splits = load(args.frozen)
+    split = splits[True]
+    model = config.model.model_validate(
+        config.model.model_dump()
+        | {"device": args.device}
+        | dict(kv.split("=", 1) for kv in args.set)
+    )
+    evaluate, validate = test_evaluator(split), valid_ndcg(split)
+    start = time.perf_counter()
+    chosen = choose_filter(split, model, validate)
+    filter_s = time.perf_counter() - start
+    seeds = []
+    for seed in range(args.seeds):
+        start = time.perf_counter()
+        fitted = fit_kgrec(split, model.model_copy(update={"seed": seed}), validate, chosen=chosen)
+        took = time.perf_counter() - start
+        row: dict[str, Any] = {
+            "seed": seed,
+            "gnn_weight": fitted.gnn_weight,
+            "best_epoch": fitted.best_epoch,
+            "gnn_s": took,
+            "served": _row(fitted, split, evaluate, validate),
+            "filter_only": _row(replace(fitted, gnn_weight=0.0), split, evaluate, validate),
+        }
+        if model.combine == "blend":
+            alone = replace(fitted, filter=None, gnn_weight=1.0)
+            row["gnn_only"] = _row(alone, split, evaluate, validate)
+        seeds.append(row)
+        print(json.dumps(row), file=sys.stderr, flush=True)
+    result = {"graph": config.name, "set": args.set, "filter_s": filter_s, "seeds": seeds}
+    if args.json:
+        json.dump(result, sys.stdout)
+    else:
+        print(json.dumps(result, indent=1))
+
+
+if __name__ == "__main__":
+    main()
