@@ -10,12 +10,13 @@ policy *π* gives each candidate a chance to come first (1 for one item: determi
 * **IPS**: :math:`\\hat V = \\frac1n \\sum r_i \\pi(a_i|x_i) / p_i` (unbiased where every item
   the target may put first had a positive propensity);
 * **SNIPS**: the same sum over :math:`\\sum \\pi(a_i|x_i) / p_i` instead of *n* (a little
-  biased, much less variance);
+  biased, much less variance; its interval Wilson's);
 * **DR** (doubly robust): :math:`\\frac1n \\sum \\sum_a \\pi(a|x_i) \\hat q(x_i, a) +
   \\pi(a_i|x_i) (r_i - \\hat q(x_i, a_i)) / p_i`, with :math:`\\hat q` a reward model fitted
   on the log (unbiased if either the propensities or the reward model are right).
 
-Each estimate comes with a 95% interval (normal approximation over the logged slates).
+Each estimate comes with a 95% interval (IPS and DR: normal approximation over the logged
+slates; SNIPS: Wilson's score interval at the effective sample size).
 :func:`live_log` reads what a service logged; :func:`estimate` runs the three.
 """
 
@@ -89,7 +90,11 @@ def ips(logs: Sequence[Logged], target: Target) -> Estimate:
 
 
 def snips(logs: Sequence[Logged], target: Target) -> Estimate:
-    """Self-normalised IPS (module docstring); its interval by the delta method."""
+    """Self-normalised IPS (module docstring): a weighted mean of the rewards of the slates
+    the target would have shown. Its interval is Wilson's score interval at the weights'
+    effective sample size (Kish): the delta method's normal interval collapses when the
+    target matches few logged slates (all of them unrewarded: a zero-width interval at 0),
+    where this one stays honest (rewards in [0, 1])."""
     _check(logs)
     w = _weights(logs, target)
     r = np.array([x.reward for x in logs])
@@ -97,9 +102,11 @@ def snips(logs: Sequence[Logged], target: Target) -> Estimate:
     if total == 0:
         return Estimate(float("nan"), float("nan"), float("nan"))
     v = float((w * r).sum() / total)
-    terms = w * (r - v) / w.mean()
-    half = 1.96 * float(terms.std(ddof=1)) / np.sqrt(len(terms)) if len(terms) > 1 else 0.0
-    return Estimate(v, v - half, v + half)
+    n = float(total**2 / (w**2).sum())
+    z2 = 1.96**2
+    centre = (v + z2 / (2 * n)) / (1 + z2 / n)
+    half = 1.96 * np.sqrt(v * (1 - v) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    return Estimate(v, float(max(centre - half, 0.0)), float(min(centre + half, 1.0)))
 
 
 def doubly_robust(

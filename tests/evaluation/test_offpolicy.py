@@ -147,3 +147,14 @@ def test_the_services_exploration_log_is_what_kgrec_ope_reads(sample_copy: Path)
     assert set(out["targets"]["greedy"]) == {"ips", "snips", "dr"}
     table = CliRunner().invoke(app, ["ope", "--work-dir", str(sample_copy)])
     assert table.exit_code == 0 and "greedy" in table.output and "SNIPS" in table.output
+
+
+def test_snips_intervals_hold_the_truth_when_the_target_is_rarely_logged() -> None:
+    def rare(x: Logged) -> dict[str, float]:
+        return {"i4": 1.0}  # the logger puts i4 first least often (value 0.2)
+
+    p4 = first_probabilities(np.array(SCORES), LOGGER_T)[4]
+    assert p4 < 0.1
+    held = [snips(logs, rare) for logs in (_logs(150, s) for s in range(100))]
+    covered = np.mean([e.low <= 0.2 <= e.high for e in held if e.value == e.value])
+    assert covered >= 0.88, covered
