@@ -151,6 +151,8 @@ def create_app(
     temperature), users' lists are drawn at random around kgrec's order from their top
     ``explore_candidates`` and logged with their propensities (``Recommender.explore``);
     the answer names its slate in the ``X-Kgrec-Slate`` header."""
+    if explore is not None and not explore > 0:
+        raise ArgumentError(f"--explore is a temperature above 0 (got {explore}), e.g. 0.2")
     sync = StoreSync(rec, sync_every) if sync_every else None
     refitter = (
         Refitter(rec, refit_events, refit_minutes, sync)

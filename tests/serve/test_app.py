@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kgrec import Recommender
+from kgrec.errors import ArgumentError
 from kgrec.evaluation.offpolicy import live_log
 from kgrec.pipeline import RunSummary
 from kgrec.serve import create_app
@@ -282,6 +283,8 @@ def test_an_exploring_service_logs_its_slates_and_their_rewards(
     work = tmp_path / "sample"
     shutil.copytree(sample_run.work_dir, work)
     rec = Recommender.load(work)
+    with pytest.raises(ArgumentError, match="temperature above 0"):
+        create_app(rec, explore=0.0)
     exploring = TestClient(create_app(rec, explore=0.3, explore_candidates=15))
     seen_orders = set()
     for n in range(8):
