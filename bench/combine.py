@@ -38,14 +38,12 @@ def main() -> None:
     ap.add_argument("--json", action="store_true", help="print one JSON object only")
     args = ap.parse_args()
 
-    from frozen import load
+    from frozen import load, settings
 
     config, splits = load(args.frozen)
     split = splits[True]
     model = config.model.model_validate(
-        config.model.model_dump()
-        | {"device": args.device}
-        | dict(kv.split("=", 1) for kv in args.set)
+        config.model.model_dump() | {"device": args.device} | settings(args.set)
     )
     evaluate, validate = test_evaluator(split), valid_ndcg(split)
     start = time.perf_counter()

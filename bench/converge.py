@@ -93,7 +93,7 @@ def main() -> None:
         plot(runs, args.plot or Path("converge.png"))
         return
 
-    from frozen import load
+    from frozen import load, settings
 
     base_config, splits = load(args.frozen)
     split = splits[True]
@@ -110,9 +110,7 @@ def main() -> None:
                 }
             )
             if model == "kgrec":
-                config = config.model_validate(
-                    config.model_dump() | dict(kv.split("=", 1) for kv in args.set)
-                )
+                config = config.model_validate(config.model_dump() | settings(args.set))
             start = time.perf_counter()
             score, history, best = (_kgrec if model == "kgrec" else _lightgcn)(split, config)
             took = time.perf_counter() - start

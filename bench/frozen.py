@@ -18,6 +18,7 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import torch
 
@@ -58,6 +59,19 @@ def load(bundle: Path) -> tuple[PipelineConfig, dict[bool, SplitData]]:
     for split in splits.values():
         split.gt.text = text
     return PipelineConfig.model_validate_json(frozen["config"]), splits
+
+
+def settings(pairs: list[str]) -> dict[str, Any]:
+    """``--set KEY=VALUE`` pairs as ``[model]`` settings; a value is read as JSON where it
+    is JSON (``[200]``, ``0.01``), else as a string (``softmax``)."""
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        key, _, value = pair.partition("=")
+        try:
+            out[key] = json.loads(value)
+        except json.JSONDecodeError:
+            out[key] = value
+    return out
 
 
 def _print_steps(total: int, label: str) -> Progress:
