@@ -148,11 +148,15 @@ class ModelConfig(_Frozen):
     epochs: int = Field(150, gt=0, description="Most training epochs.")
     batch_size: int = Field(1024, gt=0, description="Training pairs per step.")
     loss: Literal["bpr", "softmax"] = Field(
-        "bpr",
+        "softmax",
         description="'bpr': each positive against one sampled negative; 'softmax': against "
         "`negatives` items shared by the batch (sampled softmax; trains the GNN alone).",
     )
-    negatives: int = Field(256, gt=0, description="Shared negatives per step (softmax loss).")
+    negatives: int = Field(
+        2048,
+        gt=0,
+        description="Shared negatives per step (softmax loss; at most the catalogue's size).",
+    )
     eval_every: int = Field(5, gt=0, description="Epochs between validation checks.")
     patience: int = Field(5, ge=1, description="Validation checks without gain before stopping.")
     refit: bool = Field(
@@ -188,14 +192,14 @@ class ModelConfig(_Frozen):
         20.0, gt=0.0, description="Weight of the item filter's score beside the GNN's dot product."
     )
     combine: Literal["blend", "residual"] = Field(
-        "residual",
+        "blend",
         description="How the GNN joins the filter: 'blend' trains it alone, then adds it "
         "with the weight of `gnn_weights` that scores best on valid; 'residual' trains it "
         "on the filter's residual (BPR only).",
     )
     gnn_weights: list[float] = Field(
         min_length=1,
-        default_factory=lambda: [0.0, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0, 1.5],
+        default_factory=lambda: [0.0, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0],
         description="Weights of the GNN's dot product beside the filter tried on the valid "
         "split ('blend'; 0: the filter alone).",
     )

@@ -85,7 +85,7 @@ def train_fusion(
         users: torch.Tensor, pos: torch.Tensor, neg: torch.Tensor
     ) -> tuple[torch.Tensor, torch.Tensor]:
         if config.loss == "softmax":  # negatives shared by the batch, drawn uniformly
-            neg = torch.randint(0, n_items, (config.negatives,), generator=gen)
+            neg = torch.randint(0, n_items, (min(config.negatives, n_items),), generator=gen)
         if sampler is None:
             prop = model.propagate(*graph)
             u_ix, p_ix, n_ix = (
