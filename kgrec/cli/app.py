@@ -41,6 +41,11 @@ def _work_dir(work_dir: Path | None, pipeline: Path | None) -> Path:
     return kgrec_home() / "sample"
 
 
+def _listed(text: str) -> list[str]:
+    """The names of a comma-separated option (blanks dropped)."""
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
 def _run(config: PipelineConfig, force: bool, as_json: bool, baselines: bool = False) -> Any:
     from kgrec.cli.progress import RichProgress
     from kgrec.cli.render import counts_table, metrics_table
@@ -230,8 +235,7 @@ def simulate(
     from kgrec.simulate.plots import save_cumulative
     from kgrec.simulate.run import CHECKED, check_names, run
 
-    names = [p.strip() for p in policies.split(",") if p.strip()]
-    fams = [f.strip() for f in families.split(",") if f.strip()]
+    names, fams = _listed(policies), _listed(families)
     check_names(names, fams)
     config = load_config(pipeline) if pipeline is not None else PipelineConfig()
     progress = RichProgress(err)
@@ -279,7 +283,7 @@ def ope(
     from kgrec.cli.render import offpolicy_table, print_json
     from kgrec.evaluation.offpolicy import live_log, parse_target, report
 
-    names = [t.strip() for t in targets.split(",") if t.strip()]
+    names = _listed(targets)
     for name in names:
         parse_target(name)  # refuse a bad name before reading the logs
     result = report(live_log(_work_dir(work_dir, pipeline)), names)

@@ -1,8 +1,9 @@
-"""The live loop around a trained model: feedback events, items added online and users'
-words, their durable logs, and users' online state (no HTTP here; ``kgrec serve`` is
-built on this)."""
+"""The live loop around a trained model: feedback events, items added online, users'
+words and the slates an exploring service drew, their durable logs, and users' online
+state (no HTTP here; ``kgrec serve`` is built on this)."""
 
 from kgrec.live.events import KINDS, EventLog, Feedback
+from kgrec.live.explore import Slate, SlateLog
 from kgrec.live.items import ItemBatch, ItemLog, NewItem
 from kgrec.live.state import LiveState, updated_state
 from kgrec.live.words import Words, WordsLog
@@ -15,6 +16,8 @@ __all__ = [
     "ItemLog",
     "LiveState",
     "NewItem",
+    "Slate",
+    "SlateLog",
     "Words",
     "WordsLog",
     "updated_state",

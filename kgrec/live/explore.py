@@ -25,15 +25,20 @@ from kgrec.errors import ArgumentError
 from kgrec.live.events import JsonLog
 
 
-def first_probabilities(scores: np.ndarray, temperature: float) -> np.ndarray:
-    """The chance each candidate is drawn first: softmax(scaled score / ``temperature``),
-    scores scaled to [0, 1] (equal scores: equal chances)."""
-    if not temperature > 0:
-        raise ArgumentError(f"the exploration temperature must be above 0 (got {temperature})")
+def unit_scaled(scores: np.ndarray) -> np.ndarray:
+    """Scores scaled to [0, 1] over the list (all equal: all 0): a list's scores on a scale
+    that means the same for every user and model."""
     s = np.asarray(scores, dtype=np.float64)
     spread = float(s.max() - s.min()) if len(s) else 0.0
-    scaled = (s - s.min()) / spread if spread > 0 else np.zeros_like(s)
-    p = np.exp((scaled - 1.0) / temperature)
+    return (s - s.min()) / spread if spread > 0 else np.zeros_like(s)
+
+
+def first_probabilities(scores: np.ndarray, temperature: float) -> np.ndarray:
+    """The chance each candidate is drawn first: softmax(scaled score / ``temperature``),
+    scores scaled by :func:`unit_scaled` (equal scores: equal chances)."""
+    if not temperature > 0:
+        raise ArgumentError(f"the exploration temperature must be above 0 (got {temperature})")
+    p = np.exp((unit_scaled(scores) - 1.0) / temperature)
     return np.asarray(p / p.sum())
 
 

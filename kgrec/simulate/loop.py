@@ -153,7 +153,7 @@ def expected_first_accepts(world: World, policy: Policy, k: int) -> float:
     total = 0.0
     for row, user in enumerate(world.user_ids):
         for position, item in enumerate(policy.slate(user, k)):
-            accept = b.accept_scale * float(world.preference[row, item]) ** b.accept_power
+            accept = b.accept_chance(float(world.preference[row, item]))
             total += examine_probability(position, b.position_bias) * accept
     return total / max(len(world.user_ids), 1)
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kgrec.api import Recommender
+from kgrec.live.explore import unit_scaled
 from kgrec.simulate.user import Reaction
 
 #: Relationship groups a candidate's explanation paths are counted in (bandit features).
@@ -102,7 +103,7 @@ class DiversePolicy(KgrecPolicy):
         recs = self.rec.recommend(user, k=self.candidates, explain=False)
         items = [self.position[r.item_id] for r in recs]
         scores = np.array([r.score for r in recs])
-        rel = (scores - scores.min()) / (np.ptp(scores) + 1e-9)
+        rel = unit_scaled(scores)
         chosen: list[int] = []
         left = list(range(len(items)))
         while left and len(chosen) < k:

@@ -257,9 +257,7 @@ class OffPolicyCheck:
         b = world.behaviour
 
         def accept(user: str, item: str) -> float:
-            return float(
-                b.accept_scale * world.preference[row[user], position[item]] ** b.accept_power
-            )
+            return b.accept_chance(float(world.preference[row[user], position[item]]))
 
         logger = KgrecPolicy(rec, item_ids, learn=True, name="explore", temperature=0.2)
         simulate(world, logger, 1, k, seed)

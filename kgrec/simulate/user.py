@@ -45,6 +45,10 @@ class Behaviour:
     patience: int = 3
     speak_rate: float = 0.1
 
+    def accept_chance(self, appeal: float) -> float:
+        """The chance an examined item of this appeal is accepted."""
+        return float(self.accept_scale * appeal**self.accept_power)
+
 
 @dataclass(frozen=True)
 class Reaction:
@@ -94,7 +98,7 @@ class SimUser:
                 continue
             examined.append(position)
             a = self.appeal(item)
-            if self.rng.random() < b.accept_scale * a**b.accept_power:
+            if self.rng.random() < b.accept_chance(a):
                 accepted.append(item)
             elif a < b.dislike_below and self.rng.random() < b.dislike_rate:
                 disliked.append(item)
