@@ -10,6 +10,13 @@ ranking metrics) are explained (``kgrec.reasoning.explainer``) and measured:
   *of the same type* (same relationship sequence) among the item's strongest
   ``max_paths``. The share of recommendations where deleting the top path lowers the
   score more, over those that have a second path of that type (``fidelity_cases``);
+* **attribute fidelity** (with ``refit``): for top paths of the form you liked *j*, which
+  shares attribute *a* with the item, delete *j*'s and the item's links to *a*, refit the
+  filter exactly (``kgrec.models.link_deletion``; the GNN's part to first order) and
+  re-score; do the same for another attribute the two items share, drawn at random. The
+  share of such recommendations where the named attribute's deletion lowers the score
+  more (``attribute_cases`` of them). ``attribute_fidelity_norms`` is the same for the
+  attribute the largest product of GNN edge norms would name (how paths named it before);
 * **mean score drop**: the share of the item's score lost when its top path is deleted;
 * **path-type diversity**: distinct relationship sequences among the top paths of a
   user's list, divided by the list's length (1 = every reason of a different kind);
@@ -30,7 +37,10 @@ import numpy as np
 import torch
 
 from kgrec.models.history import Histories
+from kgrec.models.link_deletion import FilterRefit
+from kgrec.models.scorer import AttributeLinks, UserState
 from kgrec.reasoning.explainer import Explainer
+from kgrec.reasoning.paths import Path
 
 
 def explanation_metrics(
@@ -43,12 +53,15 @@ def explanation_metrics(
     times: tuple[np.ndarray, np.ndarray] | None = None,
     max_paths: int = 50,
     seed: int = 0,
+    refit: FilterRefit | None = None,
 ) -> dict[str, float]:
     """The measures above for the user positions ``users`` scored from ``history``.
 
     ``exclude`` holds each user's known item positions; ``candidates`` the item
     positions ranked (None: all); ``times`` the (user, item) position pairs of
-    ``history`` and their times, for path recency."""
+    ``history`` and their times, for path recency; ``refit`` the dense fit of the
+    model's filter, for attribute fidelity (without it the filter's part is left out
+    of that test)."""
     gt, scorer, paths = explainer.gt, explainer.scorer, explainer.paths
     n_items = len(gt.items)
     ranked = torch.ones(n_items, dtype=torch.bool)
@@ -59,6 +72,7 @@ def explanation_metrics(
     recency = _recency(times) if times is not None else None
     rng = np.random.default_rng(seed)
     covered = pairs = cases = wins = 0
+    attribute = _AttributeTest(explainer, refit, np.random.default_rng(seed + 1))
     drops: list[float] = []
     diversity: list[float] = []
     recent: list[float] = []
@@ -89,6 +103,7 @@ def explanation_metrics(
                 other = alike[int(rng.integers(len(alike)))]
                 cases += 1
                 wins += drop > whole - explainer.score_without(state, item, other)
+            attribute.check(state, item, best)
             via = paths.index[best.nodes[-2].node_id]
             popular.append(float(share[via]))
             first = int(scorer.links.item_pos[paths.index[best.nodes[1].node_id]])
@@ -104,10 +119,94 @@ def explanation_metrics(
         "shared_entity_popularity": _mean(popular),
         "recommendations": float(pairs),
         "fidelity_cases": float(cases),
+        **attribute.result(),
     }
     if recency is not None:
         out["path_recency"] = _mean(recent)
     return out
+
+
+class _AttributeTest:
+    """Attribute fidelity (module docstring), one top path at a time."""
+
+    def __init__(
+        self, explainer: Explainer, refit: FilterRefit | None, rng: np.random.Generator
+    ) -> None:
+        self.explainer, self.refit, self.rng = explainer, refit, rng
+        self.cases = self.wins = self.wins_norms = 0
+
+    def check(self, state: UserState, item: int, path: Path) -> None:
+        """Test ``path`` (the top path of ``item``, a position) if it goes through an
+        attribute the two items share with others."""
+        paths = self.explainer.paths
+        if len(path.nodes) != 4 or path.nodes[1].label != "Item":
+            return
+        liked = paths.index[path.nodes[1].node_id]
+        named = paths.index[path.nodes[2].node_id]
+        node = int(paths.gt.items[item])
+        if paths.is_user[named] or paths.is_item[named]:
+            return
+        shared = _shared_attributes(self.explainer, liked, node)
+        if len(shared) < 2:
+            return
+        drops = self._drops(state, item, liked, shared)
+        n = paths.gt.num_nodes
+        _, via_at = paths.find_edges(liked * n + shared)
+        _, item_at = paths.find_edges(node * n + shared)
+        by_norms = int(torch.argmax(paths.norm[via_at] * paths.norm[item_at]))
+        at = {int(a): k for k, a in enumerate(shared)}
+        self.cases += 1
+        self.wins += self._beats_another(drops, at[named])
+        self.wins_norms += self._beats_another(drops, by_norms)
+
+    def _beats_another(self, drops: torch.Tensor, choice: int) -> bool:
+        """Whether the ``choice``'s drop beats a random other attribute's."""
+        other = int(self.rng.integers(len(drops) - 1))
+        return bool(drops[choice] > drops[other + (other >= choice)])
+
+    def _drops(self, state: UserState, item: int, liked: int, shared: torch.Tensor) -> torch.Tensor:
+        """How much the item's score drops when each shared attribute's two links go."""
+        scorer, paths = self.explainer.scorer, self.explainer.paths
+        n = paths.gt.num_nodes
+        _, via_at = paths.find_edges(liked * n + shared)
+        _, item_at = paths.find_edges(int(paths.gt.items[item]) * n + shared)
+        k = len(shared)
+        links = AttributeLinks(
+            torch.full((k,), item),
+            torch.full((k,), liked),
+            shared,
+            paths.norm[via_at],
+            paths.norm[item_at],
+        )
+        drops = -scorer.gnn_link_effects(state, links).double()
+        f = scorer.fitted
+        if self.refit is not None and len(state.items):
+            x = torch.zeros(len(paths.gt.items))
+            x[state.items] = state.weights
+            j = int(scorer.links.item_pos[liked])
+            (own,) = self.refit.scores(x, item)
+            refits = self.refit.scores(x, item, j, shared.tolist())
+            drops += f.filter_scale * (own - torch.tensor(refits, dtype=torch.float64))
+        for k, a in enumerate(shared.tolist()):  # an attribute the user named loses its term
+            drops[k] += f.filter_scale * scorer.direct_through(state, a)
+        return drops
+
+    def result(self) -> dict[str, float]:
+        """The measures, for ``explanation_metrics``' dict."""
+        out = {"attribute_cases": float(self.cases)}
+        if self.cases:
+            out["attribute_fidelity"] = self.wins / self.cases
+            out["attribute_fidelity_norms"] = self.wins_norms / self.cases
+        return out
+
+
+def _shared_attributes(explainer: Explainer, a: int, b: int) -> torch.Tensor:
+    """The attribute nodes both graph nodes are linked to."""
+    paths = explainer.paths
+    both = torch.from_numpy(
+        np.intersect1d(paths.neighbours(a).numpy(), paths.neighbours(b).numpy())
+    )
+    return both[~paths.is_user[both] & ~paths.is_item[both]]
 
 
 def _mean(values: list[float]) -> float:

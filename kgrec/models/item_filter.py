@@ -410,9 +410,8 @@ class FilterGrams:
         )
 
 
-def fit(grams: FilterGrams, lam: float, alpha: float, beta: float, keep: int) -> ItemFilter:
-    """The filter for L2 weight ``lam``, attribute weight ``alpha`` and text weight ``beta``,
-    computed on ``grams``' device and returned on the CPU."""
+def inverse(grams: FilterGrams, lam: float, alpha: float, beta: float) -> torch.Tensor:
+    r""":math:`P = (G + \lambda I)^{-1}` for the settings, dense, on ``grams``' device."""
     gram = grams.interactions.clone()
     if alpha:
         gram.add_(grams.attributes, alpha=alpha)
@@ -420,8 +419,13 @@ def fit(grams: FilterGrams, lam: float, alpha: float, beta: float, keep: int) ->
         gram.add_(grams.text, alpha=beta)
     gram.diagonal().add_(lam)
     # G + λI is symmetric positive definite: Cholesky inverts it in about half LU's time
-    p = torch.cholesky_inverse(torch.linalg.cholesky(gram))
-    del gram
+    return torch.cholesky_inverse(torch.linalg.cholesky(gram))
+
+
+def fit(grams: FilterGrams, lam: float, alpha: float, beta: float, keep: int) -> ItemFilter:
+    """The filter for L2 weight ``lam``, attribute weight ``alpha`` and text weight ``beta``,
+    computed on ``grams``' device and returned on the CPU."""
+    p = inverse(grams, lam, alpha, beta)
     diag = p.diagonal().clone()
     b = p.div_(-p.diagonal()[None, :])
     b.fill_diagonal_(0.0)

@@ -100,6 +100,12 @@ class GraphLinks:
         out = torch.zeros(len(self.gt.items))
         return out.index_add_(0, self._items[flat], weights[seg].float())
 
+    def items_of(self, nodes: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The items linked to each of ``nodes``: (position in ``nodes``, item position)
+        per link."""
+        seg, flat = segments(self._offsets[nodes], self._offsets[nodes + 1] - self._offsets[nodes])
+        return seg, self._items[flat]
+
     def linked_pairs(
         self, nodes: torch.Tensor, items: torch.Tensor
     ) -> tuple[torch.Tensor, torch.Tensor]:
@@ -179,6 +185,20 @@ class UserState:
             said_sign=self.said_sign[said],
             friends=self.friends[friends],
         )
+
+
+@dataclass
+class AttributeLinks:
+    """Triples (scored item, liked item, shared attribute) whose two links to the
+    attribute a deletion would remove: ``items`` item positions, ``via`` the liked
+    items' nodes, ``shared`` the attribute nodes, ``n_via`` and ``n_item`` the GNN's
+    norms of the liked item's and the scored item's edge to the attribute."""
+
+    items: torch.Tensor
+    via: torch.Tensor
+    shared: torch.Tensor
+    n_via: torch.Tensor
+    n_item: torch.Tensor
 
 
 @dataclass
@@ -598,12 +618,12 @@ class Scorer:
             score += f.filter_scale * float((w * history[rows]).sum())
         d = float(direct[item])
         if last is not None and d:  # the item loses its link to ``last``
-            d -= self._direct_through(state, last)
+            d -= self.direct_through(state, last)
         return score + f.filter_scale * d
 
-    def _direct_through(self, state: UserState, node: int) -> float:
+    def direct_through(self, state: UserState, node: int) -> float:
         """The direct term one node (a said attribute or a friend) gives an item linked
-        to it."""
+        to it (0 for any other node)."""
         said_weight = self.fitted.said_weight if self.fitted.filter is not None else 0.0
         for nodes, signs, unit, _ in self._direct_sources(
             state, said_weight, len(state.items) == 0 and bool((state.said_sign > 0).any())
@@ -612,6 +632,71 @@ class Scorer:
             if len(at):
                 return unit * float(signs[at[0]])
         return 0.0
+
+    # --- attribute links ------------------------------------------------------------
+    @torch.no_grad()
+    def link_effects(self, state: UserState, links: AttributeLinks) -> torch.Tensor:
+        r"""Per link triple, the change of the user's score of its item when the item's
+        and the liked item's edges to the shared attribute are deleted, to first order
+        (negative: the link carries that much of the score). It names the attribute a
+        path goes through (``kgrec.reasoning.paths``): the one whose deletion costs most.
+
+        The filter's part is the derivative of :math:`y_i = \sum_j x_j B_{ji}` with
+        respect to the Gram matrix: with :math:`p = P e_i`, :math:`q = P x`,
+        :math:`r = q + y_i p`, :math:`dy_i = r^\top dG\, p / P_{ii}`, and deleting the
+        links of items *i* and *j* to attribute *a* (items *c*) is
+        :math:`dG = \alpha(d d^\top - c d^\top - d c^\top)`, :math:`d = e_i + e_j`.
+        :math:`P`'s columns come from the kept weights, :math:`P_{mi} = -B_{mi} P_{ii}`.
+        The GNN's part: the item loses :math:`n_{ia} g_a`, the liked item's
+        :math:`g_j` loses :math:`\alpha n_{ja} e_a^{(0)}` (other norms held)."""
+        return self.gnn_link_effects(state, links) + self._filter_link_effects(state, links)
+
+    def gnn_link_effects(self, state: UserState, links: AttributeLinks) -> torch.Tensor:
+        """The GNN's part of :meth:`link_effects` (first order)."""
+        w = self.fitted.gnn_weight
+        if not w:
+            return torch.zeros(len(links.items))
+        e_u = self.embedding(state)
+        to_user = torch.zeros(self.gt.num_nodes).index_add_(0, state.neighbours, state.norms)
+        e_i = self.prop.final[self.gt.items[links.items]]
+        through_item = links.n_item * (self.prop.sent[links.shared] @ e_u)
+        through_liked = self.alpha * to_user[links.via] * links.n_via
+        through_liked = through_liked * (self.prop.ego[links.shared] * e_i).sum(1)
+        return -w * (through_item + through_liked)
+
+    def _filter_link_effects(self, state: UserState, links: AttributeLinks) -> torch.Tensor:
+        out = torch.zeros(len(links.items))
+        flt = self.fitted.filter
+        if flt is None or flt.diag is None or flt.settings is None or not flt.settings[1]:
+            return out
+        if not len(state.items) or not len(links.items):  # stand-ins: no edge of their own
+            return out
+        n, diag = flt.n_items, flt.diag.to(torch.float64)
+        x = torch.zeros(n, dtype=torch.float64)
+        x[state.items] = state.weights.to(torch.float64)
+        items, slot = torch.unique(links.items, return_inverse=True)
+        k = len(items)
+        # columns of P of the scored items (rows) and P x, from the kept weights
+        p = torch.zeros(k, n, dtype=torch.float64)
+        of, rows, b = flt.columns(items)
+        p[of, rows] = -b.to(torch.float64) * diag[items[of]]
+        p[torch.arange(k), items] = diag[items]
+        of, rows, b = flt.columns(state.items)
+        q = torch.zeros(n, dtype=torch.float64)
+        q.index_add_(0, rows, -b.to(torch.float64) * (diag * x)[state.items[of]])
+        q.index_add_(0, state.items, (diag * x)[state.items])
+        y = -(p @ x) / diag[items]
+        r = q[None, :] + y[:, None] * p
+        attrs, a_slot = torch.unique(links.shared, return_inverse=True)
+        seg, members = self.links.items_of(attrs)
+        c_p = torch.zeros(k, len(attrs), dtype=torch.float64).index_add_(1, seg, p[:, members])
+        c_r = torch.zeros(k, len(attrs), dtype=torch.float64).index_add_(1, seg, r[:, members])
+        j = self.links.item_pos[links.via]
+        d_p = p[slot, links.items] + p[slot, j]
+        d_r = r[slot, links.items] + r[slot, j]
+        cp, cr = c_p[slot, a_slot], c_r[slot, a_slot]
+        change = flt.settings[1] * (d_r * d_p - cr * d_p - d_r * cp) / diag[links.items]
+        return self.fitted.filter_scale * change.float()
 
     # --- items ----------------------------------------------------------------------
     def similar(self, item: int) -> torch.Tensor:

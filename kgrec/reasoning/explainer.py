@@ -41,6 +41,7 @@ class Explainer:
             terms.value,
             top,
             terms.rest,
+            lambda links: -self.scorer.link_effects(state, links),
         )
 
     def score_without(self, state: UserState, item: int, path: GraphPath | None = None) -> float:

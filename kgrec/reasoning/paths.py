@@ -27,6 +27,7 @@ the deletion, not in the scores: they add up exactly (tests check both).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +36,11 @@ import torch
 from kgrec.graph.export import GraphTensors
 from kgrec.graph.text_links import SIMILAR_TEXT
 from kgrec.models.ragged import segments
+from kgrec.models.scorer import AttributeLinks
+
+#: How much of a score each (scored item, liked item, shared attribute) link carries
+#: (``kgrec.models.scorer.Scorer.link_effects``, negated): what names a path's attribute.
+LinkStrength = Callable[[AttributeLinks], torch.Tensor]
 
 
 @dataclass(frozen=True)
@@ -98,6 +104,8 @@ class PathScorer:
         self.index = {node_id: k for k, node_id in enumerate(gt.node_ids)}
         self.is_user = torch.as_tensor(gt.labels == "User")
         self.is_item = torch.as_tensor(gt.labels == "Item")
+        self.item_pos = torch.full((n,), -1, dtype=torch.long)
+        self.item_pos[gt.items] = torch.arange(len(gt.items))
         # each node's edges again, attributes first, then users, then items: a link through
         # an attribute is searched for first, and most pairs need no more
         kind = self.is_user[self.dst].long() + 2 * self.is_item[self.dst].long()
@@ -121,14 +129,18 @@ class PathScorer:
         return self.keys[pos] == keys, pos
 
     def _links(
-        self, via: torch.Tensor, items: torch.Tensor
+        self, via: torch.Tensor, items: torch.Tensor, strength: LinkStrength | None = None
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """For each pair (``via[p]``, ``items[p]``), the strongest graph link from the
         user's neighbour to the item: a shared attribute, else a direct edge (a friend
         who had the item, an attribute the item has, an item whose text is alike), else
         a user who had both. Returns per pair the edge positions (in ``self.dst``)
         via → shared node, item → shared node and via → item, -1 where not taken;
-        all pairs at once, attributes first (most pairs need no more)."""
+        all pairs at once, attributes first (most pairs need no more).
+
+        Of several shared attributes the one that carries most of the score is taken
+        (``strength``: deleting its two links costs the most); without ``strength``, and
+        for fellow users, the pair of edges with the largest product of GNN norms."""
         n = len(via)
         direct_hit, direct = self.find_edges(via * self.gt.num_nodes + items)
         # only an item's neighbours make a 3-hop reason, and not the item's own
@@ -148,11 +160,22 @@ class PathScorer:
             shared = self.dst[flat]
             hit, at = self.find_edges(items[owner] * self.gt.num_nodes + shared)
             owner, flat, at = owner[hit], flat[hit], at[hit]
-            # the pair of edges with the largest product of norms; of equal winners the
-            # first shared node by index, so the choice is deterministic
-            strength = self.norm[flat] * self.norm[at]
-            best = torch.full((n,), -torch.inf).scatter_reduce(0, owner, strength, "amax")
-            win = strength == best[owner]
+            # the strongest link; of equal winners the first shared node by index, so
+            # the choice is deterministic
+            if strength is None or fellow:
+                carried = self.norm[flat] * self.norm[at]
+            else:
+                carried = strength(
+                    AttributeLinks(
+                        self.item_pos[items[owner]],
+                        via[owner],
+                        shared[hit],
+                        self.norm[flat],
+                        self.norm[at],
+                    )
+                )
+            best = torch.full((n,), -torch.inf).scatter_reduce(0, owner, carried, "amax")
+            win = carried == best[owner]
             mine.scatter_reduce_(0, owner[win], flat[win], "amin")
             theirs.scatter_reduce_(0, owner[win], at[win], "amin")
             if not fellow:
@@ -172,6 +195,7 @@ class PathScorer:
         terms: torch.Tensor,
         top: int = 5,
         rest: torch.Tensor | None = None,
+        strength: LinkStrength | None = None,
     ) -> list[Explanation]:
         """Explanations of the scores of ``items`` (node indices) for one user, given as
         terms: term ``t`` is the part of the score of ``items[of[t]]`` that comes through
@@ -181,7 +205,8 @@ class PathScorer:
         the user's edge to the neighbour followed by its strongest link to the item
         (:meth:`_links`); terms without a link (text similarity with no text edge), and
         terms beyond each item's strongest ``10 * top`` (at least 50), count in the score
-        but have no path. All items in one vectorised pass."""
+        but have no path. ``strength`` names the attribute of a path (:meth:`_links`).
+        All items in one vectorised pass."""
         k, n = len(items), self.gt.num_nodes
         key, inv = torch.unique(of * n + via, return_inverse=True)
         terms = torch.zeros(len(key)).index_add_(0, inv, terms)
@@ -194,7 +219,7 @@ class PathScorer:
         order = torch.argsort(terms, descending=True, stable=True)
         order = order[torch.argsort(of[order], stable=True)]
         order = order[_rank_within(of[order], k) < max(10 * top, 50)]
-        mine, theirs, direct = self._links(via[order], items[of[order]])
+        mine, theirs, direct = self._links(via[order], items[of[order]], strength)
         linked = (mine >= 0) | (direct >= 0)
         order, mine, theirs, direct = order[linked], mine[linked], theirs[linked], direct[linked]
         carried = torch.zeros(k).index_add_(0, of[order], terms[order])
