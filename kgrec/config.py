@@ -152,6 +152,12 @@ class ModelConfig(_Frozen):
         description="'bpr': each positive against one sampled negative; 'softmax': against "
         "`negatives` items shared by the batch (sampled softmax; trains the GNN alone).",
     )
+    temperature: float | None = Field(
+        None,
+        gt=0.0,
+        description="Score by the cosine of final embeddings over this temperature (each "
+        "side's unit vector over its square root); None: their dot product.",
+    )
     negatives: int = Field(
         2048,
         gt=0,

@@ -245,6 +245,9 @@ def test_cli_eval_json_shape_and_plots(sample_run: RunSummary, tmp_path: Path) -
     # where it keeps the GNN, whose deletions are re-scored to first order
     assert 0.0 < exp["deletion_fidelity"] <= 1.0 and exp["fidelity_cases"] > 0
     assert 0.0 < exp["mean_score_drop"] <= 1.5
+    # the attribute a path names is the one whose links carry the score (exact refit)
+    assert exp["attribute_cases"] > 100
+    assert exp["attribute_fidelity"] >= 0.8 > exp["attribute_fidelity_norms"]
     assert 0.0 < exp["path_type_diversity"] <= 1.0
     assert 0.0 < exp["shared_entity_popularity"] < 1.0
     assert 0.0 <= exp["path_recency"] <= 1.0  # the sample's interactions have times

@@ -77,6 +77,10 @@ def cold_start_table(cold: dict[str, Any]) -> Table:
 EXPLANATION_ROWS = {
     "coverage": "top-10 items with ≥ 1 path",
     "deletion_fidelity": "top path's deletion lowers the score more than another of its type",
+    "attribute_fidelity": "deleting the attribute a top path names (exact refit) lowers "
+    "the score more than deleting another the two items share",
+    "attribute_fidelity_norms": "the same, had paths named the attribute of the largest "
+    "GNN edge norms (the former way)",
     "mean_score_drop": "share of the score lost when the top path is deleted",
     "path_type_diversity": "distinct path types per list / list length",
     "path_recency": "liked item a top path starts from: 1 latest, 0 first",

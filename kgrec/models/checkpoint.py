@@ -61,7 +61,8 @@ def load_checkpoint(
     if not path.exists():
         raise NotBuiltError(f"no trained model at {path}: run the pipeline's train stage")
     blob = torch.load(path, map_location="cpu", weights_only=True)
-    config = ModelConfig.model_validate(blob["model_config"])
+    # a model saved before temperatures existed scored by dot products
+    config = ModelConfig.model_validate({"temperature": None} | blob["model_config"])
     if blob["node_ids"] != gt.node_ids or blob["relations"] != gt.relations:
         raise NotBuiltError(f"{path} was trained on a different graph: re-run the pipeline")
     if "filter_scale" not in blob:
@@ -79,5 +80,5 @@ def load_checkpoint(
         said_weight=float(blob.get("said_weight", 1.0)),
     )
     saved = blob.get("propagated")
-    prop = Propagated(**saved) if saved is not None else None
+    prop = Propagated(**saved, temperature=config.temperature) if saved is not None else None
     return fitted, config, prop

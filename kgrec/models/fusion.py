@@ -65,6 +65,22 @@ class Propagated:
     sent: torch.Tensor  # g_v, (N, dim)
     ego: torch.Tensor  # e_v^(0), (N, dim)
     norm: torch.Tensor  # n_uv per edge, (E,)
+    #: the model's score temperature (None: dot products of ``final``)
+    temperature: float | None = None
+
+    def scale(self, x: torch.Tensor) -> torch.Tensor:
+        r"""Per row of final embeddings ``x``, the factor :meth:`readout` multiplies it
+        by: :math:`1 / (\lVert x \rVert \sqrt{\tau})`, or 1 without a temperature."""
+        if self.temperature is None:
+            return torch.ones(x.shape[:-1], dtype=x.dtype, device=x.device)
+        length: torch.Tensor = x.norm(dim=-1).clamp(min=1e-12)
+        return (length * math.sqrt(self.temperature)).reciprocal()
+
+    def readout(self, x: torch.Tensor) -> torch.Tensor:
+        r"""What scores multiply: final embeddings ``x`` as they are, or with a
+        temperature their unit vectors over :math:`\sqrt{\tau}` (so a score is a cosine
+        over τ)."""
+        return x if self.temperature is None else x * self.scale(x)[..., None]
 
 
 class FusionGNN(nn.Module):
@@ -78,9 +94,11 @@ class FusionGNN(nn.Module):
         dim: int = 64,
         layers: int = 2,
         use_text: bool = True,
+        temperature: float | None = None,
     ) -> None:
         super().__init__()
         self.num_layers = layers
+        self.temperature = temperature
         self.id_emb = nn.Embedding(num_nodes, dim)
         nn.init.normal_(self.id_emb.weight, std=0.1)
         self.text_proj = nn.Linear(text_dim, dim, bias=False) if use_text else None
@@ -179,7 +197,7 @@ class FusionGNN(nn.Module):
             sent = sent + alpha * layer
             layer = self.conv()(layer, edge_index, norm)
             final = final + alpha * layer
-        return Propagated(final=final, sent=sent, ego=ego, norm=norm)
+        return Propagated(final, sent, ego, norm, self.temperature)
 
 
 def graph_inputs(
@@ -240,4 +258,4 @@ def extend_propagated(model: FusionGNN, prop: Propagated, gt: GraphTensors) -> P
     final = torch.cat([prop.final, alpha * ego_new])
     final.index_add_(0, to, nrm[:, None] * sent[frm])
     norm = torch.cat([prop.norm[:half_old], norm_add, prop.norm[half_old:], norm_add])
-    return Propagated(final=final, sent=sent, ego=ego, norm=norm)
+    return Propagated(final, sent, ego, norm, prop.temperature)

@@ -278,8 +278,8 @@ def score_function(
 ) -> ScoreFn:
     """Scores of graph users (positions into ``gt.users``) against all items: ``base``
     (the filter's part) plus ``gnn_weight`` times the GNN's dot products."""
-    users = prop.final[gt.users.to(prop.final.device)]
-    items = prop.final[gt.items.to(prop.final.device)]
+    users = prop.readout(prop.final[gt.users.to(prop.final.device)])
+    items = prop.readout(prop.final[gt.items.to(prop.final.device)])
 
     def score(batch: torch.Tensor) -> torch.Tensor:
         out = gnn_weight * (users[batch.to(users.device)] @ items.T).cpu()
@@ -373,7 +373,10 @@ class Scorer:
             self.beta = torch.cat([learned, torch.ones(len(self.relations) - len(learned))])
             self.degree = model.degrees(gt.edge_index, gt.edge_type, gt.num_nodes)
         self.alpha = 1.0 / (model.num_layers + 1)
-        self.item_final = self.prop.final[gt.items]
+        final = self.prop.final[gt.items]
+        #: the items' read-out final embeddings (``Propagated.readout``) and their factors
+        self.item_final = self.prop.readout(final)
+        self.item_scale = self.prop.scale(final)
         self.links = GraphLinks(gt)
         if fitted.filter is not None:
             _ = fitted.filter.by_rows  # built now, not in the first request
@@ -465,7 +468,7 @@ class Scorer:
     def scores(self, state: UserState) -> torch.Tensor:
         """Every item's score for the user."""
         f = self.fitted
-        out = f.gnn_weight * (self.item_final @ self.embedding(state))
+        out = f.gnn_weight * (self.item_final @ self.prop.readout(self.embedding(state)))
         items, weights, direct = self._filter_inputs(state)
         if f.filter is not None and len(items):
             out = out + f.filter_scale * f.filter.scores_for(items, weights)
@@ -504,21 +507,22 @@ class Scorer:
         embedding's part and what stand-ins add through the filter."""
         f = self.fitted
         k = len(items)
-        nodes = self.gt.items[items]
         of: list[torch.Tensor] = []
         via: list[torch.Tensor] = []
         rel: list[torch.Tensor] = []
         value: list[torch.Tensor] = []
         rest = torch.zeros(k)
         if f.gnn_weight:  # with w = 0 the GNN carries none of the score
-            e_i = self.prop.final[nodes]
-            gnn = state.norms[:, None] * (self.prop.sent[state.neighbours] @ e_i.T)
+            e_i = self.item_final[items]
+            # the user's read-out factor is one number: the sum over edges stays exact
+            s_u = float(self.prop.scale(self.embedding(state)))
+            gnn = s_u * state.norms[:, None] * (self.prop.sent[state.neighbours] @ e_i.T)
             n = len(state.neighbours)
             of.append(torch.arange(k).repeat(n))
             via.append(state.neighbours.repeat_interleave(k))
             rel.append(self._shown_rel(state).repeat_interleave(k))
             value.append(f.gnn_weight * gnn.flatten())
-            rest += f.gnn_weight * self.alpha * (e_i @ state.ego)
+            rest += f.gnn_weight * s_u * self.alpha * (e_i @ state.ego)
         hist_items, hist_weights, _ = self._filter_inputs(state)
         stand_in = len(state.items) == 0 and len(hist_items) > 0
         c = f.filter_scale
@@ -601,6 +605,8 @@ class Scorer:
         score with nothing deleted."""
         node = int(self.gt.items[item])
         e_i = self.prop.final[node]
+        # read-out factors of the undeleted user and item, held (first order)
+        scale = float(self.prop.scale(self.embedding(state)) * self.item_scale[item])
         if first is not None:
             state = state.without(first, int(self.links.item_pos[first]))
         if last is not None:
@@ -609,7 +615,7 @@ class Scorer:
             norm = beta * (self.degree[node] * self.degree[last]).clamp(min=1e-12).rsqrt()
             e_i = e_i - norm * self.prop.sent[last]
         f = self.fitted
-        score = f.gnn_weight * float(self.embedding(state) @ e_i)
+        score = f.gnn_weight * scale * float(self.embedding(state) @ e_i)
         items, weights, direct = self._filter_inputs(state)
         if f.filter is not None and len(items):
             rows, w = f.filter.weights_into(item)
@@ -662,7 +668,8 @@ class Scorer:
         through_item = links.n_item * (self.prop.sent[links.shared] @ e_u)
         through_liked = self.alpha * to_user[links.via] * links.n_via
         through_liked = through_liked * (self.prop.ego[links.shared] * e_i).sum(1)
-        return -w * (through_item + through_liked)
+        scale = self.prop.scale(e_u) * self.item_scale[links.items]  # held (first order)
+        return -w * scale * (through_item + through_liked)
 
     def _filter_link_effects(self, state: UserState, links: AttributeLinks) -> torch.Tensor:
         out = torch.zeros(len(links.items))

@@ -34,7 +34,13 @@ class TrainResult:
 def build_model(gt: GraphTensors, config: ModelConfig) -> FusionGNN:
     """A fresh FusionGNN sized for ``gt``."""
     return FusionGNN(
-        gt.num_nodes, len(gt.relations), gt.text.size(1), config.dim, config.layers, config.use_text
+        gt.num_nodes,
+        len(gt.relations),
+        gt.text.size(1),
+        config.dim,
+        config.layers,
+        config.use_text,
+        config.temperature,
     )
 
 
@@ -100,7 +106,7 @@ def train_fusion(
             b, m = len(users), len(neg)
             where = block.position
             u_ix, p_ix, n_ix = where[:b], where[b : 2 * b], where[2 * b : 2 * b + m]
-        eu, ep, en = prop.final[u_ix], prop.final[p_ix], prop.final[n_ix]
+        eu, ep, en = (prop.readout(prop.final[ix]) for ix in (u_ix, p_ix, n_ix))
         positive = (eu * ep).sum(1)
         if config.loss == "softmax":
             against = eu @ en.T  # (batch, negatives)

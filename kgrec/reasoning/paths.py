@@ -15,6 +15,13 @@ have (else a fellow user), or u–v–i where ``v`` is linked to the item itself
 score is its term (a liked item's filter and GNN terms together), so path scores add up
 to the part of the score that linked neighbours carry (``Explanation.path_share``).
 
+Of the attributes a liked item shares with the item, the path names the one whose two
+links carry the most of the score: deleting them would lower it most, to first order
+(``Scorer.link_effects``: the filter refitted without them, the GNN without their
+messages). ``kgrec.evaluation.explanations`` checks the name by an exact refit
+(attribute fidelity). Naming by the GNN's edge norms instead picked, in effect, the
+rarest shared attribute, whatever the score made of it.
+
 Why the user's edges and not the walks: deleting the path's first edge removes its term
 from the score — exactly for the filter, and for the GNN to first order (the neighbour
 norms and the item's side held fixed) — so the path with the largest score is the one

@@ -2,6 +2,7 @@
 what users said counts with its sign, and a changed history changes only that user."""
 
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,6 +13,7 @@ from kgrec.config import ModelConfig
 from kgrec.graph.export import GraphTensors, to_tensors
 from kgrec.graph.kg import KnowledgeGraph, node_id
 from kgrec.models import item_filter
+from kgrec.models.checkpoint import load_checkpoint, save_checkpoint
 from kgrec.models.fit import KgrecFit
 from kgrec.models.history import Histories
 from kgrec.models.scorer import Scorer, UserState
@@ -54,10 +56,11 @@ def _graph() -> GraphTensors:
     return to_tensors(kg, emb, text_dim=8)
 
 
-@pytest.fixture(scope="module")
-def scorer() -> Scorer:
+@pytest.fixture(scope="module", params=[None, 0.2], ids=["dot", "cosine"])
+def scorer(request: pytest.FixtureRequest) -> Scorer:
     gt = _graph()
-    model = train_fusion(gt, PAIRS, ModelConfig(dim=6, epochs=3, batch_size=4)).model
+    config = ModelConfig(dim=6, epochs=3, batch_size=4, temperature=request.param)
+    model = train_fusion(gt, PAIRS, config).model
     grams = item_filter.FilterGrams.of(gt, PAIRS)
     f = item_filter.fit(grams, lam=0.5, alpha=2.0, beta=1.0, keep=10)
     return Scorer(KgrecFit(model, f, 20.0, 1.0, 3, said_weight=0.5), gt)
@@ -202,3 +205,21 @@ def test_a_graph_without_likes_still_names_a_sentences_edges_likes() -> None:
     state = scorer.state_with(torch.zeros(6), comedy, torch.tensor([likes]), torch.tensor([True]))
     terms = scorer.terms(state, torch.arange(len(gt.items)))
     assert {scorer.relations[int(r)] for r in terms.rel} == {"LIKES"}
+
+
+def test_a_saved_model_scores_as_it_did_and_an_old_one_by_dot_products(
+    scorer: Scorer, tmp_path: Path
+) -> None:
+    fitted, gt = scorer.fitted, scorer.gt
+    config = ModelConfig(dim=6, temperature=fitted.model.temperature)
+    save_checkpoint(tmp_path / "model.pt", fitted, gt, config)
+    loaded, _, prop = load_checkpoint(tmp_path / "model.pt", gt)
+    again = Scorer(loaded, gt, prop)
+    state = _state(scorer, 0)
+    assert torch.allclose(again.scores(_state(again, 0)), scorer.scores(state), atol=1e-5)
+    blob = torch.load(tmp_path / "model.pt", weights_only=True)
+    del blob["model_config"]["temperature"]  # as saved before temperatures existed
+    torch.save(blob, tmp_path / "old.pt")
+    old, config, prop = load_checkpoint(tmp_path / "old.pt", gt)
+    assert config.temperature is None and old.model.temperature is None
+    assert prop is not None and prop.temperature is None
