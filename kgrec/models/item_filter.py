@@ -46,6 +46,9 @@ if TYPE_CHECKING:
 
 #: floats in the dense block of rows of X or A made at a time while summing a Gram matrix
 _CHUNK_FLOATS = 1 << 26
+#: attributes of at least this many items get exact sums of P over their items
+#: (``ItemFilter.sums``): the kept weights miss most of what a large attribute sums
+SUMMED_ATTRIBUTE_ITEMS = 20
 
 
 @dataclass
@@ -54,7 +57,11 @@ class ItemFilter:
 
     ``diag`` (the diagonal of :math:`P = (G + \lambda I)^{-1}`) and ``settings``
     (λ, α, β) are what :meth:`with_items` needs to add items without a refit; a filter
-    saved before they were kept has neither.
+    saved before they were kept has neither. ``sums`` are, for the attribute nodes
+    ``sum_nodes`` linked to at least ``SUMMED_ATTRIBUTE_ITEMS`` items, the sums of
+    :math:`P`'s columns over each one's items, :math:`(A P)_{a\cdot}`: what naming a
+    path's attribute needs (``Scorer.link_effects``) and the kept weights of a large
+    attribute's items would get wrong.
     """
 
     index: torch.Tensor  # (2, nnz): j, i
@@ -62,6 +69,8 @@ class ItemFilter:
     n_items: int
     diag: torch.Tensor | None = None
     settings: tuple[float, float, float] | None = None
+    sums: torch.Tensor | None = None  # (len(sum_nodes), n_items)
+    sum_nodes: torch.Tensor | None = None
 
     def __post_init__(self) -> None:
         # B transposed (rows: scored item i), so scores are one sparse @ dense product
@@ -118,6 +127,8 @@ class ItemFilter:
         if self.diag is not None and self.settings is not None:
             out["diag"] = self.diag
             out["settings"] = torch.tensor(self.settings, dtype=torch.float64)
+        if self.sums is not None and self.sum_nodes is not None:
+            out["sums"], out["sum_nodes"] = self.sums, self.sum_nodes
         return out
 
     @classmethod
@@ -132,6 +143,8 @@ class ItemFilter:
             None
             if settings is None
             else (float(settings[0]), float(settings[1]), float(settings[2])),
+            state.get("sums"),
+            state.get("sum_nodes"),
         )
 
     def with_items(
@@ -157,7 +170,10 @@ class ItemFilter:
 
         The shortcut for *PC* needs every weight of *B*; with ``keep`` of them per column
         it is a first guess, which ``solve(C, guess)`` (:meth:`GramOperator.solve`, the
-        exact :math:`(G + \lambda I)^{-1} C`) refines."""
+        exact :math:`(G + \lambda I)^{-1} C`) refines.
+
+        The attribute ``sums`` are not carried over (they would need all of *P'*): paths
+        then name attributes from the kept weights until the next refit."""
         if self.diag is None or self.settings is None:
             raise ValueError("this filter was saved without diag(P): refit to add items")
         n, m = self.n_items, own.size(0)
@@ -377,11 +393,14 @@ def _dense_gram(rows: torch.Tensor, cols: torch.Tensor, n_rows: int, n_items: in
 
 @dataclass(frozen=True)
 class FilterGrams:
-    """The three Gram matrices of one training graph, summed per setting by :func:`fit`."""
+    """The three Gram matrices of one training graph, summed per setting by :func:`fit`,
+    and the item rows of the attributes that get exact sums (``ItemFilter.sums``)."""
 
     interactions: torch.Tensor
     attributes: torch.Tensor
     text: torch.Tensor
+    summed: torch.Tensor = field(default_factory=lambda: torch.zeros(0, 0))  # (k, n_items)
+    summed_nodes: torch.Tensor = field(default_factory=lambda: torch.zeros(0, dtype=torch.long))
 
     @classmethod
     def of(cls, gt: GraphTensors, train_pairs: np.ndarray) -> FilterGrams:
@@ -390,10 +409,17 @@ class FilterGrams:
         pairs = torch.as_tensor(train_pairs, dtype=torch.long)
         n_users = int(pairs[:, 0].max()) + 1 if len(pairs) else 0
         inter = _dense_gram(pairs[:, 0], pairs[:, 1], n_users, n_items)
-        row, col = item_attributes(gt)
-        attrs = _dense_gram(row, col, int(row.max()) + 1 if len(row) else 0, n_items)
+        nodes, row, col = item_attribute_links(gt)
+        attrs = _dense_gram(row, col, len(nodes), n_items)
         text = torch.nn.functional.normalize(gt.text[gt.items] * gt.has_text[gt.items], dim=1)
-        return cls(inter, attrs, text @ text.T)
+        large = (torch.bincount(row, minlength=len(nodes)) >= SUMMED_ATTRIBUTE_ITEMS).nonzero()
+        large = large.flatten()
+        summed = torch.zeros(len(large), n_items)
+        at = torch.full((len(nodes),), -1, dtype=torch.long)
+        at[large] = torch.arange(len(large))
+        mine = at[row] >= 0
+        summed[at[row[mine]], col[mine]] = 1.0
+        return cls(inter, attrs, text @ text.T, summed, nodes[large])
 
     @classmethod
     def interactions_only(cls, train_pairs: np.ndarray, n_users: int, n_items: int) -> FilterGrams:
@@ -406,7 +432,11 @@ class FilterGrams:
         """The same matrices on ``device``: :func:`fit` then inverts there (a GPU turns
         minutes per setting into a second at 20k items)."""
         return FilterGrams(
-            self.interactions.to(device), self.attributes.to(device), self.text.to(device)
+            self.interactions.to(device),
+            self.attributes.to(device),
+            self.text.to(device),
+            self.summed.to(device),
+            self.summed_nodes,
         )
 
 
@@ -427,6 +457,7 @@ def fit(grams: FilterGrams, lam: float, alpha: float, beta: float, keep: int) ->
     computed on ``grams``' device and returned on the CPU."""
     p = inverse(grams, lam, alpha, beta)
     diag = p.diagonal().clone()
+    sums = grams.summed @ p if len(grams.summed) else None
     b = p.div_(-p.diagonal()[None, :])
     b.fill_diagonal_(0.0)
     n = b.size(0)
@@ -437,7 +468,13 @@ def fit(grams: FilterGrams, lam: float, alpha: float, beta: float, keep: int) ->
     columns = torch.arange(n, device=b.device).expand(k, n)
     index = torch.stack([top[keep_mask], columns[keep_mask]])
     return ItemFilter(
-        index.cpu(), values[keep_mask].cpu(), n, diag.cpu(), (float(lam), float(alpha), float(beta))
+        index.cpu(),
+        values[keep_mask].cpu(),
+        n,
+        diag.cpu(),
+        (float(lam), float(alpha), float(beta)),
+        None if sums is None else sums.cpu(),
+        None if sums is None else grams.summed_nodes,
     )
 
 

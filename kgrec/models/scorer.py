@@ -165,6 +165,11 @@ class UserState:
     said_sign: torch.Tensor = field(default_factory=lambda: torch.zeros(0))
     friends: torch.Tensor = field(default_factory=lambda: torch.zeros(0, dtype=torch.long))
     fresh: torch.Tensor = field(default_factory=lambda: torch.zeros(0, dtype=torch.long))
+    #: what ``Scorer`` computed of these inputs once (their GNN embedding); a state made
+    #: by ``replace`` starts empty
+    cache: dict[str, torch.Tensor] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def without(self, node: int, item_pos: int = -1) -> UserState:
         """The same user with the edge to ``node`` deleted (the node from the
@@ -459,9 +464,12 @@ class Scorer:
         )
 
     def embedding(self, state: UserState) -> torch.Tensor:
-        """The user's final GNN embedding :math:`\\alpha e_u^{(0)} + \\sum_v n_{uv} g_v`."""
-        sent = self.prop.sent[state.neighbours]
-        return self.alpha * state.ego + (state.norms[:, None] * sent).sum(0)
+        """The user's final GNN embedding :math:`\\alpha e_u^{(0)} + \\sum_v n_{uv} g_v`
+        (computed once per state: scores, terms and link effects all need it)."""
+        if "embedding" not in state.cache:
+            sent = self.prop.sent[state.neighbours]
+            state.cache["embedding"] = self.alpha * state.ego + (state.norms[:, None] * sent).sum(0)
+        return state.cache["embedding"]
 
     # --- scores ---------------------------------------------------------------------
     @torch.no_grad()
@@ -698,6 +706,15 @@ class Scorer:
         seg, members = self.links.items_of(attrs)
         c_p = torch.zeros(k, len(attrs), dtype=torch.float64).index_add_(1, seg, p[:, members])
         c_r = torch.zeros(k, len(attrs), dtype=torch.float64).index_add_(1, seg, r[:, members])
+        if flt.sums is not None and flt.sum_nodes is not None:  # large attributes: exact
+            row = torch.full((self.gt.num_nodes,), -1, dtype=torch.long)
+            row[flt.sum_nodes] = torch.arange(len(flt.sum_nodes))
+            (summed,) = (row[attrs] >= 0).nonzero(as_tuple=True)
+            sums = flt.sums[row[attrs[summed]]].to(torch.float64)  # (c^T P) per attribute
+            exact_p = sums[:, items].T  # (k, summed): c . p
+            exact_q = sums[:, state.items] @ x[state.items]  # c . q
+            c_p[:, summed] = exact_p
+            c_r[:, summed] = exact_q[None, :] + y[:, None] * exact_p
         j = self.links.item_pos[links.via]
         d_p = p[slot, links.items] + p[slot, j]
         d_r = r[slot, links.items] + r[slot, j]

@@ -85,11 +85,17 @@ def test_the_woodbury_refit_is_the_refit_without_the_links() -> None:
         assert len(set(np.round(woodbury, 6))) > 1  # the attributes differ in weight
 
 
-def test_the_first_order_effect_is_the_derivative_of_the_refit() -> None:
+@pytest.mark.parametrize("summed", [False, True], ids=["kept-weights", "attribute-sums"])
+def test_the_first_order_effect_is_the_derivative_of_the_refit(
+    summed: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # with a small attribute weight a deletion is a small step: first order ≈ exact
+    if summed:  # every attribute's sums from the fit, none from the kept weights
+        monkeypatch.setattr(item_filter, "SUMMED_ATTRIBUTE_ITEMS", 1)
     settings = (1.0, 1e-3, 0.5)
     gt, pairs = _graph()
     f = item_filter.fit(item_filter.FilterGrams.of(gt, pairs), *settings, keep=ITEMS)
+    assert (f.sums is not None) == summed
     model = build_model(gt, ModelConfig(dim=4))
     scorer = Scorer(KgrecFit(model, f, 1.0, 0.0, 0), gt)
     refit = FilterRefit.of(gt, pairs, settings)
