@@ -81,6 +81,14 @@ from kgrec.store.base import RecommendationRow
 from kgrec.trained import Trained
 
 STAGES = ("data", "extract", "graph", "store", "train", "recommend")
+#: The file or folder each stage leaves (the store's lives in the store itself).
+STAGE_OUTPUTS = {
+    "data": DATA_DIR,
+    "extract": MENTIONS_FILE,
+    "graph": GRAPH_DIR,
+    "train": CHECKPOINT_FILE,
+    "recommend": RECOMMENDATIONS_FILE,
+}
 
 
 def _digest(*parts: Any) -> str:
@@ -197,6 +205,11 @@ class Pipeline:
             return list(store.counts())
 
     def _current(self, stage: str, fingerprint: str) -> bool:
+        """Whether ``stage`` ran with these inputs and its output is still there (a
+        deleted output is made again, not assumed)."""
+        output = STAGE_OUTPUTS.get(stage)
+        if output is not None and not (self.work_dir / output).exists():
+            return False
         return bool(self._manifest().get(stage, {}).get("fingerprint") == fingerprint)
 
     @property

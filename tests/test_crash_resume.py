@@ -203,3 +203,12 @@ def test_neo4j_outage_mid_write_fails_clearly_then_resumes(
         )
     finally:
         neo4j_server.stop(home)
+
+
+def test_a_deleted_stage_output_is_made_again(sample_copy: Path) -> None:
+    """A stage whose output is gone (a deleted checkpoint) is not taken as current."""
+    (sample_copy / "model" / "checkpoint.pt").unlink()
+    config = PipelineConfig(work_dir=sample_copy)
+    again = Pipeline(config).run()
+    assert again.stages["train"] == "ran" and again.stages["extract"] == "skipped (current)"
+    assert (sample_copy / "model" / "checkpoint.pt").exists()
