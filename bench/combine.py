@@ -2,6 +2,7 @@
 served combination, on valid and test, per seed (the filter chosen once on valid).
 
     .venv/bin/python bench/combine.py --frozen movielens.pt --set combine=blend --json
+    .venv/bin/python bench/combine.py --frozen lastfm.pt --seeds 3 --explain --out lastfm.json
     python bench/combine.py --frozen lastfm.pt --device cuda --seeds 3 \\
         --set combine=blend --set loss=softmax --set negatives=2048
 
@@ -16,9 +17,10 @@ import json
 import sys
 import time
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
-from kgrec.evaluation.experiment import test_evaluator, test_scores
+from kgrec.evaluation.experiment import explain_metrics, filter_refit, test_evaluator, test_scores
 from kgrec.evaluation.ranking import valid_ndcg
 from kgrec.models.fit import KgrecFit, choose_filter, fit_kgrec
 from kgrec.models.scorer import Scorer
@@ -34,7 +36,13 @@ def main() -> None:
     ap.add_argument("--frozen", required=True, help="a bench/frozen.py bundle")
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--seeds", type=int, default=1)
+    ap.add_argument("--out", type=Path, help="also write the JSON here after every seed")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    ap.add_argument(
+        "--explain",
+        action="store_true",
+        help="also the served model's explanation metrics (attribute fidelity included)",
+    )
     ap.add_argument("--json", action="store_true", help="print one JSON object only")
     args = ap.parse_args()
 
@@ -50,6 +58,7 @@ def main() -> None:
     chosen = choose_filter(split, model, validate)
     filter_s = time.perf_counter() - start
     seeds = []
+    refit = None
     for seed in range(args.seeds):
         start = time.perf_counter()
         fitted = fit_kgrec(split, model.model_copy(update={"seed": seed}), validate, chosen=chosen)
@@ -65,8 +74,13 @@ def main() -> None:
         if model.combine == "blend":
             alone = replace(fitted, filter=None, gnn_weight=1.0)
             row["gnn_only"] = _row(alone, split, evaluate, validate)
+        if args.explain:
+            refit = refit or filter_refit(split, fitted, args.device)
+            row["explanations"] = explain_metrics(split, fitted, refit)
         seeds.append(row)
         print(json.dumps(row), file=sys.stderr, flush=True)
+        if args.out is not None:
+            args.out.write_text(json.dumps({"graph": config.name, "set": args.set, "seeds": seeds}))
     result = {"graph": config.name, "set": args.set, "filter_s": filter_s, "seeds": seeds}
     if args.json:
         json.dump(result, sys.stdout)

@@ -169,16 +169,17 @@ class PathScorer:
             owner, flat, at = owner[hit], flat[hit], at[hit]
             # the strongest link; of equal winners the first shared node by index, so
             # the choice is deterministic
-            if strength is None or fellow:
-                carried = self.norm[flat] * self.norm[at]
-            else:
-                carried = strength(
+            carried = self.norm[flat] * self.norm[at]
+            # a pair with one shared attribute has nothing to choose from
+            choice = torch.bincount(owner, minlength=n)[owner] > 1
+            if strength is not None and not fellow and bool(choice.any()):
+                carried[choice] = strength(
                     AttributeLinks(
-                        self.item_pos[items[owner]],
-                        via[owner],
-                        shared[hit],
-                        self.norm[flat],
-                        self.norm[at],
+                        self.item_pos[items[owner[choice]]],
+                        via[owner[choice]],
+                        shared[hit][choice],
+                        self.norm[flat[choice]],
+                        self.norm[at[choice]],
                     )
                 )
             best = torch.full((n,), -torch.inf).scatter_reduce(0, owner, carried, "amax")
