@@ -227,11 +227,17 @@ class PathScorer:
         order = torch.argsort(terms, descending=True, stable=True)
         order = order[torch.argsort(of[order], stable=True)]
         order = order[_rank_within(of[order], k) < max(10 * top, 50)]
-        mine, theirs, direct = self._links(via[order], items[of[order]], strength)
+        # which terms have a link does not depend on the attribute named: link them all
+        # first, then name the attribute of the shown paths only
+        mine, theirs, direct = self._links(via[order], items[of[order]])
         linked = (mine >= 0) | (direct >= 0)
         order, mine, theirs, direct = order[linked], mine[linked], theirs[linked], direct[linked]
         carried = torch.zeros(k).index_add_(0, of[order], terms[order])
         shown = _rank_within(of[order], k) < top
+        named = shown & (mine >= 0)
+        if strength is not None and bool(named.any()):
+            picked = self._links(via[order[named]], items[of[order[named]]], strength)
+            mine[named], theirs[named] = picked[0], picked[1]
         paths: list[list[Path]] = [[] for _ in range(k)]
         for t, m, e, d in zip(
             order[shown].tolist(),
