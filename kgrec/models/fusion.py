@@ -15,7 +15,11 @@ name), a learned projection of its BERT embedding *t_v*:
 
 with PyG's ``LGConv`` (LightGCN's layer: no weights, no non-linearity). The final
 embedding averages the layers, :math:`e_v = \sum_{l=0}^{L} \alpha\, e_v^{(l)}`,
-:math:`\alpha = 1/(L+1)`, and a user's score for an item is :math:`s(u,i)=e_u \cdot e_i`.
+:math:`\alpha = 1/(L+1)`, and a user's score for an item is :math:`s(u,i)=e_u \cdot e_i`,
+or with a ``temperature`` τ their cosine over τ,
+:math:`s(u,i) = e_u \cdot e_i / (\lVert e_u \rVert \lVert e_i \rVert \tau)`
+(``Propagated.readout``). The cosine keeps the decomposition below exact: the user's and
+the item's norms are one number each for a given pair.
 
 **Why linear.** Because propagation is linear, the score decomposes *exactly* over the
 graph. With :math:`g_v = \sum_{l=1}^{L} \alpha\, e_v^{(l-1)}` (what *v* sends):
@@ -34,13 +38,16 @@ other items over co-interactions, shared attributes and text similarity):
 .. math::  s(u, i) = c \sum_{j \in I_u} B_{ji} \; + \; w\, e_u \cdot e_i
 
 with :math:`c` = ``filter_scale``. Its settings :math:`(\lambda, \alpha, \beta)` are chosen
-on the valid split first; the GNN is then trained on the whole score, so it learns what
-the filter misses (the residual), and it is kept (:math:`w = 1`) only if some epoch beats
-the filter alone on valid NDCG@10 (else :math:`w = 0`). Both parts are sums over graph
-paths, so explanations stay exact (``kgrec.reasoning``).
+on the valid split first; the GNN is then trained on its own and blended in with the
+weight :math:`w` of ``gnn_weights`` that scores best on valid NDCG@10 (:math:`w = 0`: the
+filter alone). (``combine = "residual"`` trains the GNN on the filter's residual instead:
+the filter is fitted on the same pairs, so it leaves the GNN little to learn there that
+holds out of sample.) Both parts are sums over graph paths, so explanations stay exact
+(``kgrec.reasoning``).
 
-**Training.** BPR on (user, liked item, sampled item) triples with L2 on the batch's
-input embeddings (see ``kgrec.models.train`` and ``kgrec.models.fit``).
+**Training.** A sampled softmax (each positive against ``negatives`` items shared by the
+batch) or BPR, with L2 on the batch's input embeddings, early-stopped on valid (see
+``kgrec.models.train`` and ``kgrec.models.fit``).
 """
 
 from __future__ import annotations
