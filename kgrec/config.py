@@ -153,7 +153,7 @@ class ModelConfig(_Frozen):
         "`negatives` items shared by the batch (sampled softmax; trains the GNN alone).",
     )
     temperature: float | None = Field(
-        None,
+        0.1,
         gt=0.0,
         description="Score by the cosine of final embeddings over this temperature (each "
         "side's unit vector over its square root); None: their dot product.",

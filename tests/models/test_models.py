@@ -59,7 +59,7 @@ def test_gnn_terms_add_up_to_the_score_and_paths_are_stored_edges() -> None:
     state = scorer.state(user)
     k = len(gt.items)
     terms = scorer.terms(state, torch.arange(k))
-    want = prop.final[gt.items] @ prop.final[user]
+    want = prop.readout(prop.final[gt.items]) @ prop.readout(prop.final[user])
     total = terms.rest.clone().index_add_(0, terms.of, terms.value)
     assert torch.allclose(total, want, atol=1e-5)
     assert torch.allclose(scorer.scores(state), want, atol=1e-5)
