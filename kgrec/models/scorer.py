@@ -479,8 +479,17 @@ class Scorer:
         out = f.gnn_weight * (self.item_final @ self.prop.readout(self.embedding(state)))
         items, weights, direct = self._filter_inputs(state)
         if f.filter is not None and len(items):
-            out = out + f.filter_scale * f.filter.scores_for(items, weights)
+            out = out + f.filter_scale * self._filter_scores(state, items, weights)
         return out + f.filter_scale * direct
+
+    def _filter_scores(
+        self, state: UserState, items: torch.Tensor, weights: torch.Tensor
+    ) -> torch.Tensor:
+        """:math:`\sum_j x_{uj} B_{ji}` of every item *i*, once per state."""
+        assert self.fitted.filter is not None
+        if "filter" not in state.cache:
+            state.cache["filter"] = self.fitted.filter.scores_for(items, weights)
+        return state.cache["filter"]
 
     def score_fn(self, histories: Histories) -> ScoreFn:
         """Scores of many graph users (positions) at once, from ``histories``."""
@@ -696,10 +705,9 @@ class Scorer:
         of, rows, b = flt.columns(items)
         p[of, rows] = -b.to(torch.float64) * diag[items[of]]
         p[torch.arange(k), items] = diag[items]
-        of, rows, b = flt.columns(state.items)
-        q = torch.zeros(n, dtype=torch.float64)
-        q.index_add_(0, rows, -b.to(torch.float64) * (diag * x)[state.items[of]])
-        q.index_add_(0, state.items, (diag * x)[state.items])
+        # P x without the history's columns: (P x)_m = P_mm (x_m - sum_h x_h B_hm), and that
+        # sum is the filter's score of m
+        q = diag * (x - self._filter_scores(state, state.items, state.weights).to(torch.float64))
         y = -(p @ x) / diag[items]
         r = q[None, :] + y[:, None] * p
         attrs, a_slot = torch.unique(links.shared, return_inverse=True)
