@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/serve.py                                  # the bundled sample
     .venv/bin/python bench/serve.py --work-dir ~/.kgrec/movielens --json
+    .venv/bin/python bench/serve.py --gnn-weight 0.5                 # the GNN's part forced on
 
 ``--work-dir`` is a trained pipeline's work directory (`kgrec run`). Every user is asked
 for once per round (``--rounds``, default 3), explained and unexplained calls
@@ -28,11 +29,19 @@ def main() -> None:
     ap.add_argument("--work-dir", type=Path, help="a trained work dir (default: the sample)")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("-k", type=int, default=10)
+    ap.add_argument(
+        "--gnn-weight",
+        type=float,
+        help="serve with this GNN weight instead of valid's (time the GNN's explanations "
+        "where valid left it out)",
+    )
     ap.add_argument("--json", action="store_true", help="print one JSON object only")
     args = ap.parse_args()
 
     with work_dir_or_sample(args.work_dir) as work:
         rec = Recommender.load(work)
+    if args.gnn_weight is not None:
+        rec.ranker.scorer.fitted.gnn_weight = args.gnn_weight
     users = rec.user_ids()
     for u in users:  # warm-up: caches, allocator, lazy imports
         rec.recommend(u, k=args.k, explain=True)
@@ -48,6 +57,7 @@ def main() -> None:
         "users": len(users),
         "calls": len(times[True]),
         "k": args.k,
+        "gnn_weight": rec.ranker.scorer.fitted.gnn_weight,
         "p50_ms": float(np.percentile(times[True], 50)),
         "p99_ms": float(np.percentile(times[True], 99)),
         "p50_ms_noexplain": float(np.percentile(times[False], 50)),
