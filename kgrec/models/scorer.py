@@ -485,7 +485,7 @@ class Scorer:
     def _filter_scores(
         self, state: UserState, items: torch.Tensor, weights: torch.Tensor
     ) -> torch.Tensor:
-        """:math:`\sum_j x_{uj} B_{ji}` of every item *i*, once per state."""
+        r""":math:`\sum_j x_{uj} B_{ji}` of every item *i*, once per state."""
         assert self.fitted.filter is not None
         if "filter" not in state.cache:
             state.cache["filter"] = self.fitted.filter.scores_for(items, weights)

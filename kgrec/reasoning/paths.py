@@ -161,6 +161,8 @@ class PathScorer:
             if fellow:
                 searched &= ~attribute & ~direct_hit
                 starts, ends = self.users_from[via], self.items_from[via]
+            if not bool(searched.any()):  # most lists: every pair linked already
+                break
             owner, at_via = segments(starts[searched], (ends - starts)[searched])
             owner = searched.nonzero().flatten()[owner]
             flat = self.by_kind[at_via]
@@ -239,29 +241,36 @@ class PathScorer:
             picked = self._links(via[order[named]], items[of[order[named]]], strength)
             mine[named], theirs[named] = picked[0], picked[1]
         paths: list[list[Path]] = [[] for _ in range(k)]
-        for t, m, e, d in zip(
-            order[shown].tolist(),
-            mine[shown].tolist(),
-            theirs[shown].tolist(),
-            direct[shown].tolist(),
+        # plain lists for the loop: indexing a tensor one element at a time costs
+        # microseconds a time, and a list of k items has up to 5k paths
+        t = order[shown]
+        m, e, d = mine[shown].clamp(min=0), theirs[shown].clamp(min=0), direct[shown]
+        for owner, v, item, first, mid, second, third, linked_directly, score_t in zip(
+            of[t].tolist(),
+            via[t].tolist(),
+            items[of[t]].tolist(),
+            user_rel[t].tolist(),
+            self.dst[m].tolist(),
+            self.rel[m].tolist(),
+            self.rel[e].tolist(),
+            torch.where(d >= 0, self.rel[d.clamp(min=0)], -1).tolist(),
+            terms[t].tolist(),
             strict=True,
         ):
-            item, v = int(items[of[t]]), int(via[t])
-            if d >= 0:
-                hops, rels = [v], [int(user_rel[t]), int(self.rel[d])]
+            if linked_directly >= 0:
+                hops, rels = [v], [first, linked_directly]
             else:
-                hops = [v, int(self.dst[m])]
-                rels = [int(user_rel[t]), int(self.rel[m]), int(self.rel[e])]
-            paths[int(of[t])].append(
+                hops, rels = [v, mid], [first, second, third]
+            paths[owner].append(
                 Path(
                     nodes=(user, *(self.node(h) for h in hops), self.node(item)),
                     relationships=tuple(self.relations[x] for x in rels),
-                    score=float(terms[t]),
+                    score=score_t,
                 )
             )
         return [
-            Explanation(float(s), p, float(c) / float(s) if s else 0.0)
-            for s, p, c in zip(score, paths, carried, strict=True)
+            Explanation(s, p, c / s if s else 0.0)
+            for s, p, c in zip(score.tolist(), paths, carried.tolist(), strict=True)
         ]
 
 
