@@ -144,6 +144,13 @@ class ModelConfig(_Frozen):
     use_text: bool = Field(True, description="Fuse projected text embeddings into node inputs.")
     use_attributes: bool = Field(True, description="Propagate over attribute nodes and edges.")
     lr: float = Field(0.01, gt=0.0, description="Adam learning rate.")
+    lr_decay: float = Field(
+        1.0,
+        gt=0.0,
+        le=1.0,
+        description="The learning rate is multiplied by this after every epoch (a schedule "
+        "a refit replays exactly; 1: constant).",
+    )
     weight_decay: float = Field(1e-4, ge=0.0, description="L2 on the batch's input embeddings.")
     epochs: int = Field(150, gt=0, description="Most training epochs.")
     batch_size: int = Field(1024, gt=0, description="Training pairs per step.")

@@ -54,6 +54,7 @@ def train_bpr(
     the negatives (and whatever else ``step`` samples)."""
     rng = np.random.default_rng(config.seed)
     opt = torch.optim.Adam(model.parameters(), lr=config.lr)
+    schedule = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=config.lr_decay)
     known = torch.as_tensor(pairs[:, 0] * n_items + pairs[:, 1])
     total = epochs or config.epochs
     early = EarlyStopping(config.patience)
@@ -82,6 +83,7 @@ def train_bpr(
             loss.backward()  # type: ignore[no-untyped-call]
             opt.step()
             losses.append(reported.item())
+        schedule.step()
         row: dict[str, float] = {"epoch": float(epoch), "loss": float(np.mean(losses))}
         valid = None
         if check is not None and (epoch % config.eval_every == 0 or epoch == total):

@@ -76,3 +76,17 @@ def test_the_blend_weight_is_the_best_on_valid(loss: str) -> None:
     assert refit.gnn_weight == fitted.gnn_weight
     scores = Scorer(refit, split.gt).score_fn(history)(torch.arange(3))
     assert np.isfinite(scores.numpy()).all()
+
+
+def test_a_decaying_learning_rate_is_replayed_exactly_without_validation() -> None:
+    """The schedule depends on the epoch only, so training the kept epoch count without
+    validation (what a refit does) gives the validated run's state."""
+    split = _split()
+    config = ModelConfig(**FAST | {"lr": 0.05, "lr_decay": 0.8, "patience": 30})
+    checked = train_fusion(split.gt, split.train, config, valid_ndcg(split))
+    again = train_fusion(split.gt, split.train, config, epochs=checked.best_epoch)
+    for a, b in zip(checked.model.parameters(), again.model.parameters(), strict=True):
+        assert torch.allclose(a, b)
+    constant = config.model_copy(update={"lr_decay": 1.0})
+    slow = train_fusion(split.gt, split.train, constant, epochs=checked.best_epoch)
+    assert not torch.allclose(slow.model.id_emb.weight, again.model.id_emb.weight)
