@@ -54,8 +54,9 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
         epochs=args.epochs,
         patience=args.patience,
         batch_size=8192,
-        training="sampled",
         temperature=args.temperature,
+        loss=args.loss,
+        training=args.training,
         filter_max_items=args.filter_max_items,
     )
     validate = valid_ndcg(split)
@@ -97,6 +98,8 @@ def main() -> None:
     ap.add_argument("--epochs", type=int, default=60)
     ap.add_argument("--patience", type=int, default=3)
     ap.add_argument("--temperature", type=float, default=0.1)
+    ap.add_argument("--loss", default="softmax", choices=["softmax", "bpr"])
+    ap.add_argument("--training", default="sampled", choices=["sampled", "full"])
     ap.add_argument("--models", default="kgrec,lightgcn")
     ap.add_argument(
         "--filter-max-items",
