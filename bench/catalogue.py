@@ -54,7 +54,7 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
         epochs=args.epochs,
         patience=args.patience,
         batch_size=8192,
-        temperature=args.temperature,
+        temperature=args.temperature or None,
         loss=args.loss,
         training=args.training,
         filter_max_items=args.filter_max_items,
@@ -97,7 +97,7 @@ def main() -> None:
     ap.add_argument("--per-user", type=int, default=25)
     ap.add_argument("--epochs", type=int, default=60)
     ap.add_argument("--patience", type=int, default=3)
-    ap.add_argument("--temperature", type=float, default=0.1)
+    ap.add_argument("--temperature", type=float, default=0.1, help="0: dot products")
     ap.add_argument("--loss", default="softmax", choices=["softmax", "bpr"])
     ap.add_argument("--training", default="sampled", choices=["sampled", "full"])
     ap.add_argument("--models", default="kgrec,lightgcn")
