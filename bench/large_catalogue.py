@@ -2,8 +2,8 @@
 sampled steps, against PyG's LightGCN on the same split — NDCG@10 on test, time and peak
 memory, each model in its own process.
 
-    .venv/bin/python bench/catalogue.py                      # 40k items, 20k users
-    .venv/bin/python bench/catalogue.py --items 60000 --json
+    .venv/bin/python bench/large_catalogue.py                      # 40k items, 20k users
+    .venv/bin/python bench/large_catalogue.py --items 60000 --json
 
 The graph comes from ``kgrec.testing.synthetic`` (users like two attributes each and
 pick most items among those carrying them, the rest by a Zipf popularity; items have text
