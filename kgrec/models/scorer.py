@@ -282,7 +282,8 @@ def score_function(
     prop: Propagated, gt: GraphTensors, base: FilterPart | None = None, gnn_weight: float = 1.0
 ) -> ScoreFn:
     """Scores of graph users (positions into ``gt.users``) against all items: ``base``
-    (the filter's part) plus ``gnn_weight`` times the GNN's dot products."""
+    (the filter's part) plus ``gnn_weight`` times the products of the GNN's read-out final
+    embeddings (``Propagated.readout``)."""
     users = prop.readout(prop.final[gt.users.to(prop.final.device)])
     items = prop.readout(prop.final[gt.items.to(prop.final.device)])
 
@@ -669,7 +670,9 @@ class Scorer:
         :math:`r = q + y_i p`, :math:`dy_i = r^\top dG\, p / P_{ii}`, and deleting the
         links of items *i* and *j* to attribute *a* (items *c*) is
         :math:`dG = \alpha(d d^\top - c d^\top - d c^\top)`, :math:`d = e_i + e_j`.
-        :math:`P`'s columns come from the kept weights, :math:`P_{mi} = -B_{mi} P_{ii}`.
+        :math:`P`'s columns come from the kept weights, :math:`P_{mi} = -B_{mi} P_{ii}`,
+        :math:`(P x)_m = P_{mm}(x_m - y_m)` from the filter's scores, and a large
+        attribute's sums :math:`c^\top P` from the fit (``ItemFilter.sums``).
         The GNN's part: the item loses :math:`n_{ia} g_a`, the liked item's
         :math:`g_j` loses :math:`\alpha n_{ja} e_a^{(0)}` (other norms held)."""
         return self.gnn_link_effects(state, links) + self._filter_link_effects(state, links)
