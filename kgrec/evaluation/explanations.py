@@ -149,11 +149,15 @@ class _AttributeTest:
         shared = _shared_attributes(self.explainer, liked, node)
         if len(shared) < 2:
             return
-        drops = self._drops(state, item, liked, shared)
         n = paths.gt.num_nodes
-        _, via_at = paths.find_edges(liked * n + shared)
-        _, item_at = paths.find_edges(node * n + shared)
-        by_norms = int(torch.argmax(paths.norm[via_at] * paths.norm[item_at]))
+        n_via = paths.norm[paths.find_edges(liked * n + shared)[1]]
+        n_item = paths.norm[paths.find_edges(node * n + shared)[1]]
+        k = len(shared)
+        links = AttributeLinks(
+            torch.full((k,), item), torch.full((k,), liked), shared, n_via, n_item
+        )
+        drops = self._drops(state, links)
+        by_norms = int(torch.argmax(n_via * n_item))
         at = {int(a): k for k, a in enumerate(shared)}
         self.cases += 1
         self.wins += self._beats_another(drops, at[named])
@@ -164,30 +168,20 @@ class _AttributeTest:
         other = int(self.rng.integers(len(drops) - 1))
         return bool(drops[choice] > drops[other + (other >= choice)])
 
-    def _drops(self, state: UserState, item: int, liked: int, shared: torch.Tensor) -> torch.Tensor:
-        """How much the item's score drops when each shared attribute's two links go."""
-        scorer, paths = self.explainer.scorer, self.explainer.paths
-        n = paths.gt.num_nodes
-        _, via_at = paths.find_edges(liked * n + shared)
-        _, item_at = paths.find_edges(int(paths.gt.items[item]) * n + shared)
-        k = len(shared)
-        links = AttributeLinks(
-            torch.full((k,), item),
-            torch.full((k,), liked),
-            shared,
-            paths.norm[via_at],
-            paths.norm[item_at],
-        )
+    def _drops(self, state: UserState, links: AttributeLinks) -> torch.Tensor:
+        """How much the item's score drops when each shared attribute's two links go
+        (``links``: one item, one liked item, every shared attribute)."""
+        scorer = self.explainer.scorer
         drops = -scorer.gnn_link_effects(state, links).double()
         f = scorer.fitted
         if self.refit is not None and len(state.items):
-            x = torch.zeros(len(paths.gt.items))
+            x = torch.zeros(len(scorer.gt.items))
             x[state.items] = state.weights
-            j = int(scorer.links.item_pos[liked])
+            item, j = int(links.items[0]), int(scorer.links.item_pos[links.via[0]])
             (own,) = self.refit.scores(x, item)
-            refits = self.refit.scores(x, item, j, shared.tolist())
+            refits = self.refit.scores(x, item, j, links.shared.tolist())
             drops += f.filter_scale * (own - torch.tensor(refits, dtype=torch.float64))
-        for k, a in enumerate(shared.tolist()):  # an attribute the user named loses its term
+        for k, a in enumerate(links.shared.tolist()):  # a named attribute loses its term
             drops[k] += f.filter_scale * scorer.direct_through(state, a)
         return drops
 
