@@ -145,7 +145,7 @@ class ModelConfig(_Frozen):
     use_attributes: bool = Field(True, description="Propagate over attribute nodes and edges.")
     lr: float = Field(0.01, gt=0.0, description="Adam learning rate.")
     lr_decay: float = Field(
-        1.0,
+        0.97,
         gt=0.0,
         le=1.0,
         description="The learning rate is multiplied by this after every epoch (a schedule "
