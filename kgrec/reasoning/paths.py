@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import torch
 
@@ -136,8 +136,8 @@ class PathScorer:
         return self.keys[pos] == keys, pos
 
     def _links(
-        self, via: torch.Tensor, items: torch.Tensor, strength: LinkStrength | None = None
-    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        self, via: torch.Tensor, items: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, _Shared]:
         """For each pair (``via[p]``, ``items[p]``), the strongest graph link from the
         user's neighbour to the item: a shared attribute, else a direct edge (a friend
         who had the item, an attribute the item has, an item whose text is alike), else
@@ -145,9 +145,9 @@ class PathScorer:
         via → shared node, item → shared node and via → item, -1 where not taken;
         all pairs at once, attributes first (most pairs need no more).
 
-        Of several shared attributes the one that carries most of the score is taken
-        (``strength``: deleting its two links costs the most); without ``strength``, and
-        for fellow users, the pair of edges with the largest product of GNN norms."""
+        Of several shared nodes the pair of edges with the largest product of GNN norms is
+        taken; the shared attributes of every pair come back too, for :meth:`_name` to
+        choose among by the score."""
         n = len(via)
         direct_hit, direct = self.find_edges(via * self.gt.num_nodes + items)
         # only an item's neighbours make a 3-hop reason, and not the item's own
@@ -157,6 +157,7 @@ class PathScorer:
         theirs = torch.full((n,), none)
         attribute = torch.zeros(n, dtype=torch.bool)
         starts, ends = self.offsets[via], self.users_from[via]
+        candidates = _Shared(*(torch.zeros(0, dtype=torch.long),) * 3)
         for fellow in (False, True):  # shared attributes, then (where none) fellow users
             if fellow:
                 searched &= ~attribute & ~direct_hit
@@ -171,29 +172,49 @@ class PathScorer:
             owner, flat, at = owner[hit], flat[hit], at[hit]
             # the strongest link; of equal winners the first shared node by index, so
             # the choice is deterministic
-            carried = self.norm[flat] * self.norm[at]
-            # a pair with one shared attribute has nothing to choose from
-            choice = torch.bincount(owner, minlength=n)[owner] > 1
-            if strength is not None and not fellow and bool(choice.any()):
-                carried[choice] = strength(
-                    AttributeLinks(
-                        self.item_pos[items[owner[choice]]],
-                        via[owner[choice]],
-                        shared[hit][choice],
-                        self.norm[flat[choice]],
-                        self.norm[at[choice]],
-                    )
-                )
-            best = torch.full((n,), -torch.inf).scatter_reduce(0, owner, carried, "amax")
-            win = carried == best[owner]
-            mine.scatter_reduce_(0, owner[win], flat[win], "amin")
-            theirs.scatter_reduce_(0, owner[win], at[win], "amin")
+            _pick(owner, flat, at, self.norm[flat] * self.norm[at], mine, theirs)
             if not fellow:
                 attribute = mine < none
+                candidates = _Shared(owner, flat, at)
         use_direct = direct_hit & ~attribute & (via != items)
         mine[(mine == none) | use_direct], theirs[(theirs == none) | use_direct] = -1, -1
         direct[~use_direct] = -1
-        return mine, theirs, direct
+        return mine, theirs, direct, candidates
+
+    def _name(
+        self,
+        via: torch.Tensor,
+        items: torch.Tensor,
+        candidates: _Shared,
+        wanted: torch.Tensor,
+        strength: LinkStrength,
+        mine: torch.Tensor,
+        theirs: torch.Tensor,
+    ) -> None:
+        """Re-pick, in place, the shared attribute of the ``wanted`` pairs (of
+        :meth:`_links`' ``via``/``items``) by ``strength``: the one that carries the most
+        of the score. A pair with one shared attribute has nothing to choose from."""
+        owner, flat, at = candidates
+        keep = wanted[owner]
+        owner, flat, at = owner[keep], flat[keep], at[keep]
+        keep = torch.bincount(owner, minlength=len(via))[owner] > 1
+        if not bool(keep.any()):
+            return
+        owner, flat, at = owner[keep], flat[keep], at[keep]
+        carried = strength(
+            AttributeLinks(
+                self.item_pos[items[owner]],
+                via[owner],
+                self.dst[flat],
+                self.norm[flat],
+                self.norm[at],
+            )
+        )
+        none = len(self.dst)
+        new_mine, new_theirs = torch.full((len(via),), none), torch.full((len(via),), none)
+        _pick(owner, flat, at, carried, new_mine, new_theirs)
+        renamed = new_mine < none
+        mine[renamed], theirs[renamed] = new_mine[renamed], new_theirs[renamed]
 
     def explain_terms(
         self,
@@ -231,15 +252,16 @@ class PathScorer:
         order = order[_rank_within(of[order], k) < max(10 * top, 50)]
         # which terms have a link does not depend on the attribute named: link them all
         # first, then name the attribute of the shown paths only
-        mine, theirs, direct = self._links(via[order], items[of[order]])
+        pair_via, pair_item = via[order], items[of[order]]
+        mine, theirs, direct, candidates = self._links(pair_via, pair_item)
         linked = (mine >= 0) | (direct >= 0)
+        shown = torch.zeros_like(linked)
+        shown[linked] = _rank_within(of[order[linked]], k) < top
+        if strength is not None:
+            self._name(pair_via, pair_item, candidates, shown, strength, mine, theirs)
         order, mine, theirs, direct = order[linked], mine[linked], theirs[linked], direct[linked]
         carried = torch.zeros(k).index_add_(0, of[order], terms[order])
-        shown = _rank_within(of[order], k) < top
-        named = shown & (mine >= 0)
-        if strength is not None and bool(named.any()):
-            picked = self._links(via[order[named]], items[of[order[named]]], strength)
-            mine[named], theirs[named] = picked[0], picked[1]
+        shown = shown[linked]
         paths: list[list[Path]] = [[] for _ in range(k)]
         # plain lists for the loop: indexing a tensor one element at a time costs
         # microseconds a time, and a list of k items has up to 5k paths
@@ -272,6 +294,32 @@ class PathScorer:
             Explanation(s, p, c / s if s else 0.0)
             for s, p, c in zip(score.tolist(), paths, carried.tolist(), strict=True)
         ]
+
+
+class _Shared(NamedTuple):
+    """Candidate links through shared attributes: per candidate, the pair it belongs to
+    and the edge positions (in ``PathScorer.dst``) of its two edges."""
+
+    owner: torch.Tensor
+    flat: torch.Tensor
+    at: torch.Tensor
+
+
+def _pick(
+    owner: torch.Tensor,
+    flat: torch.Tensor,
+    at: torch.Tensor,
+    carried: torch.Tensor,
+    mine: torch.Tensor,
+    theirs: torch.Tensor,
+) -> None:
+    """Per pair (``owner``), the candidate that carries most into ``mine``/``theirs``
+    (where they hold ``len(dst)``); of equal winners the first by edge position, so the
+    choice is deterministic."""
+    best = torch.full((len(mine),), -torch.inf).scatter_reduce(0, owner, carried, "amax")
+    win = carried == best[owner]
+    mine.scatter_reduce_(0, owner[win], flat[win], "amin")
+    theirs.scatter_reduce_(0, owner[win], at[win], "amin")
 
 
 def _rank_within(groups: torch.Tensor, n_groups: int) -> torch.Tensor:
