@@ -714,18 +714,27 @@ class Scorer:
         y = -(p @ x) / diag[items]
         r = q[None, :] + y[:, None] * p
         attrs, a_slot = torch.unique(links.shared, return_inverse=True)
-        seg, members = self.links.items_of(attrs)
-        c_p = torch.zeros(k, len(attrs), dtype=torch.float64).index_add_(1, seg, p[:, members])
-        c_r = torch.zeros(k, len(attrs), dtype=torch.float64).index_add_(1, seg, r[:, members])
+        c_p = torch.zeros(k, len(attrs), dtype=torch.float64)
+        c_r = torch.zeros(k, len(attrs), dtype=torch.float64)
+        summed = torch.zeros(len(attrs), dtype=torch.bool)
         if flt.sums is not None and flt.sum_nodes is not None:  # large attributes: exact
-            row = torch.full((self.gt.num_nodes,), -1, dtype=torch.long)
-            row[flt.sum_nodes] = torch.arange(len(flt.sum_nodes))
-            (summed,) = (row[attrs] >= 0).nonzero(as_tuple=True)
-            sums = flt.sums[row[attrs[summed]]].to(torch.float64)  # (c^T P) per attribute
+            # sum_nodes are sorted (they come from torch.unique)
+            at = torch.searchsorted(flt.sum_nodes, attrs).clamp(max=len(flt.sum_nodes) - 1)
+            summed = flt.sum_nodes[at] == attrs if len(flt.sum_nodes) else summed
+            sums = flt.sums[at[summed]].to(torch.float64)  # c^T P per attribute
             exact_p = sums[:, items].T  # (k, summed): c . p
             exact_q = sums[:, state.items] @ x[state.items]  # c . q
             c_p[:, summed] = exact_p
             c_r[:, summed] = exact_q[None, :] + y[:, None] * exact_p
+        # the others from the kept weights, summed over their items
+        (rest,) = (~summed).nonzero(as_tuple=True)
+        seg, members = self.links.items_of(attrs[rest])
+        c_p[:, rest] = torch.zeros(k, len(rest), dtype=torch.float64).index_add_(
+            1, seg, p[:, members]
+        )
+        c_r[:, rest] = torch.zeros(k, len(rest), dtype=torch.float64).index_add_(
+            1, seg, r[:, members]
+        )
         j = self.links.item_pos[links.via]
         d_p = p[slot, links.items] + p[slot, j]
         d_r = r[slot, links.items] + r[slot, j]
