@@ -36,6 +36,7 @@ def main() -> None:
     ap.add_argument("--frozen", required=True, help="a bench/frozen.py bundle")
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--seeds", type=int, default=1)
+    ap.add_argument("--first-seed", type=int, default=0, help="seeds run from this one")
     ap.add_argument("--out", type=Path, help="also write the JSON here after every seed")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     ap.add_argument(
@@ -59,7 +60,7 @@ def main() -> None:
     filter_s = time.perf_counter() - start
     seeds = []
     refit = None
-    for seed in range(args.seeds):
+    for seed in range(args.first_seed, args.first_seed + args.seeds):
         start = time.perf_counter()
         fitted = fit_kgrec(split, model.model_copy(update={"seed": seed}), validate, chosen=chosen)
         took = time.perf_counter() - start

@@ -207,8 +207,18 @@ class ModelConfig(_Frozen):
     combine: Literal["blend", "residual"] = Field(
         "blend",
         description="How the GNN joins the filter: 'blend' trains it alone, then adds it "
-        "with the weight of `gnn_weights` that scores best on valid; 'residual' trains it "
+        "with the weight of `gnn_weights` that scores best on valid users it was not "
+        "early-stopped on (`blend_holdout`); 'residual' trains it "
         "on the filter's residual (BPR only).",
+    )
+    blend_holdout: float = Field(
+        0.5,
+        ge=0.0,
+        lt=1.0,
+        description="Share of the valid users (drawn with `seed`) whose valid interactions "
+        "choose the GNN's blend weight; the GNN is early-stopped on the others, so the "
+        "weight is not chosen on the data that chose the GNN's epoch ('blend'; 0: both on "
+        "every valid user).",
     )
     gnn_weights: list[float] = Field(
         min_length=1,

@@ -154,10 +154,14 @@ class _AttributeTest:
         n_item = paths.norm[paths.find_edges(node * n + shared)[1]]
         k = len(shared)
         links = AttributeLinks(
-            torch.full((k,), item), torch.full((k,), liked), shared, n_via, n_item
+            torch.full((k,), item),
+            torch.full((k,), liked),
+            torch.from_numpy(shared),
+            torch.from_numpy(n_via),
+            torch.from_numpy(n_item),
         )
         drops = self._drops(state, links)
-        by_norms = int(torch.argmax(n_via * n_item))
+        by_norms = int(np.argmax(n_via * n_item))
         at = {int(a): k for k, a in enumerate(shared)}
         self.cases += 1
         self.wins += self._beats_another(drops, at[named])
@@ -194,13 +198,12 @@ class _AttributeTest:
         return out
 
 
-def _shared_attributes(explainer: Explainer, a: int, b: int) -> torch.Tensor:
+def _shared_attributes(explainer: Explainer, a: int, b: int) -> np.ndarray:
     """The attribute nodes both graph nodes are linked to."""
     paths = explainer.paths
-    both = torch.from_numpy(
-        np.intersect1d(paths.neighbours(a).numpy(), paths.neighbours(b).numpy())
-    )
-    return both[~paths.is_user[both] & ~paths.is_item[both]]
+    both = np.intersect1d(paths.neighbours(a).numpy(), paths.neighbours(b).numpy())
+    shared: np.ndarray = both[~paths.is_user[both] & ~paths.is_item[both]]
+    return shared
 
 
 def _mean(values: list[float]) -> float:

@@ -109,12 +109,16 @@ def valid_ndcg(split: SplitData) -> Validate:
     """Validation NDCG@10 on ``split`` (training items excluded): what every setting of
     every model is chosen by."""
 
-    def validate(fn: ScoreFn) -> float:
+    def validate(fn: ScoreFn, users: Sequence[int] | None = None) -> float:
+        truth = split.valid_lists
+        if users is not None:
+            keep = set(users)
+            truth = [t if u in keep else [] for u, t in enumerate(truth)]
         return ranking_metrics(
             fn,
             split.n_users,
             split.train_lists,
-            split.valid_lists,
+            truth,
             ks=(10,),
             candidates=split.candidates,
         )["ndcg@10"]

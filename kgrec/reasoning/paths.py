@@ -38,11 +38,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+import numpy as np
 import torch
 
 from kgrec.graph.export import GraphTensors
 from kgrec.graph.text_links import SIMILAR_TEXT
-from kgrec.models.ragged import segments
+from kgrec.models.ragged import segments_np
 from kgrec.models.scorer import AttributeLinks
 
 #: How much of a score each (scored item, liked item, shared attribute) link carries
@@ -90,7 +91,11 @@ class Explanation:
 
 
 class PathScorer:
-    """Shows the terms of a score as graph paths from the user to the item."""
+    """Shows the terms of a score as graph paths from the user to the item.
+
+    Its index arithmetic runs in numpy: an explained request does a few dozen operations
+    on arrays of hundreds to thousands of elements, where torch's per-call overhead (up
+    to ~10 µs an index) was most of the time."""
 
     def __init__(self, gt: GraphTensors, norm: torch.Tensor, relations: list[str]) -> None:
         """``norm``: the model's norm of each edge of ``gt.edge_index``; ``relations``:
@@ -98,46 +103,55 @@ class PathScorer:
         self.gt, self.relations = gt, relations
         n = gt.num_nodes
         # the text links join the propagated edges here, with norm 0: evidence only
-        links = gt.text_links
-        src = torch.cat([gt.edge_index[0], links[0]])
-        dst = torch.cat([gt.edge_index[1], links[1]])
-        norm = torch.cat([norm.detach(), torch.zeros(links.shape[1])])
+        links = gt.text_links.numpy()
+        src = np.concatenate([gt.edge_index[0].numpy(), links[0]]).astype(np.int64)
+        dst = np.concatenate([gt.edge_index[1].numpy(), links[1]]).astype(np.int64)
+        norm_np = norm.detach().cpu().numpy().astype(np.float32)
+        norms = np.concatenate([norm_np, np.zeros(links.shape[1], dtype=np.float32)])
         text = relations.index(SIMILAR_TEXT)
-        rel = torch.cat([gt.edge_type, torch.full((links.shape[1],), text)])
-        order = torch.argsort(src * n + dst)
-        self.src, self.dst, self.norm, self.rel = src[order], dst[order], norm[order], rel[order]
+        rel = np.concatenate([gt.edge_type.numpy(), np.full(links.shape[1], text)])
+        order = np.argsort(src * n + dst, kind="stable")
+        self.src, self.dst, self.norm = src[order], dst[order], norms[order]
+        self.rel = rel[order].astype(np.int64)
         self.keys = self.src * n + self.dst
-        self.offsets = torch.searchsorted(self.src, torch.arange(n + 1))
+        self.offsets = np.searchsorted(self.src, np.arange(n + 1))
         self.index = {node_id: k for k, node_id in enumerate(gt.node_ids)}
-        self.is_user = torch.as_tensor(gt.labels == "User")
-        self.is_item = torch.as_tensor(gt.labels == "Item")
-        self.item_pos = torch.full((n,), -1, dtype=torch.long)
-        self.item_pos[gt.items] = torch.arange(len(gt.items))
+        self.is_user = np.asarray(gt.labels == "User")
+        self.is_item = np.asarray(gt.labels == "Item")
+        self.item_pos = np.full(n, -1, dtype=np.int64)
+        self.item_pos[gt.items.numpy()] = np.arange(len(gt.items))
         # each node's edges again, attributes first, then users, then items: a link through
         # an attribute is searched for first, and most pairs need no more
-        kind = self.is_user[self.dst].long() + 2 * self.is_item[self.dst].long()
-        self.by_kind = torch.argsort(self.src * 3 + kind, stable=True)
+        kind = self.is_user[self.dst].astype(np.int64) + 2 * self.is_item[self.dst]
+        self.by_kind = np.argsort(self.src * 3 + kind, kind="stable")
         first = self.offsets[:-1]
-        self.users_from = first + torch.bincount(self.src[kind == 0], minlength=n)
-        self.items_from = self.users_from + torch.bincount(self.src[kind == 1], minlength=n)
+        self.users_from = first + np.bincount(self.src[kind == 0], minlength=n)
+        self.items_from = self.users_from + np.bincount(self.src[kind == 1], minlength=n)
+        self._nodes: dict[int, PathNode] = {}
 
     def node(self, index: int) -> PathNode:
         """The PathNode of a node index."""
-        return PathNode(str(self.gt.labels[index]), self.gt.names[index], self.gt.node_ids[index])
+        got = self._nodes.get(index)
+        if got is None:
+            gt = self.gt
+            got = self._nodes[index] = PathNode(
+                str(gt.labels[index]), gt.names[index], gt.node_ids[index]
+            )
+        return got
 
     def neighbours(self, index: int) -> torch.Tensor:
         """A graph node's neighbours (node indices), text links included."""
-        return self.dst[int(self.offsets[index]) : int(self.offsets[index + 1])]
+        return torch.from_numpy(self.dst[int(self.offsets[index]) : int(self.offsets[index + 1])])
 
-    def find_edges(self, keys: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def find_edges(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Whether each ``src * num_nodes + dst`` key is an edge, and where it is in
         ``self.dst`` where it is (binary search in the sorted keys)."""
-        pos = torch.searchsorted(self.keys, keys).clamp(max=max(len(self.keys) - 1, 0))
+        pos = np.minimum(np.searchsorted(self.keys, keys), max(len(self.keys) - 1, 0))
         return self.keys[pos] == keys, pos
 
     def _links(
-        self, via: torch.Tensor, items: torch.Tensor
-    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, _Shared]:
+        self, via: np.ndarray, items: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, _Shared]:
         """For each pair (``via[p]``, ``items[p]``), the strongest graph link from the
         user's neighbour to the item: a shared attribute, else a direct edge (a friend
         who had the item, an attribute the item has, an item whose text is alike), else
@@ -153,22 +167,23 @@ class PathScorer:
         # only an item's neighbours make a 3-hop reason, and not the item's own
         searched = self.is_item[via] & (via != items)
         none = len(self.dst)
-        mine = torch.full((n,), none)
-        theirs = torch.full((n,), none)
-        attribute = torch.zeros(n, dtype=torch.bool)
+        mine = np.full(n, none)
+        theirs = np.full(n, none)
+        attribute = np.zeros(n, dtype=bool)
         starts, ends = self.offsets[via], self.users_from[via]
-        candidates = _Shared(*(torch.zeros(0, dtype=torch.long),) * 3)
+        empty = np.zeros(0, dtype=np.int64)
+        candidates = _Shared(empty, empty, empty)
         for fellow in (False, True):  # shared attributes, then (where none) fellow users
             if fellow:
                 searched &= ~attribute & ~direct_hit
                 starts, ends = self.users_from[via], self.items_from[via]
-            if not bool(searched.any()):  # most lists: every pair linked already
+            if not searched.any():  # most lists: every pair linked already
                 break
-            owner, at_via = segments(starts[searched], (ends - starts)[searched])
-            owner = searched.nonzero().flatten()[owner]
+            (where,) = searched.nonzero()
+            owner, at_via = segments_np(starts[where], (ends - starts)[where])
+            owner = where[owner]
             flat = self.by_kind[at_via]
-            shared = self.dst[flat]
-            hit, at = self.find_edges(items[owner] * self.gt.num_nodes + shared)
+            hit, at = self.find_edges(items[owner] * self.gt.num_nodes + self.dst[flat])
             owner, flat, at = owner[hit], flat[hit], at[hit]
             # the strongest link; of equal winners the first shared node by index, so
             # the choice is deterministic
@@ -183,13 +198,13 @@ class PathScorer:
 
     def _name(
         self,
-        via: torch.Tensor,
-        items: torch.Tensor,
+        via: np.ndarray,
+        items: np.ndarray,
         candidates: _Shared,
-        wanted: torch.Tensor,
+        wanted: np.ndarray,
         strength: LinkStrength,
-        mine: torch.Tensor,
-        theirs: torch.Tensor,
+        mine: np.ndarray,
+        theirs: np.ndarray,
     ) -> None:
         """Re-pick, in place, the shared attribute of the ``wanted`` pairs (of
         :meth:`_links`' ``via``/``items``) by ``strength``: the one that carries the most
@@ -197,21 +212,21 @@ class PathScorer:
         owner, flat, at = candidates
         keep = wanted[owner]
         owner, flat, at = owner[keep], flat[keep], at[keep]
-        keep = torch.bincount(owner, minlength=len(via))[owner] > 1
-        if not bool(keep.any()):
+        keep = np.bincount(owner, minlength=len(via))[owner] > 1
+        if not keep.any():
             return
         owner, flat, at = owner[keep], flat[keep], at[keep]
         carried = strength(
             AttributeLinks(
-                self.item_pos[items[owner]],
-                via[owner],
-                self.dst[flat],
-                self.norm[flat],
-                self.norm[at],
+                torch.from_numpy(self.item_pos[items[owner]]),
+                torch.from_numpy(via[owner]),
+                torch.from_numpy(self.dst[flat]),
+                torch.from_numpy(self.norm[flat]),
+                torch.from_numpy(self.norm[at]),
             )
-        )
+        ).numpy()
         none = len(self.dst)
-        new_mine, new_theirs = torch.full((len(via),), none), torch.full((len(via),), none)
+        new_mine, new_theirs = np.full(len(via), none), np.full(len(via), none)
         _pick(owner, flat, at, carried, new_mine, new_theirs)
         renamed = new_mine < none
         mine[renamed], theirs[renamed] = new_mine[renamed], new_theirs[renamed]
@@ -239,44 +254,42 @@ class PathScorer:
         but have no path. ``strength`` names the attribute of a path (:meth:`_links`).
         All items in one vectorised pass."""
         k, n = len(items), self.gt.num_nodes
-        key, inv = torch.unique(of * n + via, return_inverse=True)
-        terms = torch.zeros(len(key)).index_add_(0, inv, terms)
-        user_rel = torch.zeros(len(key), dtype=torch.long).scatter_(0, inv, user_rel)
-        of, via = key // n, key % n
-        score = torch.zeros(k).index_add_(0, of, terms)
+        item_nodes = items.numpy()
+        key, inv = np.unique(of.numpy() * n + via.numpy(), return_inverse=True)
+        # sums of float32 terms in float64, then float32: what torch's index_add gave
+        value = np.bincount(inv, weights=terms.numpy(), minlength=len(key)).astype(np.float32)
+        rel = np.zeros(len(key), dtype=np.int64)
+        rel[inv] = user_rel.numpy()
+        owner_of, via_of = key // n, key % n
+        score = np.bincount(owner_of, weights=value, minlength=k)
         if rest is not None:
-            score += rest
+            score = score + rest.numpy()
         # each item's strongest terms only: by item, then by descending term
-        order = torch.argsort(terms, descending=True, stable=True)
-        order = order[torch.argsort(of[order], stable=True)]
-        order = order[_rank_within(of[order], k) < max(10 * top, 50)]
+        order = np.lexsort((-value, owner_of))
+        order = order[_rank_within(owner_of[order], k) < max(10 * top, 50)]
         # which terms have a link does not depend on the attribute named: link them all
         # first, then name the attribute of the shown paths only
-        pair_via, pair_item = via[order], items[of[order]]
+        pair_via, pair_item = via_of[order], item_nodes[owner_of[order]]
         mine, theirs, direct, candidates = self._links(pair_via, pair_item)
         linked = (mine >= 0) | (direct >= 0)
-        shown = torch.zeros_like(linked)
-        shown[linked] = _rank_within(of[order[linked]], k) < top
+        shown = np.zeros_like(linked)
+        shown[linked] = _rank_within(owner_of[order[linked]], k) < top
         if strength is not None:
             self._name(pair_via, pair_item, candidates, shown, strength, mine, theirs)
-        order, mine, theirs, direct = order[linked], mine[linked], theirs[linked], direct[linked]
-        carried = torch.zeros(k).index_add_(0, of[order], terms[order])
-        shown = shown[linked]
+        carried = np.bincount(owner_of[order[linked]], weights=value[order[linked]], minlength=k)
         paths: list[list[Path]] = [[] for _ in range(k)]
-        # plain lists for the loop: indexing a tensor one element at a time costs
-        # microseconds a time, and a list of k items has up to 5k paths
         t = order[shown]
-        m, e, d = mine[shown].clamp(min=0), theirs[shown].clamp(min=0), direct[shown]
+        m, e, d = np.maximum(mine[shown], 0), np.maximum(theirs[shown], 0), direct[shown]
         for owner, v, item, first, mid, second, third, linked_directly, score_t in zip(
-            of[t].tolist(),
-            via[t].tolist(),
-            items[of[t]].tolist(),
-            user_rel[t].tolist(),
+            owner_of[t].tolist(),
+            via_of[t].tolist(),
+            item_nodes[owner_of[t]].tolist(),
+            rel[t].tolist(),
             self.dst[m].tolist(),
             self.rel[m].tolist(),
             self.rel[e].tolist(),
-            torch.where(d >= 0, self.rel[d.clamp(min=0)], -1).tolist(),
-            terms[t].tolist(),
+            np.where(d >= 0, self.rel[np.maximum(d, 0)], -1).tolist(),
+            value[t].tolist(),
             strict=True,
         ):
             if linked_directly >= 0:
@@ -292,7 +305,9 @@ class PathScorer:
             )
         return [
             Explanation(s, p, c / s if s else 0.0)
-            for s, p, c in zip(score.tolist(), paths, carried.tolist(), strict=True)
+            for s, p, c in zip(
+                score.astype(np.float32).tolist(), paths, carried.tolist(), strict=True
+            )
         ]
 
 
@@ -300,33 +315,39 @@ class _Shared(NamedTuple):
     """Candidate links through shared attributes: per candidate, the pair it belongs to
     and the edge positions (in ``PathScorer.dst``) of its two edges."""
 
-    owner: torch.Tensor
-    flat: torch.Tensor
-    at: torch.Tensor
+    owner: np.ndarray
+    flat: np.ndarray
+    at: np.ndarray
 
 
 def _pick(
-    owner: torch.Tensor,
-    flat: torch.Tensor,
-    at: torch.Tensor,
-    carried: torch.Tensor,
-    mine: torch.Tensor,
-    theirs: torch.Tensor,
+    owner: np.ndarray,
+    flat: np.ndarray,
+    at: np.ndarray,
+    carried: np.ndarray,
+    mine: np.ndarray,
+    theirs: np.ndarray,
 ) -> None:
     """Per pair (``owner``), the candidate that carries most into ``mine``/``theirs``
     (where they hold ``len(dst)``); of equal winners the first by edge position, so the
     choice is deterministic."""
-    best = torch.full((len(mine),), -torch.inf).scatter_reduce(0, owner, carried, "amax")
-    win = carried == best[owner]
-    mine.scatter_reduce_(0, owner[win], flat[win], "amin")
-    theirs.scatter_reduce_(0, owner[win], at[win], "amin")
+    if not len(owner):
+        return
+    # by pair, then most carried, then edge positions: the first of each pair wins
+    order = np.lexsort((at, flat, -carried, owner))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = owner[order[1:]] != owner[order[:-1]]
+    win = order[first]
+    mine[owner[win]] = flat[win]
+    theirs[owner[win]] = at[win]
 
 
-def _rank_within(groups: torch.Tensor, n_groups: int) -> torch.Tensor:
+def _rank_within(groups: np.ndarray, n_groups: int) -> np.ndarray:
     """Each element's position within its run, for ``groups`` sorted ascending."""
-    counts = torch.bincount(groups, minlength=n_groups)
-    first = torch.cumsum(counts, 0) - counts
-    return torch.arange(len(groups)) - first[groups]
+    counts = np.bincount(groups, minlength=n_groups)
+    first: np.ndarray = np.cumsum(counts) - counts
+    rank: np.ndarray = np.arange(len(groups)) - first[groups]
+    return rank
 
 
 def paths_from_json(rows: list[dict[str, Any]]) -> list[Path]:

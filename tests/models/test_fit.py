@@ -12,7 +12,7 @@ import torch
 from kgrec.config import ModelConfig
 from kgrec.evaluation.ranking import valid_ndcg
 from kgrec.graph.split import SplitData
-from kgrec.models.fit import fit_kgrec, refit_kgrec
+from kgrec.models.fit import fit_kgrec, refit_kgrec, valid_parts
 from kgrec.models.scorer import Scorer
 from kgrec.models.train import train_fusion
 from kgrec.testing.synthetic import synthetic_graph
@@ -61,15 +61,23 @@ def test_the_blend_weight_is_the_best_on_valid(loss: str) -> None:
     config = ModelConfig(**FAST | {"combine": "blend", "loss": loss})
     fitted = fit_kgrec(split, config, validate)
     assert fitted.gnn_weight in config.gnn_weights and fitted.best_epoch > 0
+    # the weight is chosen on valid users the GNN was not early-stopped on
+    stop, weigh = valid_parts(split, config.blend_holdout, config.seed)
+    assert stop and weigh and not set(stop) & set(weigh)
+    assert set(stop) | set(weigh) == {u for u, v in enumerate(split.valid_lists) if v}
     history = fitted.train_history(split)
-    chosen = validate(Scorer(fitted, split.gt).score_fn(history))
-    for w in config.gnn_weights:  # no other weight does better on valid
+    chosen = validate(Scorer(fitted, split.gt).score_fn(history), weigh)
+    for w in config.gnn_weights:  # no other weight does better on those users
         other = replace(fitted, gnn_weight=w)
-        assert validate(Scorer(other, split.gt).score_fn(history)) <= chosen + 1e-9
+        assert validate(Scorer(other, split.gt).score_fn(history), weigh) <= chosen + 1e-9
+    # the epoch is the best on the others
+    best = max(h["valid_ndcg@10"] for h in fitted.history if "valid_ndcg@10" in h)
+    alone = replace(fitted, filter=None, gnn_weight=1.0)
+    assert validate(Scorer(alone, split.gt).score_fn(history), stop) == pytest.approx(best)
     # the filter alone is a weight of the grid: with it alone, the GNN is left out
     alone = fit_kgrec(split, config.model_copy(update={"gnn_weights": [0.0]}), validate)
     assert alone.gnn_weight == 0.0
-    filter_only = validate(Scorer(alone, split.gt).score_fn(history))
+    filter_only = validate(Scorer(alone, split.gt).score_fn(history), weigh)
     assert chosen >= filter_only - 1e-9
     # the refit trains the GNN alone for the chosen epochs, and keeps the weight
     refit = refit_kgrec(split.gt, split.train, config, fitted, lambda *_: lambda *_: None)

@@ -1,6 +1,8 @@
 """Neighbour-sampled propagation: exact with large fanouts, unbiased with small ones, and
 training through it learns."""
 
+from collections.abc import Sequence
+
 import torch
 
 from kgrec.config import ModelConfig
@@ -92,7 +94,8 @@ def test_sampled_training_learns_what_full_training_learns() -> None:
 
 
 def _valid(exclude: list[list[int]], truth: list[list[int]]) -> Validate:
-    def validate(fn: ScoreFn) -> float:
+    def validate(fn: ScoreFn, users: Sequence[int] | None = None) -> float:
+        assert users is None
         return ranking_metrics(fn, len(truth), exclude, truth, ks=(10,))["ndcg@10"]
 
     return validate
