@@ -505,7 +505,15 @@ class Scorer:
 
     def _filter_inputs(self, state: UserState) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """The history the filter sums over (the user's own, else stand-ins) and the
-        direct terms per item (module docstring)."""
+        direct terms per item (module docstring), once per state."""
+        cache = state.cache
+        if "direct" not in cache:
+            cache["items"], cache["weights"], cache["direct"] = self._new_filter_inputs(state)
+        return cache["items"], cache["weights"], cache["direct"]
+
+    def _new_filter_inputs(
+        self, state: UserState
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         has_history = len(state.items) > 0
         said_weight = self.fitted.said_weight if self.fitted.filter is not None else 0.0
         direct, stand_in = _direct(
