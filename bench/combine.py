@@ -72,7 +72,7 @@ def main() -> None:
             "served": _row(fitted, split, evaluate, validate),
             "filter_only": _row(replace(fitted, gnn_weight=0.0), split, evaluate, validate),
         }
-        if model.combine == "blend":
+        if model.combine == "blend":  # the served model's GNN (stopped on part of valid)
             alone = replace(fitted, filter=None, gnn_weight=1.0)
             row["gnn_only"] = _row(alone, split, evaluate, validate)
         if args.explain:

@@ -28,8 +28,8 @@ from kgrec.models.link_deletion import FilterRefit
 from kgrec.models.scorer import Scorer
 from kgrec.reasoning.explainer import Explainer
 
-#: The GNN alone: with ``combine = "blend"`` it is the full model's own GNN (trained
-#: alone, then blended), scored from the fit; with ``"residual"`` a model of its own.
+#: The GNN alone, a model of its own early-stopped on every valid user as the baselines
+#: are (the blended model's GNN is stopped on part of them: ``kgrec.models.fit``).
 GNN_ONLY = "kgrec-gnn-only"
 #: kgrec's ablations: name → what changes in [model].
 ABLATIONS: dict[str, dict[str, Any]] = {
@@ -192,8 +192,6 @@ def compare(
     variants: dict[str, PipelineConfig] = {"kgrec": config}
     if ablations:
         for name, change in ABLATIONS.items():
-            if name == GNN_ONLY and config.model.combine == "blend":
-                continue  # scored from the full model's fit
             variants[name] = config.model_copy(
                 update={"model": config.model.model_copy(update=change)}
             )
@@ -222,9 +220,6 @@ def compare(
                     refit = filter_refit(split, fitted, cfg.model.device)
                 result.explanations.append(explain_metrics(split, fitted, refit))
             if name == "kgrec" and ablations and fitted.filter is not None:
-                if cfg.model.combine == "blend":
-                    alone = replace(fitted, filter=None, gnn_weight=1.0)
-                    result.add(GNN_ONLY, evaluate(test_scores(split, alone)), kgrec_choice(alone))
                 fitted.gnn_weight = 0.0
                 result.add(FILTER_ONLY, evaluate(test_scores(split, fitted)))
     picked = result.choices["kgrec"][0]
