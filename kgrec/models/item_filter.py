@@ -38,7 +38,7 @@ import numpy as np
 import torch
 
 from kgrec.graph.export import GraphTensors
-from kgrec.models.ragged import segments
+from kgrec.models.ragged import segments, segments_np
 from kgrec.models.types import ScoreFn, Validate
 
 if TYPE_CHECKING:
@@ -113,9 +113,20 @@ class ItemFilter:
     def columns(self, items: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """:meth:`weights_into` for several items at once: for every weight ``B[j, i]``
         into one of ``items``, the position of ``i`` in ``items``, ``j`` and the weight."""
-        crow = self._bt.crow_indices()
-        of, flat = segments(crow[items], crow[items + 1] - crow[items])
-        return of, self._bt.col_indices()[flat], self._bt.values()[flat]
+        if self._bt.device.type != "cpu":
+            crow = self._bt.crow_indices()
+            of, flat = segments(crow[items], crow[items + 1] - crow[items])
+            return of, self._bt.col_indices()[flat], self._bt.values()[flat]
+        crow_np, col, val = self._compressed  # numpy: each explained request calls this
+        it = items.numpy()
+        of_np, at = segments_np(crow_np[it], crow_np[it + 1] - crow_np[it])
+        return torch.from_numpy(of_np), torch.from_numpy(col[at]), torch.from_numpy(val[at])
+
+    @cached_property
+    def _compressed(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The compressed transpose's arrays as numpy views (CPU only)."""
+        bt = self._bt
+        return bt.crow_indices().numpy(), bt.col_indices().numpy(), bt.values().numpy()
 
     def state(self) -> dict[str, torch.Tensor]:
         """Tensors for a checkpoint."""

@@ -331,15 +331,11 @@ def _pick(
     """Per pair (``owner``), the candidate that carries most into ``mine``/``theirs``
     (where they hold ``len(dst)``); of equal winners the first by edge position, so the
     choice is deterministic."""
-    if not len(owner):
-        return
-    # by pair, then most carried, then edge positions: the first of each pair wins
-    order = np.lexsort((at, flat, -carried, owner))
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = owner[order[1:]] != owner[order[:-1]]
-    win = order[first]
-    mine[owner[win]] = flat[win]
-    theirs[owner[win]] = at[win]
+    best = np.full(len(mine), -np.inf)
+    np.maximum.at(best, owner, carried)
+    win = carried == best[owner]
+    np.minimum.at(mine, owner[win], flat[win])
+    np.minimum.at(theirs, owner[win], at[win])
 
 
 def _rank_within(groups: np.ndarray, n_groups: int) -> np.ndarray:
