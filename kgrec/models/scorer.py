@@ -473,6 +473,13 @@ class Scorer:
             state.cache["embedding"] = self.alpha * state.ego + (state.norms[:, None] * sent).sum(0)
         return state.cache["embedding"]
 
+    def user_scale(self, state: UserState) -> float:
+        """The read-out factor of the user's final embedding (``Propagated.scale``), once
+        per state."""
+        if "scale" not in state.cache:
+            state.cache["scale"] = self.prop.scale(self.embedding(state))
+        return float(state.cache["scale"])
+
     # --- scores ---------------------------------------------------------------------
     @torch.no_grad()
     def scores(self, state: UserState) -> torch.Tensor:
@@ -542,7 +549,7 @@ class Scorer:
         if f.gnn_weight:  # with w = 0 the GNN carries none of the score
             e_i = self.item_final[items]
             # the user's read-out factor is one number: the sum over edges stays exact
-            s_u = float(self.prop.scale(self.embedding(state)))
+            s_u = self.user_scale(state)
             gnn = s_u * state.norms[:, None] * (self.prop.sent[state.neighbours] @ e_i.T)
             n = len(state.neighbours)
             # numpy: torch's repeat costs ~0.1 ms here, a tenth of the whole call
@@ -634,7 +641,7 @@ class Scorer:
         node = int(self.gt.items[item])
         e_i = self.prop.final[node]
         # read-out factors of the undeleted user and item, held (first order)
-        scale = float(self.prop.scale(self.embedding(state)) * self.item_scale[item])
+        scale = self.user_scale(state) * float(self.item_scale[item])
         if first is not None:
             state = state.without(first, int(self.links.item_pos[first]))
         if last is not None:
@@ -698,7 +705,7 @@ class Scorer:
         through_item = links.n_item * (self.prop.sent[links.shared] @ e_u)
         through_liked = self.alpha * to_user[links.via] * links.n_via
         through_liked = through_liked * (self.prop.ego[links.shared] * e_i).sum(1)
-        scale = self.prop.scale(e_u) * self.item_scale[links.items]  # held (first order)
+        scale = self.user_scale(state) * self.item_scale[links.items]  # held (first order)
         return -w * scale * (through_item + through_liked)
 
     def _filter_link_effects(self, state: UserState, links: AttributeLinks) -> torch.Tensor:
