@@ -44,7 +44,7 @@ from kgrec.graph.text_links import SIMILAR_TEXT
 from kgrec.models.fusion import Propagated, propagate
 from kgrec.models.history import Histories
 from kgrec.models.item_filter import ItemFilter
-from kgrec.models.ragged import segments
+from kgrec.models.ragged import segments, segments_np
 from kgrec.models.types import ScoreFn
 
 if TYPE_CHECKING:
@@ -112,12 +112,15 @@ class GraphLinks:
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """The (position in ``nodes``, position in ``items``) pairs that share an edge
         (``items`` are item positions)."""
-        seg, flat = segments(self._offsets[nodes], self._offsets[nodes + 1] - self._offsets[nodes])
-        where = torch.full((len(self.gt.items),), -1, dtype=torch.long)
-        where[items] = torch.arange(len(items))
-        hit = where[self._items[flat]]
-        keep = hit >= 0
-        return seg[keep], hit[keep]
+        # numpy: every explained request calls this with a handful of nodes
+        offsets, linked = self._offsets.numpy(), self._items.numpy()
+        at = nodes.numpy()
+        seg, flat = segments_np(offsets[at], offsets[at + 1] - offsets[at])
+        found = np.sort(items.numpy())
+        pos = np.minimum(np.searchsorted(found, linked[flat]), max(len(found) - 1, 0))
+        keep = found[pos] == linked[flat] if len(found) else np.zeros(len(flat), dtype=bool)
+        order = np.argsort(items.numpy(), kind="stable")  # positions of the sorted items
+        return torch.from_numpy(seg[keep]), torch.from_numpy(order[pos[keep]])
 
     def said(self, user: int) -> tuple[torch.Tensor, torch.Tensor]:
         """The attribute nodes a graph user said they like (+1) or dislike (-1)."""
