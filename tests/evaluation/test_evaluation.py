@@ -5,6 +5,9 @@ import pytest
 import torch
 
 from kgrec.evaluation import ranking_metrics
+from kgrec.evaluation.ranking import valid_ndcg
+from kgrec.graph.split import SplitData
+from kgrec.testing.synthetic import synthetic_graph
 
 
 def test_hand_computed_case() -> None:
@@ -57,3 +60,20 @@ def test_diversity_skips_items_without_a_vector() -> None:
     m = ranking_metrics(lambda b: scores[b], 1, [[]], [[0]], ks=(3,), item_vectors=vecs)
     # only the pair (0, 2) counts, and those two point the same way
     assert m["diversity@3"] == pytest.approx(0.0)
+
+
+def test_valid_ndcg_over_some_users_is_their_mean() -> None:
+    """What the blend's two halves of the valid users are measured by: the NDCG over a
+    subset of users is the mean of theirs, and the whole is the mean over everyone."""
+    gt, train, valid = synthetic_graph(30, 20, attributes=4, per_user=6, seed=3)
+    split = SplitData(gt, train, valid, valid)
+    scores = torch.as_tensor(np.random.default_rng(0).normal(size=(split.n_users, split.n_items)))
+    validate = valid_ndcg(split)
+    fn = lambda b: scores[b]  # noqa: E731
+    users = [u for u, items in enumerate(split.valid_lists) if items]
+    each = {u: validate(fn, [u]) for u in users}
+    assert len(set(each.values())) > 2  # not vacuous
+    half = users[::2]
+    assert validate(fn, half) == pytest.approx(np.mean([each[u] for u in half]))
+    assert validate(fn) == pytest.approx(np.mean(list(each.values())))
+    assert validate(fn, []) == 0.0
