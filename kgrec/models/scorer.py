@@ -104,8 +104,10 @@ class GraphLinks:
     def items_of(self, nodes: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """The items linked to each of ``nodes``: (position in ``nodes``, item position)
         per link."""
-        seg, flat = segments(self._offsets[nodes], self._offsets[nodes + 1] - self._offsets[nodes])
-        return seg, self._items[flat]
+        offsets = self._offsets.numpy()
+        at = nodes.numpy()
+        seg, flat = segments_np(offsets[at], offsets[at + 1] - offsets[at])
+        return torch.from_numpy(seg), torch.from_numpy(self._items.numpy()[flat])
 
     def linked_pairs(
         self, nodes: torch.Tensor, items: torch.Tensor
@@ -396,7 +398,9 @@ class Scorer:
         self.links = GraphLinks(gt)
         # numpy views for the per-request terms (``terms``)
         self._sent_np = self.prop.sent.numpy()
+        self._final_np, self._ego_np = self.prop.final.numpy(), self.prop.ego.numpy()
         self._item_final_np = self.item_final.numpy()
+        self._item_scale_np = self.item_scale.numpy()
         self._item_nodes_np = gt.items.numpy()
         if fitted.filter is not None:
             _ = fitted.filter.by_rows  # built now, not in the first request
@@ -712,14 +716,18 @@ class Scorer:
         w = self.fitted.gnn_weight
         if not w:
             return torch.zeros(len(links.items))
-        e_u = self.embedding(state)
-        to_user = torch.zeros(self.gt.num_nodes).index_add_(0, state.neighbours, state.norms)
-        e_i = self.prop.final[self.gt.items[links.items]]
-        through_item = links.n_item * (self.prop.sent[links.shared] @ e_u)
-        through_liked = self.alpha * to_user[links.via] * links.n_via
-        through_liked = through_liked * (self.prop.ego[links.shared] * e_i).sum(1)
-        scale = self.user_scale(state) * self.item_scale[links.items]  # held (first order)
-        return -w * scale * (through_item + through_liked)
+        e_u = self.embedding(state).numpy()
+        to_user = np.bincount(
+            state.neighbours.numpy(), weights=state.norms.numpy(), minlength=self.gt.num_nodes
+        )
+        items, shared = links.items.numpy(), links.shared.numpy()
+        e_i = self._final_np[self._item_nodes_np[items]]
+        through_item = links.n_item.numpy() * (self._sent_np[shared] @ e_u)
+        through_liked = self.alpha * to_user[links.via.numpy()] * links.n_via.numpy()
+        through_liked = through_liked * (self._ego_np[shared] * e_i).sum(1)
+        # read-out factors held (first order)
+        scale = self.user_scale(state) * self._item_scale_np[items]
+        return torch.from_numpy((-w * scale * (through_item + through_liked)).astype(np.float32))
 
     def _filter_link_effects(self, state: UserState, links: AttributeLinks) -> torch.Tensor:
         # numpy: a few dozen operations on small arrays, where torch's per-call overhead
