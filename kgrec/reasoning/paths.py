@@ -278,6 +278,7 @@ class PathScorer:
             self._name(pair_via, pair_item, candidates, shown, strength, mine, theirs)
         carried = np.bincount(owner_of[order[linked]], weights=value[order[linked]], minlength=k)
         paths: list[list[Path]] = [[] for _ in range(k)]
+        node, names = self.node, self.relations
         t = order[shown]
         m, e, d = np.maximum(mine[shown], 0), np.maximum(theirs[shown], 0), direct[shown]
         for owner, v, item, first, mid, second, third, linked_directly, score_t in zip(
@@ -292,17 +293,15 @@ class PathScorer:
             value[t].tolist(),
             strict=True,
         ):
+            nodes: tuple[PathNode, ...]
+            rels: tuple[str, ...]
             if linked_directly >= 0:
-                hops, rels = [v], [first, linked_directly]
+                nodes = (user, node(v), node(item))
+                rels = (names[first], names[linked_directly])
             else:
-                hops, rels = [v, mid], [first, second, third]
-            paths[owner].append(
-                Path(
-                    nodes=(user, *(self.node(h) for h in hops), self.node(item)),
-                    relationships=tuple(self.relations[x] for x in rels),
-                    score=score_t,
-                )
-            )
+                nodes = (user, node(v), node(mid), node(item))
+                rels = (names[first], names[second], names[third])
+            paths[owner].append(Path(nodes, rels, score_t))
         return [
             Explanation(s, p, c / s if s else 0.0)
             for s, p, c in zip(
