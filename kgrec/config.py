@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
 from pathlib import Path
@@ -380,7 +381,22 @@ def load_config(path: str | Path) -> PipelineConfig:
     try:
         return PipelineConfig.model_validate(raw)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        )
+        problems = "; ".join(_problem(err["loc"], err["type"], err["msg"]) for err in exc.errors())
         raise ConfigError(f"pipeline file {path}: {problems}") from exc
+
+
+def _problem(loc: tuple[int | str, ...], kind: str, msg: str) -> str:
+    """One validation error, with the nearest known setting for a mistyped key."""
+    where = ".".join(str(p) for p in loc)
+    if kind != "extra_forbidden":
+        return f"{where}: {msg}"
+    model: type[BaseModel] = PipelineConfig
+    for part in loc[:-1]:  # the table the key is in
+        field = model.model_fields.get(str(part))
+        annotation = field.annotation if field is not None else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return f"{where}: unknown setting"
+        model = annotation
+    near = difflib.get_close_matches(str(loc[-1]), list(model.model_fields), n=1, cutoff=0.6)
+    hint = f"; did you mean `{near[0]}`?" if near else ""
+    return f"{where}: unknown setting{hint}"

@@ -63,3 +63,14 @@ def test_empty_grids_are_refused_at_load(tmp_path: Path, table: str, key: str) -
     ok = tmp_path / "ok.toml"
     ok.write_text("[model]\nhalf_lives = []\n")
     assert load_config(ok).model.half_lives == []
+
+
+def test_a_mistyped_key_gets_the_nearest_setting(tmp_path: Path) -> None:
+    pipeline = tmp_path / "p.toml"
+    pipeline.write_text('stor = "embedded"\n[model]\nepochz = 3\nzzzz = 1\n')
+    with pytest.raises(ConfigError) as err:
+        load_config(pipeline)
+    text = str(err.value)
+    assert "stor: unknown setting; did you mean `store`?" in text
+    assert "model.epochz: unknown setting; did you mean `epochs`?" in text
+    assert "model.zzzz: unknown setting" in text and "zzzz: unknown setting; did" not in text
