@@ -1,5 +1,5 @@
 """Every query in docs/cypher.md runs on the sample's results: on a real Neo4j, and on the
-embedded store where the doc says so."""
+embedded store where the doc says so. The README's queries run on both stores."""
 
 import json
 import re
@@ -12,6 +12,7 @@ from kgrec.store import open_store
 from kgrec.store.base import CypherStore
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "cypher.md"
+README = DOC.parents[1] / "README.md"
 
 
 def _queries() -> list[tuple[str, set[str], dict[str, str], str]]:
@@ -26,11 +27,22 @@ def _queries() -> list[tuple[str, set[str], dict[str, str], str]]:
     return out
 
 
-QUERIES = _queries()
+def _readme_queries() -> list[tuple[str, set[str], dict[str, str], str]]:
+    """The README's queries: one per paragraph of its Cypher blocks, for both stores."""
+    out = []
+    for block in re.findall(r"```cypher\n(.*?)```", README.read_text(), re.S):
+        for chunk in block.strip().split("\n\n"):
+            text = "\n".join(line for line in chunk.splitlines() if not line.startswith("//"))
+            out.append((f"readme{len(out) + 1}", {"embedded", "neo4j"}, {}, text.strip()))
+    return out
+
+
+QUERIES = _queries() + _readme_queries()
 
 
 def test_the_cookbook_has_at_least_eight_queries() -> None:
     assert len(QUERIES) >= 8
+    assert sum(name.startswith("readme") for name, _, _, _ in QUERIES) >= 4
     assert sum("embedded" in stores for _, stores, _, _ in QUERIES) >= 8
 
 
