@@ -91,14 +91,18 @@ def demo(
     from kgrec.api import Recommender
     from kgrec.cli.render import recommendations_table
 
+    own = work_dir is None and store != "embedded"
+    if own:  # its own work directory: the default one stays the embedded demo's
+        work_dir = kgrec_home() / "sample-neo4j"
     config = PipelineConfig(work_dir=work_dir, store=store)
     summary = _run(config, force, as_json=False, baselines=True)
     rec = Recommender.load(summary.work_dir)
     for user in rec.user_ids()[:users]:
         out.print(recommendations_table(user, rec.recommend(user, k=k)))
+    where = f" --work-dir {summary.work_dir}" if own else ""
     hint = (
-        f"Work directory: {summary.work_dir}. Next: kgrec recommend --user "
-        f'{rec.user_ids()[0]}; kgrec query "MATCH (u:User)-[r:RECOMMENDED]->(i:Item) '
+        f"Work directory: {summary.work_dir}. Next: kgrec recommend{where} --user "
+        f'{rec.user_ids()[0]}; kgrec query{where} "MATCH (u:User)-[r:RECOMMENDED]->(i:Item) '
         'RETURN u.key, i.name, r.rank LIMIT 5"'
     )
     out.print(hint, markup=False, style="dim")

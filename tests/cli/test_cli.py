@@ -1,6 +1,7 @@
 """The command line's handling of bad arguments and of text that looks like markup."""
 
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -99,3 +100,22 @@ def test_titles_and_sentences_with_brackets_print_literally() -> None:
 def test_a_picture_of_no_paths_is_a_kgrec_error(tmp_path: Path) -> None:
     with pytest.raises(ArgumentError, match="no path to draw"):
         save_explanation_png([], tmp_path / "x.png", "title")
+
+
+@pytest.mark.neo4j
+def test_the_neo4j_demo_keeps_its_own_work_directory(
+    sample_run: RunSummary,
+    neo4j_env: dict[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`kgrec demo --store neo4j` leaves the default (embedded) demo's work directory to
+    it, so plain `kgrec query` still reads the embedded sample afterwards."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("KGREC_HOME", str(home))
+    # the session's embedded run, copied: only the store and recommend stages run
+    shutil.copytree(sample_run.work_dir, home / "sample-neo4j")
+    got = runner.invoke(app, ["demo", "--store", "neo4j", "--users", "1", "-k", "2"])
+    assert got.exit_code == 0, got.output
+    assert not (home / "sample").exists()
+    assert f"--work-dir {home / 'sample-neo4j'}" in " ".join(got.output.split())
