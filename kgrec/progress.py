@@ -15,7 +15,8 @@ class Progress(Protocol):
         """A stage started ("run"), was skipped as current ("skip") or finished ("done")."""
 
     def track(self, items: Iterable[T], total: int, description: str) -> Iterator[T]:
-        """Iterate ``items``, showing progress."""
+        """Iterate ``items``, showing progress. Where it is a generator, a reason sent into
+        it (``send``) says why the work stopped before the end."""
         ...
 
 
@@ -27,4 +28,6 @@ class Silent:
 
     def track(self, items: Iterable[T], total: int, description: str) -> Iterator[T]:
         """Pass items through."""
-        yield from items
+        for item in items:  # not ``yield from``: a reason sent in just ends it
+            if (yield item):
+                return

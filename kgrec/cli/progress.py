@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 from typing import TypeVar
 
 from rich.console import Console
@@ -26,8 +26,10 @@ class RichProgress:
         elif status == "done":
             self.console.print(f"[green]✓ {name}[/] {detail}")
 
-    def track(self, items: Iterable[T], total: int, description: str) -> Iterator[T]:
-        """A progress bar over ``items``."""
+    def track(
+        self, items: Iterable[T], total: int, description: str
+    ) -> Generator[T, str | None, None]:
+        """A progress bar over ``items``; a reason sent in ends it early, shown."""
         columns = (
             TextColumn("  {task.description}"),
             BarColumn(),
@@ -37,6 +39,9 @@ class RichProgress:
         with Progress(*columns, console=self.console, transient=False) as bar:
             task = bar.add_task(description, total=total)
             for item in items:
-                yield item
+                stopped = yield item
                 bar.advance(task)
+                if stopped:  # the caller stopped early and says why (``send``)
+                    bar.update(task, description=f"{description}: {stopped}")
+                    return
             bar.update(task, completed=total)

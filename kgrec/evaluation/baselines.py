@@ -59,7 +59,7 @@ def run_baselines(
         def stepped(values: list[float], step: Progress = step) -> Iterator[float]:
             for v in values:
                 yield v
-                step(0, 0.0, None)
+                step(0, 0.0, None, None)
 
         value, fn, tried = choose_on_valid(fit, stepped(grid), validate)
         if split.valid_in_test_history:

@@ -20,8 +20,9 @@ from kgrec.config import ModelConfig
 from kgrec.models.early_stop import EarlyStopping
 from kgrec.models.sampling import sample_negatives
 
-#: Called after each epoch with (epoch, loss, valid NDCG@10 or None).
-Progress = Callable[[int, float, float | None], None]
+#: Called after each epoch with (epoch, loss, valid NDCG@10 or None, why training stops
+#: there before its last epoch or None).
+Progress = Callable[[int, float, float | None, str | None], None]
 
 #: One batch: (users, positives, negatives) -> (the BPR loss to report, the loss to minimise).
 Step = Callable[[torch.Tensor, torch.Tensor, torch.Tensor], tuple[torch.Tensor, torch.Tensor]]
@@ -91,9 +92,16 @@ def train_bpr(
             row["valid_ndcg@10"] = valid
             early.update(epoch, valid, model)
         history.append(row)
+        stopped = check is not None and early.stop and epoch < total
         if progress is not None:
-            progress(epoch, row["loss"], valid)
-        if check is not None and early.stop:
+            why = (
+                f"stopped at epoch {epoch}: no gain on valid for {config.patience} checks "
+                f"(best: epoch {early.best_epoch})"
+                if stopped
+                else None
+            )
+            progress(epoch, row["loss"], valid, why)
+        if stopped:
             break
     early.restore(model)
     model.eval()

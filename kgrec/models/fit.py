@@ -15,7 +15,8 @@ the GNN learns in-sample leftovers that do not hold out of sample.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+import contextlib
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -116,7 +117,7 @@ def choose_filter(
         validate,
         grids,
         config.filter_keep,
-        on_fit=lambda: step(0, 0.0, None),
+        on_fit=lambda: step(0, 0.0, None, None),
     )
     picked.half_life = _choose_half_life(split, picked, config.half_lives, validate)
     picked.said_weight = _choose_said_weight(split, picked, config, validate)
@@ -292,9 +293,14 @@ def progress_steps(track: Callable[[range, int, str], Iterator[int]]) -> Steps:
 
     def make(total: int, label: str) -> Progress:
         bar = iter(track(range(total), total, label))
+        next(bar, None)  # started: each step then moves it on by one, the last to its total
 
-        def step(*_: object) -> None:
-            next(bar, None)
+        def step(epoch: int, loss: float, valid: float | None, stopped: str | None) -> None:
+            if stopped is not None and isinstance(bar, Generator):
+                with contextlib.suppress(StopIteration):  # a track that hears why it stops
+                    bar.send(stopped)
+            else:
+                next(bar, None)
 
         return step
 

@@ -1,5 +1,6 @@
 """The command line's handling of bad arguments and of text that looks like markup."""
 
+import io
 import json
 import shutil
 import sys
@@ -119,3 +120,40 @@ def test_the_neo4j_demo_keeps_its_own_work_directory(
     assert got.exit_code == 0, got.output
     assert not (home / "sample").exists()
     assert f"--work-dir {home / 'sample-neo4j'}" in " ".join(got.output.split())
+
+
+def test_progress_bars_end_at_their_total_or_say_why_they_stopped() -> None:
+    from kgrec.cli.progress import RichProgress
+    from kgrec.models.fit import progress_steps
+
+    console = Console(file=io.StringIO(), width=160)
+    steps = progress_steps(RichProgress(console).track)
+    full = steps(3, "three epochs")
+    for epoch in (1, 2, 3):
+        full(epoch, 0.5, None, None)
+    early = steps(10, "ten epochs")
+    early(1, 0.5, None, None)
+    early(2, 0.5, 0.1, "stopped at epoch 2: no gain on valid for 1 checks")
+    shown = console.file.getvalue()  # type: ignore[attr-defined]
+    assert "3/3" in shown and "2/3" not in shown
+    assert "ten epochs: stopped at epoch 2: no gain on valid" in shown and "2/10" in shown
+
+
+def test_training_says_where_and_why_it_stopped_early() -> None:
+    from kgrec.config import ModelConfig
+    from kgrec.models.train import train_fusion
+    from kgrec.testing.synthetic import synthetic_graph
+
+    gt, train, _ = synthetic_graph(40, 30, attributes=4, per_user=6, seed=2)
+    calls: list[tuple[int, str | None]] = []
+    config = ModelConfig(dim=8, epochs=40, batch_size=64, eval_every=1, patience=1)
+    result = train_fusion(
+        gt,
+        train,
+        config,
+        lambda fn, users=None: 0.5,  # never a gain after the first check
+        progress=lambda epoch, loss, valid, why: calls.append((epoch, why)),
+    )
+    assert result.best_epoch == 1
+    assert calls[-1] == (2, "stopped at epoch 2: no gain on valid for 1 checks (best: epoch 1)")
+    assert all(why is None for _, why in calls[:-1])
