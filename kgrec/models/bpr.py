@@ -95,8 +95,8 @@ def train_bpr(
         stopped = check is not None and early.stop and epoch < total
         if progress is not None:
             why = (
-                f"stopped at epoch {epoch}: no gain on valid for {config.patience} checks "
-                f"(best: epoch {early.best_epoch})"
+                f"stopped at epoch {epoch}, best {early.best_epoch}: no gain in "
+                f"{config.patience} checks"
                 if stopped
                 else None
             )

@@ -133,10 +133,10 @@ def test_progress_bars_end_at_their_total_or_say_why_they_stopped() -> None:
         full(epoch, 0.5, None, None)
     early = steps(10, "ten epochs")
     early(1, 0.5, None, None)
-    early(2, 0.5, 0.1, "stopped at epoch 2: no gain on valid for 1 checks")
+    early(2, 0.5, 0.1, "stopped at epoch 2, best 1: no gain in 1 checks")
     shown = console.file.getvalue()  # type: ignore[attr-defined]
     assert "3/3" in shown and "2/3" not in shown
-    assert "ten epochs: stopped at epoch 2: no gain on valid" in shown and "2/10" in shown
+    assert "ten epochs: stopped at epoch 2, best 1: no gain" in shown and "2/10" in shown
 
 
 def test_training_says_where_and_why_it_stopped_early() -> None:
@@ -155,5 +155,5 @@ def test_training_says_where_and_why_it_stopped_early() -> None:
         progress=lambda epoch, loss, valid, why: calls.append((epoch, why)),
     )
     assert result.best_epoch == 1
-    assert calls[-1] == (2, "stopped at epoch 2: no gain on valid for 1 checks (best: epoch 1)")
+    assert calls[-1] == (2, "stopped at epoch 2, best 1: no gain in 1 checks")
     assert all(why is None for _, why in calls[:-1])
