@@ -256,7 +256,7 @@ class PathScorer:
         k, n = len(items), self.gt.num_nodes
         item_nodes = items.numpy()
         key, inv = np.unique(of.numpy() * n + via.numpy(), return_inverse=True)
-        # sums of float32 terms in float64, then float32: what torch's index_add gave
+        # each (item, neighbour) pair's terms summed (in float64), kept as float32
         value = np.bincount(inv, weights=terms.numpy(), minlength=len(key)).astype(np.float32)
         rel = np.zeros(len(key), dtype=np.int64)
         rel[inv] = user_rel.numpy()
