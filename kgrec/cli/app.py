@@ -100,10 +100,10 @@ def demo(
     for user in rec.user_ids()[:users]:
         out.print(recommendations_table(user, rec.recommend(user, k=k)))
     where = f" --work-dir {summary.work_dir}" if own else ""
+    query = '"MATCH (u:User)-[r:RECOMMENDED]->(i:Item) RETURN u.key, i.name, r.rank LIMIT 5"'
     hint = (
         f"Work directory: {summary.work_dir}. Next: kgrec recommend{where} --user "
-        f'{rec.user_ids()[0]}; kgrec query{where} "MATCH (u:User)-[r:RECOMMENDED]->(i:Item) '
-        'RETURN u.key, i.name, r.rank LIMIT 5"'
+        f"{rec.user_ids()[0]}; kgrec query{where} {query}"
     )
     out.print(hint, markup=False, style="dim")
 

@@ -397,10 +397,12 @@ class Scorer:
         self.item_scale = self.prop.scale(final)
         self.links = GraphLinks(gt)
         # numpy views for the per-request terms (``terms``)
-        self._sent_np = self.prop.sent.numpy()
-        self._final_np, self._ego_np = self.prop.final.numpy(), self.prop.ego.numpy()
-        self._item_final_np = self.item_final.numpy()
-        self._item_scale_np = self.item_scale.numpy()
+        # (detached: without text inputs ``ego`` is the model's embedding table itself)
+        self._sent_np = self.prop.sent.detach().numpy()
+        self._final_np = self.prop.final.detach().numpy()
+        self._ego_np = self.prop.ego.detach().numpy()
+        self._item_final_np = self.item_final.detach().numpy()
+        self._item_scale_np = self.item_scale.detach().numpy()
         self._item_nodes_np = gt.items.numpy()
         if fitted.filter is not None:
             _ = fitted.filter.by_rows  # built now, not in the first request
@@ -576,7 +578,7 @@ class Scorer:
             via.append(np.repeat(nbrs, k))
             rel.append(np.repeat(self._shown_rel(state).numpy(), k))
             value.append(f.gnn_weight * gnn.ravel())
-            rest += f.gnn_weight * s_u * self.alpha * (e_i @ state.ego.numpy())
+            rest += f.gnn_weight * s_u * self.alpha * (e_i @ state.ego.detach().numpy())
         hist_items, hist_weights, _ = self._filter_inputs(state)
         stand_in = len(state.items) == 0 and len(hist_items) > 0
         c = f.filter_scale
@@ -716,7 +718,7 @@ class Scorer:
         w = self.fitted.gnn_weight
         if not w:
             return torch.zeros(len(links.items))
-        e_u = self.embedding(state).numpy()
+        e_u = self.embedding(state).detach().numpy()
         to_user = np.bincount(
             state.neighbours.numpy(), weights=state.norms.numpy(), minlength=self.gt.num_nodes
         )

@@ -56,10 +56,15 @@ def _graph() -> GraphTensors:
     return to_tensors(kg, emb, text_dim=8)
 
 
-@pytest.fixture(scope="module", params=[None, 0.2], ids=["dot", "cosine"])
+@pytest.fixture(
+    scope="module",
+    params=[(None, True), (0.2, True), (0.2, False)],
+    ids=["dot", "cosine", "no-text"],  # without text the input embedding is the table itself
+)
 def scorer(request: pytest.FixtureRequest) -> Scorer:
     gt = _graph()
-    config = ModelConfig(dim=6, epochs=3, batch_size=4, temperature=request.param)
+    temperature, text = request.param
+    config = ModelConfig(dim=6, epochs=3, batch_size=4, temperature=temperature, use_text=text)
     model = train_fusion(gt, PAIRS, config).model
     grams = item_filter.FilterGrams.of(gt, PAIRS)
     f = item_filter.fit(grams, lam=0.5, alpha=2.0, beta=1.0, keep=10)
@@ -211,7 +216,8 @@ def test_a_saved_model_scores_as_it_did_and_an_old_one_by_dot_products(
     scorer: Scorer, tmp_path: Path
 ) -> None:
     fitted, gt = scorer.fitted, scorer.gt
-    config = ModelConfig(dim=6, temperature=fitted.model.temperature)
+    text = fitted.model.text_proj is not None
+    config = ModelConfig(dim=6, temperature=fitted.model.temperature, use_text=text)
     save_checkpoint(tmp_path / "model.pt", fitted, gt, config)
     loaded, _, prop = load_checkpoint(tmp_path / "model.pt", gt)
     again = Scorer(loaded, gt, prop)
