@@ -509,10 +509,11 @@ class Recommender:
     def _node(self, label: str, key: str, served: _Served | None = None) -> int:
         idx = (served or self._served).index.get(node_id(label, key))
         if idx is None:
+            kind = label.lower()
             raise UnknownIdError(
-                f"unknown {label.lower()} id {key!r}; see "
-                f"Recommender.{label.lower()}_ids() for the known ones",
-                kind=label.lower(),
+                f"unknown {kind} id {key!r}; `kgrec {kind}s --search {key}` (or "
+                f"Recommender.search_{kind}s / {kind}_ids()) lists the known ones",
+                kind=kind,
             )
         return idx
 

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.table import Table
 
 from kgrec.config import PipelineConfig, kgrec_home, load_config
 from kgrec.layout import (
@@ -84,7 +85,7 @@ def demo(
         typer.Option(help="'embedded', 'neo4j' ($NEO4J_URI) or a neo4j:// / bolt:// URI."),
     ] = "embedded",
     users: Annotated[int, typer.Option(help="How many users to show.")] = 3,
-    k: Annotated[int, typer.Option("-k", help="Recommendations per user.")] = 5,
+    k: Annotated[int, typer.Option("--k", "-k", help="Recommendations per user.")] = 5,
     force: Annotated[bool, typer.Option(help="Re-run every stage.")] = False,
 ) -> None:
     """Build the sample graph, train, and print explained recommendations."""
@@ -332,7 +333,7 @@ def recommend(
     text: Annotated[
         str | None, typer.Option(help="Recommend for a sentence instead of a user.")
     ] = None,
-    k: Annotated[int, typer.Option("-k", help="How many (at least 1).", min=1)] = 10,
+    k: Annotated[int, typer.Option("--k", "-k", help="How many (at least 1).", min=1)] = 10,
     work_dir: WorkDirOpt = None,
     pipeline: PipelineOpt = None,
     as_json: JsonOpt = False,
@@ -349,6 +350,52 @@ def recommend(
         print_json(out, [r.to_dict() for r in recs])
     else:
         out.print(recommendations_table(user or repr(text), recs))
+
+
+SearchOpt = Annotated[str, typer.Option(help="Only ids (or titles, words) containing this.")]
+LimitOpt = Annotated[int, typer.Option(help="At most this many.", min=1)]
+
+
+@app.command()
+def users(
+    search: SearchOpt = "",
+    limit: LimitOpt = 20,
+    work_dir: WorkDirOpt = None,
+    pipeline: PipelineOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The users kgrec knows (ids, then their own words where they gave any)."""
+    from kgrec.api import Recommender
+
+    rows = Recommender.load(_work_dir(work_dir, pipeline)).search_users(search, limit)
+    _print_rows(rows, ("user_id", "text"), as_json)
+
+
+@app.command()
+def items(
+    search: SearchOpt = "",
+    limit: LimitOpt = 20,
+    work_dir: WorkDirOpt = None,
+    pipeline: PipelineOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The items kgrec knows (ids and titles)."""
+    from kgrec.api import Recommender
+
+    rows = Recommender.load(_work_dir(work_dir, pipeline)).search_items(search, limit)
+    _print_rows(rows, ("item_id", "title"), as_json)
+
+
+def _print_rows(rows: list[dict[str, str]], columns: tuple[str, str], as_json: bool) -> None:
+    from kgrec.cli.render import print_json
+
+    if as_json:
+        print_json(out, rows)
+        return
+    table = Table(*columns)
+    for row in rows:
+        table.add_row(*(escape(row[c]) for c in columns))
+    out.print(table if rows else "No match.")
 
 
 @app.command()

@@ -157,3 +157,17 @@ def test_training_says_where_and_why_it_stopped_early() -> None:
     assert result.best_epoch == 1
     assert calls[-1] == (2, "stopped at epoch 2, best 1: no gain in 1 checks")
     assert all(why is None for _, why in calls[:-1])
+
+
+def test_users_and_items_are_listed_and_an_unknown_id_points_to_them(
+    sample_run: RunSummary, capsys: pytest.CaptureFixture[str]
+) -> None:
+    work = ["--work-dir", str(sample_run.work_dir)]
+    res = runner.invoke(app, ["users", *work, "--search", "u0", "--json"])
+    users = [r["user_id"] for r in json.loads(res.output)]
+    assert users[:2] == ["u01", "u02"] and all("u0" in u for u in users)
+    res = runner.invoke(app, ["items", *work, "--search", "HARBOR", "--limit", "2", "--json"])
+    titles = [r["title"] for r in json.loads(res.output)]
+    assert len(titles) == 2 and all("harbor" in t.lower() for t in titles)
+    code, err = _main(["recommend", *work, "--user", "nobody", "--k", "2"], capsys)
+    assert code == 2 and "unknown user id 'nobody'" in err and "kgrec users --search nobody" in err
