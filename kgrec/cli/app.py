@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -356,34 +357,32 @@ SearchOpt = Annotated[str, typer.Option(help="Only ids (or titles, words) contai
 LimitOpt = Annotated[int, typer.Option(help="At most this many.", min=1)]
 
 
-@app.command()
-def users(
-    search: SearchOpt = "",
-    limit: LimitOpt = 20,
-    work_dir: WorkDirOpt = None,
-    pipeline: PipelineOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """The users kgrec knows (ids, then their own words where they gave any)."""
-    from kgrec.api import Recommender
+def _listing(kind: str, columns: tuple[str, str], doc: str) -> Callable[..., None]:
+    """The `kgrec users` / `kgrec items` command: ``Recommender.search_<kind>``'s rows."""
 
-    rows = Recommender.load(_work_dir(work_dir, pipeline)).search_users(search, limit)
-    _print_rows(rows, ("user_id", "text"), as_json)
+    def command(
+        search: SearchOpt = "",
+        limit: LimitOpt = 20,
+        work_dir: WorkDirOpt = None,
+        pipeline: PipelineOpt = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        from kgrec.api import Recommender
+
+        rec = Recommender.load(_work_dir(work_dir, pipeline))
+        found = rec.search_users if kind == "users" else rec.search_items
+        _print_rows(found(search, limit), columns, as_json)
+
+    command.__doc__ = doc
+    return command
 
 
-@app.command()
-def items(
-    search: SearchOpt = "",
-    limit: LimitOpt = 20,
-    work_dir: WorkDirOpt = None,
-    pipeline: PipelineOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """The items kgrec knows (ids and titles)."""
-    from kgrec.api import Recommender
-
-    rows = Recommender.load(_work_dir(work_dir, pipeline)).search_items(search, limit)
-    _print_rows(rows, ("item_id", "title"), as_json)
+app.command("users")(
+    _listing("users", ("user_id", "text"), "The users kgrec knows (ids, then their own words).")
+)
+app.command("items")(
+    _listing("items", ("item_id", "title"), "The items kgrec knows (ids, titles).")
+)
 
 
 def _print_rows(rows: list[dict[str, str]], columns: tuple[str, str], as_json: bool) -> None:
