@@ -3,6 +3,7 @@
 CREATE CONSTRAINT user_node_id IF NOT EXISTS FOR (n:User) REQUIRE n.node_id IS UNIQUE;
 CREATE CONSTRAINT item_node_id IF NOT EXISTS FOR (n:Item) REQUIRE n.node_id IS UNIQUE;
 CREATE CONSTRAINT person_node_id IF NOT EXISTS FOR (n:Person) REQUIRE n.node_id IS UNIQUE;
+CREATE CONSTRAINT organization_node_id IF NOT EXISTS FOR (n:Organization) REQUIRE n.node_id IS UNIQUE;
 CREATE CONSTRAINT genre_node_id IF NOT EXISTS FOR (n:Genre) REQUIRE n.node_id IS UNIQUE;
 CREATE CONSTRAINT place_node_id IF NOT EXISTS FOR (n:Place) REQUIRE n.node_id IS UNIQUE;
 CREATE CONSTRAINT theme_node_id IF NOT EXISTS FOR (n:Theme) REQUIRE n.node_id IS UNIQUE;
@@ -11,6 +12,7 @@ CREATE CONSTRAINT entity_node_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.node_id 
 CREATE INDEX user_name IF NOT EXISTS FOR (n:User) ON (n.name);
 CREATE INDEX item_name IF NOT EXISTS FOR (n:Item) ON (n.name);
 CREATE INDEX person_name IF NOT EXISTS FOR (n:Person) ON (n.name);
+CREATE INDEX organization_name IF NOT EXISTS FOR (n:Organization) ON (n.name);
 CREATE INDEX genre_name IF NOT EXISTS FOR (n:Genre) ON (n.name);
 CREATE INDEX place_name IF NOT EXISTS FOR (n:Place) ON (n.name);
 CREATE INDEX theme_name IF NOT EXISTS FOR (n:Theme) ON (n.name);

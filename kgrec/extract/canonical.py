@@ -24,17 +24,33 @@ import numpy as np
 from kgrec.graph.schema import GraphSchema
 
 #: Kinds whose names never merge by embedding similarity alone.
-NO_EMBEDDING_MERGE = frozenset({"Person", "Place"})
+NO_EMBEDDING_MERGE = frozenset({"Person", "Place", "Organization"})
 _STOPWORDS = frozenset({"a", "an", "the", "of", "and", "on", "in", "to", "for", "with"})
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8}
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "first": 1, "second": 2, "third": 3}
 
 
+#: Abbreviations read as their words: at a name's start ("St. Louis", "Mt. Fuji") or anywhere.
+_LEADING_ABBREVIATIONS = {"st": "saint", "mt": "mount", "ft": "fort"}
+_ABBREVIATIONS = {"bros": "brothers"}
+#: Words that name the medium, not the concept: "synth pop music" is synthpop, "heist
+#: movie" and "movie heist" are the heist genre.
+_MEDIUM_WORDS = frozenset({"music", "movie", "movies", "film", "films", "genre", "flick", "flicks"})
+
+
+def _expand(text: str) -> str:
+    words = text.split()
+    if words and words[0].rstrip(".") in _LEADING_ABBREVIATIONS:
+        words[0] = _LEADING_ABBREVIATIONS[words[0].rstrip(".")]
+    return " ".join(_ABBREVIATIONS.get(w.rstrip("."), w) for w in words)
+
+
 def fold_key(text: str) -> str:
     """Spelling-insensitive key: no case, accents, punctuation, hyphens or spaces;
-    "&" and "n" read as "and"; a final plural "s"/"ies" dropped."""
+    "&" and "n" read as "and"; "St." / "Mt." / "Ft." at the start as "Saint" / "Mount" /
+    "Fort", "Bros." as "Brothers"; a final plural "s"/"ies" dropped."""
     text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = _expand("".join(ch for ch in text if not unicodedata.combining(ch)).casefold())
     text = re.sub(r"['’]n['’]|\bn\b|&", " and ", text)
     text = re.sub(r"[^\w\s]|_", "", text.replace("-", " ").replace("/", " "))
     text = re.sub(r"\s+", "", text)
@@ -43,6 +59,15 @@ def fold_key(text: str) -> str:
     if len(text) > 2 and text.endswith("s") and not text.endswith("ss"):
         return text[:-1]
     return text
+
+
+def concept_key(name: str) -> str:
+    """Key of a concept's name (genre, theme, mood) that also ignores word order and the
+    medium: "synth pop music" = "synth-pop", "movie heist" = "heist movie" = "heist".
+    A name that is only medium words keeps them."""
+    words = [fold_key(w) for w in re.split(r"[\s/\-]+", name.casefold()) if fold_key(w)]
+    kept = [w for w in words if w not in {fold_key(m) for m in _MEDIUM_WORDS}] or words
+    return " ".join(sorted(kept))
 
 
 def _words(name: str) -> list[str]:
@@ -95,6 +120,15 @@ class Canonicalizer:
             }
             for kind, vocab in schema.vocabularies.items()
         }
+        self.concepts: dict[str, dict[str, str]] = {
+            kind: {
+                concept_key(surface): canonical
+                for canonical, variants in vocab.items()
+                for surface in (canonical, *variants)
+            }
+            for kind, vocab in schema.vocabularies.items()
+            if kind not in NO_EMBEDDING_MERGE
+        }
         self.anchors = {kind: list(dict.fromkeys(names)) for kind, names in (anchors or {}).items()}
 
     def canonical_map(self, kind: str, names: Sequence[str]) -> dict[str, str]:
@@ -102,6 +136,7 @@ class Canonicalizer:
         counts = Counter(clean_surface(n) for n in names)
         counts.pop("", None)
         vocab = self.variants.get(kind, {})
+        concepts = self.concepts.get(kind, {})
         result: dict[str, str] = {}
         rest: list[str] = []
         spelled: dict[str, str] = {
@@ -111,6 +146,8 @@ class Canonicalizer:
             key = fold_key(name)
             if key in vocab:
                 result[name] = vocab[key]
+            elif concept_key(name) in concepts:
+                result[name] = concepts[concept_key(name)]
             elif key in spelled:
                 result[name] = spelled[key]
             else:

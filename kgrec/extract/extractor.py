@@ -15,11 +15,22 @@ from kgrec.extract.canonical import Canonicalizer, clean_surface, fold_key
 from kgrec.extract.encoder import TextEncoder
 from kgrec.extract.mention import Mention
 from kgrec.extract.nlp import TITLE_LABEL, add_entity_ruler, load_pipeline
-from kgrec.extract.rules import about_phrases, person_role, polarity, trim_name
+from kgrec.extract.rules import (
+    ORG_WORDS,
+    about_phrases,
+    credit,
+    looks_like_a_name,
+    made_by,
+    organization,
+    organization_phrases,
+    person_role,
+    polarity,
+    trim_name,
+)
 from kgrec.graph.kg import normalise_key
 from kgrec.graph.schema import GraphSchema, load_schema
 
-RULER_SCORE, NER_SCORE, PHRASE_SCORE = 1.0, 0.85, 0.6
+RULER_SCORE, NER_SCORE, GRAMMAR_SCORE, PHRASE_SCORE = 1.0, 0.85, 0.8, 0.6
 #: Wraps texts on their way into spaCy (a progress bar, say): ``feed(texts)`` yields them.
 Feed = Callable[[Sequence[str]], Iterable[str]]
 #: Score of a tag that no rule recognised and that becomes a Theme as it is.
@@ -108,8 +119,10 @@ class Extractor:
 
         ``feed`` wraps the texts on their way into spaCy (a progress bar, say).
         ``descriptions`` marks the texts that describe an item (default: none): there, a
-        lone first name with no role ("Jack falls for Rose") is a character, not a person
-        linked to the item, and is left out; a user who writes "I love Nolan" means one."""
+        name NER found is a person linked to the item only where the wording credits them
+        (a role cue, "X wrote the songs", "X's third film", an actor in parentheses);
+        "Jack falls for Rose" names characters, who are left out. A user who writes "I
+        love Nolan" means a person."""
         stream = feed(texts) if feed is not None else texts
         raw = [
             self._mentions(doc)
@@ -120,7 +133,7 @@ class Extractor:
         raw = [_link_surnames_in_text(m) for m in self._vote_kinds(raw)]
         if descriptions is not None:
             raw = [
-                [m for m in mentions if not _character(m)] if desc else mentions
+                _without_characters(mentions) if desc else mentions
                 for mentions, desc in zip(raw, descriptions, strict=True)
             ]
         by_kind: dict[str, list[str]] = {}
@@ -198,12 +211,8 @@ class Extractor:
                     kind = ranked[0][0]
                     if len(ranked) > 1 and ranked[1][1] == ranked[0][1] and "Person" in votes[key]:
                         kind = "Person"
-                # a role ("directed by X") only belongs to a person
-                fixed.append(
-                    replace(m, kind=kind, relation=m.relation if kind == "Person" else None)
-                    if kind != m.kind
-                    else m
-                )
+                # a role ("directed by X", "a Motown single") belongs to the kind it was read for
+                fixed.append(replace(m, kind=kind, relation=None) if kind != m.kind else m)
             out.append(fixed)
         return out
 
@@ -231,25 +240,46 @@ class Extractor:
     def _mentions(self, doc: Doc) -> list[Mention]:
         kinds = set(self.schema.attribute_kinds)
         out: list[Mention] = []
+        spans: list[Span] = []
         taken: set[int] = set()
+        groups = organization_phrases(doc) if "Organization" in kinds else []
+        by_grammar = {i for span in groups for i in range(span.start, span.end)}
         for ent in doc.ents:
             if ent.label_ == TITLE_LABEL:
                 taken.update(range(ent.start, ent.end))
                 continue
             from_ruler = ent.label_ in kinds
+            if not from_ruler and by_grammar.intersection(range(ent.start, ent.end)):
+                continue  # the grammar's reading of the name wins over NER's guess
             kind = ent.label_ if from_ruler else self.schema.ner_labels.get(ent.label_)
             if not from_ruler:
                 ent = trim_name(ent)
                 if not len(ent):
                     continue
                 # "directed by X" / "X directs" / "starring X": X is a person, whatever NER says
-                if ent.label_ in _NAME_LABELS and "Person" in kinds and person_role(ent):
+                if (
+                    ent.label_ in _NAME_LABELS
+                    and "Person" in kinds
+                    and person_role(ent)
+                    and not any(t.lower_ in ORG_WORDS for t in ent)  # "with Sun Records"
+                ):
                     kind = "Person"
+                elif kind == "Organization" and not organization(ent):
+                    kind = "Person" if looks_like_a_name(ent) and "Person" in kinds else None
             if kind is None:
                 continue
             surface = ent.ent_id_ if from_ruler and ent.ent_id_ else ent.text
             out.append(self._mention(ent, kind, surface, RULER_SCORE if from_ruler else NER_SCORE))
+            spans.append(ent)
             taken.update(range(ent.start, ent.end))
+        for span in groups:
+            if not taken.intersection(range(span.start, span.end)):
+                out.append(self._mention(span, "Organization", span.text, GRAMMAR_SCORE))
+                spans.append(span)
+                taken.update(range(span.start, span.end))
+        order = sorted(range(len(out)), key=lambda k: out[k].start)
+        out, spans = [out[k] for k in order], [spans[k] for k in order]
+        out = _share_roles(out, spans)
         if "Theme" in kinds:
             for phrase in about_phrases(doc[:]):
                 if not taken.intersection(range(phrase.start, phrase.end)):
@@ -257,7 +287,11 @@ class Extractor:
         return sorted(out, key=lambda m: m.start)
 
     def _mention(self, span: Span, kind: str, surface: str, score: float) -> Mention:
-        relation = person_role(span) if kind == "Person" else None
+        relation = None
+        if kind == "Person":
+            relation = person_role(span) or credit(span)
+        elif kind == "Organization" and made_by(span):
+            relation = "MADE_BY"
         return Mention(
             span.text,
             kind,
@@ -270,9 +304,36 @@ class Extractor:
         )
 
 
-def _character(m: Mention) -> bool:
-    """A lone name NER found, with no role: in an item's description, a character."""
-    return m.kind == "Person" and m.score == NER_SCORE and not m.relation and " " not in m.canonical
+def _share_roles(mentions: list[Mention], spans: list[Span]) -> list[Mention]:
+    """Names joined by "and" / "," share a role: "starring Tom Hanks and Meg Ryan"."""
+    owner = {
+        tok: m for m, span in zip(mentions, spans, strict=True) for tok in range(span.start, span.end)
+    }
+    out = []
+    for m, span in zip(mentions, spans, strict=True):
+        tok = span.root
+        while m.relation is None and tok.dep_ == "conj" and tok.head is not tok:
+            tok = tok.head
+            other = owner.get(tok.i)
+            if other is not None and other.kind == m.kind and other.relation is not None:
+                m = replace(m, relation=other.relation)
+        out.append(m)
+    return out
+
+
+def _without_characters(mentions: list[Mention]) -> list[Mention]:
+    """An item description's mentions less the names NER found that nothing credits (no
+    role, and no credited mention of the same person in the text): characters."""
+    credited = {
+        m.canonical
+        for m in mentions
+        if m.kind == "Person" and (m.relation is not None or m.score != NER_SCORE)
+    }
+    return [
+        m
+        for m in mentions
+        if not (m.kind == "Person" and m.score == NER_SCORE and m.canonical not in credited)
+    ]
 
 
 def _link_surnames_in_text(mentions: list[Mention]) -> list[Mention]:

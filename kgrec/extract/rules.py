@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 # Words before a name that say which role the name plays.
 _ROLE_CUES = (
     ("DIRECTED_BY", ("directed by", "director", "film by", "from director")),
     ("WRITTEN_BY", ("written by", "novel by", "book by", "screenplay by", "based on")),
-    ("STARRING", ("starring", "with", "featuring")),
+    ("STARRING", ("starring", "featuring", "co-starring")),
 )
 _NEGATIVE_LEMMAS = {"hate", "dislike", "avoid", "loathe", "detest", "skip"}
 _ABOUT_HEADS = {"about", "explore", "confront"}
@@ -55,6 +55,9 @@ def person_role(span: Span) -> str | None:
             return "DIRECTED_BY"
         if verb in ("write", "novel", "book", "screenplay"):
             return "WRITTEN_BY"
+    if root.dep_ == "pobj" and root.head.lower_ == "with":  # "a comedy with X", not "in love with X"
+        if root.head.head.lemma_.lower() in ("film", "movie", "comedy", "drama", "thriller"):
+            return "STARRING"
     window = span.doc[max(0, span.start - 3) : span.start].text.lower()
     for role, cues in _ROLE_CUES:
         if any(window.endswith(cue) for cue in cues):
@@ -63,6 +66,219 @@ def person_role(span: Span) -> str | None:
     if after.startswith("stars") or after.startswith("as "):
         return "STARRING"
     return None
+
+
+#: Verbs whose subject is a real person credited with the item ("X wrote the songs").
+_CREDIT_VERBS = {
+    "write": "WRITTEN_BY",
+    "co-write": "WRITTEN_BY",
+    "pen": "WRITTEN_BY",
+    "adapt": "WRITTEN_BY",
+    "direct": "DIRECTED_BY",
+    "helm": "DIRECTED_BY",
+    "co-direct": "DIRECTED_BY",
+    "star": "STARRING",
+    "co-star": "STARRING",
+    "narrate": "INVOLVES",
+    "produce": "INVOLVES",
+    "compose": "INVOLVES",
+    "sing": "INVOLVES",
+    "perform": "INVOLVES",
+    "record": "INVOLVES",
+    "release": "INVOLVES",
+    "front": "INVOLVES",
+    "host": "INVOLVES",
+}
+#: What "X played …" must play to be an actor's credit, not a character's game.
+_ROLE_NOUNS = {"role", "character", "part", "lead", "title"}
+#: Nouns a credited name owns ("Spike Lee's take on …", "the band's third album").
+_WORK_NOUNS = {
+    "film",
+    "movie",
+    "picture",
+    "take",
+    "adaptation",
+    "version",
+    "remake",
+    "debut",
+    "feature",
+    "documentary",
+    "classic",
+    "masterpiece",
+    "comedy",
+    "drama",
+    "thriller",
+    "novel",
+    "book",
+    "play",
+    "screenplay",
+    "script",
+    "direction",
+    "album",
+    "record",
+    "single",
+    "song",
+    "music",
+    "score",
+    "soundtrack",
+    "tour",
+    "series",
+    "show",
+    "production",
+    "life",
+    "biopic",
+    "biography",
+    "portrait",
+    "sonata",
+    "symphony",
+    "concerto",
+    "opera",
+    "work",
+}
+#: Musicians' trades: "X is a jazz trumpeter", "the blues guitarist X" is an artist, where
+#: "X is a struggling writer" may well be a character of a plot.
+_MUSIC_TRADES = {
+    "singer",
+    "songwriter",
+    "rapper",
+    "producer",
+    "composer",
+    "musician",
+    "guitarist",
+    "pianist",
+    "trumpeter",
+    "saxophonist",
+    "drummer",
+    "bassist",
+    "violinist",
+    "cellist",
+    "vocalist",
+    "conductor",
+    "dj",
+    "artist",
+}
+#: Heads whose "of" / "about" object is the real subject of a work ("the life of X").
+_SUBJECT_HEADS = {"life", "music", "career", "biopic", "biography", "portrait", "documentary"}
+
+
+def credit(span: Span) -> str | None:
+    """The relationship a name's wording credits it with, where the grammar (not a role
+    cue) says it is a real person: the subject of a creative verb ("X wrote the songs",
+    "X played the title role"), the owner of a work ("X's third film": INVOLVES), an
+    actor in parentheses after a character ("a cop (Matthew McConaughey)": STARRING).
+    None for a name in a plot ("Jack meets Rose")."""
+    doc = span.doc
+    if span.start > 0 and span.end < len(doc) and doc[span.start - 1].text == "(":
+        if doc[span.end].text == ")" and span.start > 1 and doc[span.start - 2].is_alpha:
+            return "STARRING"
+    root = _first_conjunct(span.root)
+    head = root.head
+    lemma = head.lemma_.lower()
+    if root.dep_ == "nsubj" and lemma in _CREDIT_VERBS:
+        return _CREDIT_VERBS[lemma]
+    if root.dep_ == "nsubj" and lemma == "play":
+        if any(c.dep_ == "dobj" and c.lemma_.lower() in _ROLE_NOUNS for c in head.children):
+            return "STARRING"
+    if root.dep_ == "nsubj" and lemma == "be":  # "X was a jazz trumpeter"
+        if any(c.dep_ == "attr" and c.lemma_.lower() in _MUSIC_TRADES for c in head.children):
+            return "INVOLVES"
+    if root.dep_ == "pobj" and head.lower_ == "by" and head.head.lemma_.lower() in _CREDIT_VERBS:
+        return _CREDIT_VERBS[head.head.lemma_.lower()]  # "produced in Detroit by X"
+    if root.dep_ == "pobj" and head.lower_ in ("of", "about"):
+        if head.head.lemma_.lower() in _SUBJECT_HEADS:  # "the life of X"
+            return "INVOLVES"
+    if root.dep_ in ("compound", "poss", "nmod") and lemma in _WORK_NOUNS:
+        return "INVOLVES"  # "the Beethoven sonatas", "Scorsese's films"
+    before = doc[span.start - 1] if span.start else None
+    if before is not None and before.lemma_.lower() in _MUSIC_TRADES:
+        return "INVOLVES"  # "the blues guitarist B.B. King"
+    return "INVOLVES" if _owns_a_work(span) else None
+
+
+def _owns_a_work(span: Span) -> bool:
+    """ "X's third film", "X's albums": a possessive name before a work noun."""
+    doc, end = span.doc, span.end
+    if end < len(doc) and doc[end].tag_ == "POS":
+        for tok in doc[end + 1 : end + 4]:
+            if tok.lemma_.lower() in _WORK_NOUNS | MADE_NOUNS and tok.pos_ == "NOUN":
+                return True
+            if tok.pos_ not in ("ADJ", "NUM", "ADV", "PUNCT"):
+                break
+    return False
+
+
+#: Words that make a name an organisation's ("Maryland School of the Arts", "Delta Force").
+ORG_WORDS = frozenset(
+    """academy agency airlines army association band bank bros. brothers bureau club
+    college committee company corp corp. corporation council department entertainment
+    films force foundation gang group guild inc inc. institute league ltd ltd. mafia
+    media network news orchestra organization organisation party pictures police
+    productions records recordings school society squad studio studios team tribe
+    university""".split()
+)
+#: Nouns after an organisation's name that make it the maker of the item ("a Warner Bros.
+#: picture", "a Motown single", "a Netflix series").
+MADE_NOUNS = frozenset(
+    """production productions picture pictures release releases presentation film films
+    movie movies series show shows documentary album albums single singles record
+    records label original originals""".split()
+)
+#: Words before an organisation's name that say what it is ("the band X", "label X").
+ORG_CUES = frozenset(
+    """band group label studio network company firm agency channel broadcaster duo trio
+    quartet orchestra ensemble collective""".split()
+)
+
+
+def organization(span: Span) -> bool:
+    """Whether the grammar backs an ORG guess: an acronym ("FBI"), an organisation word in
+    the name ("Delta Force"), a maker's noun after it ("a Netflix series"), or a word
+    before it that says what it is ("the band Low"). The small English model calls many
+    characters and places ORG ("Crockett", "Ming the Merciless"); they fail all four."""
+    words = [t for t in span if not t.is_punct]
+    if not words:
+        return False
+    if len(words) == 1 and words[0].is_upper and words[0].is_alpha and len(words[0]) >= 2:
+        return True
+    if any(t.lower_ in ORG_WORDS for t in words):
+        return True
+    if made_by(span):
+        return True
+    root = _first_conjunct(span.root)
+    if root.dep_ == "nsubj" and root.head.lemma_.lower() == "be":  # "X are a rock band"
+        if any(c.dep_ == "attr" and c.lower_ in ORG_CUES for c in root.head.children):
+            return True
+    before = span.doc[span.start - 1] if span.start else None
+    return before is not None and before.lower_ in ORG_CUES
+
+
+def made_by(span: Span) -> bool:
+    """Whether the wording makes an organisation the item's maker: a maker's noun or a
+    genre right after it ("a Warner Bros. picture", "an A24 horror"), "produced / released
+    by X", "released on X", "from X" after a work noun ("a film from Pixar")."""
+    doc = span.doc
+    if span.end < len(doc):
+        nxt = doc[span.end]
+        if nxt.lower_ in MADE_NOUNS or (nxt.ent_type_ == "Genre" and nxt.pos_ != "ADJ"):
+            return True
+    if _owns_a_work(span):
+        return True
+    window = doc[max(0, span.start - 3) : span.start].text.lower()
+    if window.endswith(("produced by", "released by", "released on", "distributed by")):
+        return True
+    prev = doc[span.start - 1] if span.start else None
+    return (
+        prev is not None
+        and prev.lower_ == "from"
+        and prev.head.lemma_.lower() in MADE_NOUNS | _WORK_NOUNS
+    )
+
+
+def looks_like_a_name(span: Span) -> bool:
+    """Two or three capitalised words and nothing else ("Leo Bloom"): a person's name NER
+    took for an organisation's."""
+    words = [t for t in span if not t.is_punct]
+    return 2 <= len(words) <= 3 and all(t.is_alpha and t.is_title for t in words)
 
 
 def polarity(span: Span) -> int:
@@ -136,3 +352,71 @@ def about_phrases(doc_span: Span) -> list[Span]:
             end = max(t.i for t in of[0].subtree) + 1
         out.append(doc_span.doc[words[0].i : end])
     return out
+
+
+#: NER labels a studio, label or broadcaster's name often gets.
+_ORG_LIKE = {"ORG", "GPE", "PRODUCT", "FAC", "NORP", "WORK_OF_ART"}
+_RELEASE_VERBS = {"release", "sign", "issue", "distribute", "air", "broadcast", "stream"}
+
+
+def organization_phrases(doc: Doc) -> list[Span]:
+    """Runs of proper nouns the grammar makes organisations, whatever NER said of them:
+
+    * a maker's noun after it: "a Netflix series", "a Warner Bros. picture";
+    * released / signed on or to it: "released on Blue Note", "signed to Motown";
+    * the subject of "be" with a group noun: "Radiohead are an English rock band";
+    * "the" and a plural name: "the Beatles' last album", "the Smiths";
+    * a group noun before it: "the band Low".
+
+    NER's PERSON guess for a run wins over the maker's-noun rule ("a Hitchcock film" is a
+    director's); the others hold against it, as people take no "the" and are no band."""
+    out: list[Span] = []
+    i = 0
+    while i < len(doc):
+        if doc[i].pos_ != "PROPN":
+            i += 1
+            continue
+        j = i
+        while j < len(doc) and (doc[j].pos_ == "PROPN" or (doc[j].text in ("&", ".") and j > i)):
+            j += 1
+        span = doc[i:j]
+        if span[-1].text in ("&", "."):
+            span = doc[i : j - 1]
+        if _grammar_says_org(span):
+            out.append(span)
+        i = j
+    return out
+
+
+def _grammar_says_org(span: Span) -> bool:
+    doc = span.doc
+    person = span[-1].ent_type_ == "PERSON"
+    before = doc[span.start - 1] if span.start else None
+    end = span.end + (span.end < len(doc) and doc[span.end].text == ".")  # "Warner Bros."
+    after = doc[end] if end < len(doc) else None
+    if after is not None and after.tag_ == "POS" and end + 1 < len(doc):
+        after = doc[end + 1]  # "the Beatles' last album"
+    # a lone unknown surname before "film" is a director's ("a Hitchcock film")
+    named = span[-1].ent_type_ in _ORG_LIKE or any(
+        t.lower_ in ORG_WORDS or t.is_upper or any(c.isdigit() for c in t.text) for t in span
+    )
+    if after is not None and after.lower_ in MADE_NOUNS and named and span.root.dep_ in (
+        "compound",
+        "nmod",
+        "amod",
+        "poss",
+    ):
+        return True
+    root = span.root
+    if root.dep_ == "pobj" and root.head.lower_ in ("on", "to", "by"):
+        if root.head.head.lemma_.lower() in _RELEASE_VERBS:
+            return True
+    if root.dep_ == "nsubj" and root.head.lemma_.lower() == "be":
+        if any(c.dep_ == "attr" and c.lower_ in ORG_CUES for c in root.head.children):
+            return True
+    if before is not None and before.lower_ == "the" and span[-1].lower_.endswith("s"):
+        if span[-1].ent_type_ == "NORP":  # "the Americans"
+            return False
+        if not (root.dep_ == "pobj" and root.head.lower_ == "of"):  # "Lord of the Rings"
+            return span[-1].tag_ == "NNPS" or person
+    return before is not None and before.lower_ in ORG_CUES
