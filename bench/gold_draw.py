@@ -16,6 +16,13 @@ shares of the sources:
 
 The output is one JSON record per line (``id``, ``source``, ``text``, ``mentions`` =
 []), ready to be labelled by the guideline in ``tests/data/gold/README.md``.
+
+The blind gold set (``bench/gold_blind/``) keeps its labels without the texts, which
+belong to the data sets: ``--rebuild DIR`` draws them again and writes a gold folder
+that ``kgrec extract-eval --gold DIR`` reads:
+
+    KGREC_DATA_DIR=../shared/data .venv/bin/python bench/gold_draw.py --rebuild /tmp/blind
+    .venv/bin/kgrec extract-eval --gold /tmp/blind
 """
 
 from __future__ import annotations
@@ -100,14 +107,48 @@ def draw(data: Path, pool: str, n: int, seed: int) -> list[dict[str, object]]:
     return [{**r, "split": pool, "mentions": []} for r in out]
 
 
+BLIND = Path(__file__).resolve().parent / "gold_blind"
+#: The draws the blind set was labelled from: 150 texts, and 3 overview sentences more
+#: (one drawn movie's overview had no sentence of four words).
+BLIND_DRAWS = ((150, 2026, None), (5, 2027, 3))
+
+
+def rebuild(data: Path, out: Path) -> None:
+    """Write the blind gold set with its texts (``mentions.jsonl``, ``merge_pairs.tsv``)."""
+    texts: dict[str, dict[str, object]] = {}
+    for n, seed, overviews in BLIND_DRAWS:
+        rows = draw(data, "blind", n, seed)
+        if overviews is not None:
+            rows = [r for r in rows if r["source"] == "overview"][:overviews]
+        texts.update({str(r["id"]): r for r in rows})
+    lines = []
+    for line in (BLIND / "labels.jsonl").read_text(encoding="utf-8").splitlines():
+        label = json.loads(line)
+        text = str(texts[label["id"]]["text"])
+        if hashlib.sha1(text.encode()).hexdigest() != label["sha1"]:
+            raise SystemExit(f"{label['id']}: the data's text differs from the one labelled")
+        mentions = [{"text": text[m["start"] : m["end"]], **m} for m in label["mentions"]]
+        record = {"id": label["id"], "source": label["source"], "text": text}
+        lines.append(json.dumps({**record, "mentions": mentions, "split": "blind"}) + "\n")
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "mentions.jsonl").write_text("".join(lines), encoding="utf-8")
+    (out / "merge_pairs.tsv").write_text(
+        (BLIND / "merge_pairs.tsv").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--pool", choices=["dev", "blind"], required=True)
+    parser.add_argument("--pool", choices=["dev", "blind"], default="dev")
+    parser.add_argument("--rebuild", type=Path, help="write the blind gold set with its texts")
     parser.add_argument("--n", type=int, default=150)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, help="a JSONL file (default: standard output)")
     args = parser.parse_args()
     data = Path(os.environ.get("KGREC_DATA_DIR", "../shared/data"))
+    if args.rebuild:
+        rebuild(data, args.rebuild)
+        return
     rows = draw(data, args.pool, args.n, args.seed)
     lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
     if args.out:

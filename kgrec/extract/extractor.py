@@ -307,7 +307,9 @@ class Extractor:
 def _share_roles(mentions: list[Mention], spans: list[Span]) -> list[Mention]:
     """Names joined by "and" / "," share a role: "starring Tom Hanks and Meg Ryan"."""
     owner = {
-        tok: m for m, span in zip(mentions, spans, strict=True) for tok in range(span.start, span.end)
+        tok: m
+        for m, span in zip(mentions, spans, strict=True)
+        for tok in range(span.start, span.end)
     }
     out = []
     for m, span in zip(mentions, spans, strict=True):

@@ -55,9 +55,10 @@ def person_role(span: Span) -> str | None:
             return "DIRECTED_BY"
         if verb in ("write", "novel", "book", "screenplay"):
             return "WRITTEN_BY"
-    if root.dep_ == "pobj" and root.head.lower_ == "with":  # "a comedy with X", not "in love with X"
-        if root.head.head.lemma_.lower() in ("film", "movie", "comedy", "drama", "thriller"):
-            return "STARRING"
+    # "a comedy with X", not "in love with X"
+    works = ("film", "movie", "comedy", "drama", "thriller")
+    if root.dep_ == "pobj" and root.head.lower_ == "with" and root.head.head.lemma_ in works:
+        return "STARRING"
     window = span.doc[max(0, span.start - 3) : span.start].text.lower()
     for role, cues in _ROLE_CUES:
         if any(window.endswith(cue) for cue in cues):
@@ -168,25 +169,40 @@ def credit(span: Span) -> str | None:
     actor in parentheses after a character ("a cop (Matthew McConaughey)": STARRING).
     None for a name in a plot ("Jack meets Rose")."""
     doc = span.doc
-    if span.start > 0 and span.end < len(doc) and doc[span.start - 1].text == "(":
-        if doc[span.end].text == ")" and span.start > 1 and doc[span.start - 2].is_alpha:
-            return "STARRING"
+    if (
+        span.start > 0
+        and span.end < len(doc)
+        and doc[span.start - 1].text == "("
+        and doc[span.end].text == ")"
+        and span.start > 1
+        and doc[span.start - 2].is_alpha
+    ):
+        return "STARRING"
     root = _first_conjunct(span.root)
     head = root.head
     lemma = head.lemma_.lower()
     if root.dep_ == "nsubj" and lemma in _CREDIT_VERBS:
         return _CREDIT_VERBS[lemma]
-    if root.dep_ == "nsubj" and lemma == "play":
-        if any(c.dep_ == "dobj" and c.lemma_.lower() in _ROLE_NOUNS for c in head.children):
-            return "STARRING"
-    if root.dep_ == "nsubj" and lemma == "be":  # "X was a jazz trumpeter"
-        if any(c.dep_ == "attr" and c.lemma_.lower() in _MUSIC_TRADES for c in head.children):
-            return "INVOLVES"
+    if (
+        root.dep_ == "nsubj"
+        and lemma == "play"
+        and any(c.dep_ == "dobj" and c.lemma_.lower() in _ROLE_NOUNS for c in head.children)
+    ):
+        return "STARRING"
+    if (
+        root.dep_ == "nsubj"
+        and lemma == "be"
+        and any(c.dep_ == "attr" and c.lemma_.lower() in _MUSIC_TRADES for c in head.children)
+    ):  # "X was a jazz trumpeter"
+        return "INVOLVES"
     if root.dep_ == "pobj" and head.lower_ == "by" and head.head.lemma_.lower() in _CREDIT_VERBS:
         return _CREDIT_VERBS[head.head.lemma_.lower()]  # "produced in Detroit by X"
-    if root.dep_ == "pobj" and head.lower_ in ("of", "about"):
-        if head.head.lemma_.lower() in _SUBJECT_HEADS:  # "the life of X"
-            return "INVOLVES"
+    if (
+        root.dep_ == "pobj"
+        and head.lower_ in ("of", "about")
+        and head.head.lemma_.lower() in _SUBJECT_HEADS
+    ):  # "the life of X"
+        return "INVOLVES"
     if root.dep_ in ("compound", "poss", "nmod") and lemma in _WORK_NOUNS:
         return "INVOLVES"  # "the Beethoven sonatas", "Scorsese's films"
     before = doc[span.start - 1] if span.start else None
@@ -209,24 +225,112 @@ def _owns_a_work(span: Span) -> bool:
 
 #: Words that make a name an organisation's ("Maryland School of the Arts", "Delta Force").
 ORG_WORDS = frozenset(
-    """academy agency airlines army association band bank bros. brothers bureau club
-    college committee company corp corp. corporation council department entertainment
-    films force foundation gang group guild inc inc. institute league ltd ltd. mafia
-    media network news orchestra organization organisation party pictures police
-    productions records recordings school society squad studio studios team tribe
-    university""".split()
+    [
+        "academy",
+        "agency",
+        "airlines",
+        "army",
+        "association",
+        "band",
+        "bank",
+        "bros.",
+        "brothers",
+        "bureau",
+        "club",
+        "college",
+        "committee",
+        "company",
+        "corp",
+        "corp.",
+        "corporation",
+        "council",
+        "department",
+        "entertainment",
+        "films",
+        "force",
+        "foundation",
+        "gang",
+        "group",
+        "guild",
+        "inc",
+        "inc.",
+        "institute",
+        "league",
+        "ltd",
+        "ltd.",
+        "mafia",
+        "media",
+        "network",
+        "news",
+        "orchestra",
+        "organization",
+        "organisation",
+        "party",
+        "pictures",
+        "police",
+        "productions",
+        "records",
+        "recordings",
+        "school",
+        "society",
+        "squad",
+        "studio",
+        "studios",
+        "team",
+        "tribe",
+        "university",
+    ]
 )
 #: Nouns after an organisation's name that make it the maker of the item ("a Warner Bros.
 #: picture", "a Motown single", "a Netflix series").
 MADE_NOUNS = frozenset(
-    """production productions picture pictures release releases presentation film films
-    movie movies series show shows documentary album albums single singles record
-    records label original originals""".split()
+    [
+        "production",
+        "productions",
+        "picture",
+        "pictures",
+        "release",
+        "releases",
+        "presentation",
+        "film",
+        "films",
+        "movie",
+        "movies",
+        "series",
+        "show",
+        "shows",
+        "documentary",
+        "album",
+        "albums",
+        "single",
+        "singles",
+        "record",
+        "records",
+        "label",
+        "original",
+        "originals",
+    ]
 )
 #: Words before an organisation's name that say what it is ("the band X", "label X").
 ORG_CUES = frozenset(
-    """band group label studio network company firm agency channel broadcaster duo trio
-    quartet orchestra ensemble collective""".split()
+    [
+        "band",
+        "group",
+        "label",
+        "studio",
+        "network",
+        "company",
+        "firm",
+        "agency",
+        "channel",
+        "broadcaster",
+        "duo",
+        "trio",
+        "quartet",
+        "orchestra",
+        "ensemble",
+        "collective",
+    ]
 )
 
 
@@ -245,9 +349,12 @@ def organization(span: Span) -> bool:
     if made_by(span):
         return True
     root = _first_conjunct(span.root)
-    if root.dep_ == "nsubj" and root.head.lemma_.lower() == "be":  # "X are a rock band"
-        if any(c.dep_ == "attr" and c.lower_ in ORG_CUES for c in root.head.children):
-            return True
+    if (
+        root.dep_ == "nsubj"
+        and root.head.lemma_.lower() == "be"
+        and any(c.dep_ == "attr" and c.lower_ in ORG_CUES for c in root.head.children)
+    ):  # "X are a rock band"
+        return True
     before = span.doc[span.start - 1] if span.start else None
     return before is not None and before.lower_ in ORG_CUES
 
@@ -400,23 +507,38 @@ def _grammar_says_org(span: Span) -> bool:
     named = span[-1].ent_type_ in _ORG_LIKE or any(
         t.lower_ in ORG_WORDS or t.is_upper or any(c.isdigit() for c in t.text) for t in span
     )
-    if after is not None and after.lower_ in MADE_NOUNS and named and span.root.dep_ in (
-        "compound",
-        "nmod",
-        "amod",
-        "poss",
+    if (
+        after is not None
+        and after.lower_ in MADE_NOUNS
+        and named
+        and span.root.dep_
+        in (
+            "compound",
+            "nmod",
+            "amod",
+            "poss",
+        )
     ):
         return True
     root = span.root
-    if root.dep_ == "pobj" and root.head.lower_ in ("on", "to", "by"):
-        if root.head.head.lemma_.lower() in _RELEASE_VERBS:
-            return True
-    if root.dep_ == "nsubj" and root.head.lemma_.lower() == "be":
-        if any(c.dep_ == "attr" and c.lower_ in ORG_CUES for c in root.head.children):
-            return True
-    if before is not None and before.lower_ == "the" and span[-1].lower_.endswith("s"):
-        if span[-1].ent_type_ == "NORP":  # "the Americans"
-            return False
-        if not (root.dep_ == "pobj" and root.head.lower_ == "of"):  # "Lord of the Rings"
-            return span[-1].tag_ == "NNPS" or person
+    if (
+        root.dep_ == "pobj"
+        and root.head.lower_ in ("on", "to", "by")
+        and root.head.head.lemma_.lower() in _RELEASE_VERBS
+    ):
+        return True
+    if (
+        root.dep_ == "nsubj"
+        and root.head.lemma_.lower() == "be"
+        and any(c.dep_ == "attr" and c.lower_ in ORG_CUES for c in root.head.children)
+    ):
+        return True
+    plural = before is not None and before.lower_ == "the" and span[-1].lower_.endswith("s")
+    # "the Beatles", not "the Americans" nor "the Lord of the Rings"
+    if (
+        plural
+        and span[-1].ent_type_ != "NORP"
+        and not (root.dep_ == "pobj" and root.head.lower_ == "of")
+    ):
+        return span[-1].tag_ == "NNPS" or person
     return before is not None and before.lower_ in ORG_CUES

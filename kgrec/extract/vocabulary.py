@@ -67,13 +67,11 @@ def suggest_vocabulary(
     out = []
     for (phrase, n), row in zip(todo, sims, strict=True):
         top = np.argsort(-row)[:k]
-        votes: Counter[str] = Counter()
+        votes: dict[str, float] = {}
         for j in top:
-            votes[entries[j][1]] += max(float(row[j]), 0.0)
-        kind, mass = votes.most_common(1)[0]
+            votes[entries[j][1]] = votes.get(entries[j][1], 0.0) + max(float(row[j]), 0.0)
+        kind, mass = max(votes.items(), key=lambda kv: kv[1])
         best = next(j for j in top if entries[j][1] == kind)
         total = sum(votes.values()) or 1.0
-        out.append(
-            Suggestion(phrase, n, kind, mass / total, entries[best][2], float(row[best]))
-        )
+        out.append(Suggestion(phrase, n, kind, mass / total, entries[best][2], float(row[best])))
     return out

@@ -119,3 +119,76 @@ def test_characters_in_descriptions_are_not_people(extractor: Extractor) -> None
     assert {m.canonical for m in desc if m.kind == "Person"} == {"Christopher Nolan"}
     [plain] = extractor.extract([text])  # not marked a description: the name stays
     assert "Jack" in {m.canonical for m in plain if m.kind == "Person"}
+
+
+def test_organisations_by_grammar_vocabulary_and_ner(extractor: Extractor) -> None:
+    texts = [
+        "The Beatles' last album was recorded in London.",
+        "A Netflix series about chefs.",
+        "Released on Blue Note in 1964, the record made her name.",
+        "Radiohead are an English rock band.",
+        "Veteran spy Nathan Muir is retiring from the CIA.",
+        "He knows his father will always be The Champ.",
+    ]
+    found = extractor.extract(texts, descriptions=[True] * len(texts))
+    orgs = [{(m.canonical, m.relation) for m in ms if m.kind == "Organization"} for ms in found]
+    assert orgs[0] == {("Beatles", "MADE_BY")}
+    assert orgs[1] == {("Netflix", "MADE_BY")}
+    assert orgs[2] == {("Blue Note", "MADE_BY")}
+    assert orgs[3] == {("Radiohead", None)}
+    assert orgs[4] == {("CIA", None)}
+    assert orgs[5] == set()  # a nickname NER calls ORG, with nothing to back it
+
+
+def test_names_the_grammar_credits_stay_and_characters_go(extractor: Extractor) -> None:
+    texts = [
+        "A cop (Matthew McConaughey) hunts a killer.",
+        "Spike Lee's take on the summer of 1977.",
+        "Theresa Randle played the title character.",
+        "Guy Trilby discovers that winning is not everything.",
+        "Tita is passionately in love with Pedro.",
+        "A comedy starring Tom Hanks and Meg Ryan.",
+    ]
+    found = extractor.extract(texts, descriptions=[True] * len(texts))
+    people = [{(m.canonical, m.relation) for m in ms if m.kind == "Person"} for ms in found]
+    assert people[0] == {("Matthew McConaughey", "STARRING")}
+    assert people[1] == {("Spike Lee", "INVOLVES")}
+    assert people[2] == {("Theresa Randle", "STARRING")}
+    assert people[3] == set() and people[4] == set()
+    assert people[5] == {("Tom Hanks", "STARRING"), ("Meg Ryan", "STARRING")}
+
+
+def test_canonical_forms_know_order_medium_abbreviations_and_containment(
+    extractor: Extractor,
+) -> None:
+    same = [
+        ("Genre", "synth-pop", "synth pop music"),
+        ("Genre", "whodunit", "murder mystery"),
+        ("Genre", "heist movie", "movie heist"),
+        ("Place", "Vegas", "Las Vegas"),
+        ("Place", "St. Louis", "Saint Louis"),
+        ("Organization", "Warner Bros.", "Warner Brothers"),
+    ]
+    apart = [
+        ("Place", "Orleans", "New Orleans"),
+        ("Place", "Jersey", "New Jersey"),
+        ("Genre", "horror", "horror comedy"),
+        ("Organization", "Columbia Pictures", "Columbia Records"),
+    ]
+    for kind, a, b in same:
+        assert len(set(extractor.canonicalize([a, b], kind=kind))) == 1, (a, b)
+    for kind, a, b in apart:
+        assert len(set(extractor.canonicalize([a, b], kind=kind))) == 2, (a, b)
+
+
+def test_vocabulary_suggestions_are_typed_by_their_neighbours(extractor: Extractor) -> None:
+    from kgrec.extract.vocabulary import suggest_vocabulary
+
+    got = suggest_vocabulary(
+        {"technical death metal": 40, "sci-fi": 90, "rare tag": 1},
+        extractor.schema,
+        extractor.encoder.encode,
+        min_count=5,
+    )
+    assert [s.phrase for s in got] == ["technical death metal"]  # sci-fi is known, rare is rare
+    assert got[0].kind == "Genre" and got[0].count == 40
