@@ -144,6 +144,11 @@ class ModelConfig(_Frozen):
     layers: int = Field(2, ge=0, description="Propagation layers.")
     use_text: bool = Field(True, description="Fuse projected text embeddings into node inputs.")
     use_attributes: bool = Field(True, description="Propagate over attribute nodes and edges.")
+    drop_kinds: list[str] = Field(
+        default_factory=list,
+        description="Attribute kinds left out of the graph the model learns from (an "
+        'ablation, e.g. ["Organization"]).',
+    )
     lr: float = Field(0.01, gt=0.0, description="Adam learning rate.")
     lr_decay: float = Field(
         0.97,

@@ -378,6 +378,7 @@ class Pipeline:
             kg,
             emb,
             use_attributes=self.config.model.use_attributes,
+            drop_kinds=self.config.model.drop_kinds,
             text_dim=len(emb["vec"].iloc[0]) if len(emb) else 384,
         )
 

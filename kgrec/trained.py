@@ -49,6 +49,7 @@ class Trained:
             emb,
             relations=probe["relations"],
             use_attributes=config.model.use_attributes,
+            drop_kinds=config.model.drop_kinds,
             text_dim=len(emb["vec"].iloc[0]) if len(emb) else 384,
         )
         fitted, _, prop = load_checkpoint(work_dir / CHECKPOINT_FILE, gt)

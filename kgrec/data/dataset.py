@@ -132,7 +132,7 @@ def validate_dataset(
     dup = its["item_id"].duplicated()
     if dup.any():
         raise _fail("duplicate item_id", src_t, its, dup, "item_id")
-    for col in ("title", "text", "genres"):
+    for col in ("title", "text", "genres", "organizations"):
         if col in its.columns:
             its[col] = its[col].fillna("").astype(str)
     if "year" in its.columns:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -72,7 +74,10 @@ def load_movielens(folder: Path, overviews: Sequence[Path] = ()) -> Dataset:
             "no MovieLens files here (ratings.csv, ratings.dat or u.data)", file=str(folder)
         )
     if overviews:
-        ds.items["text"] = _overviews(folder, overviews, ds.items["item_id"])
+        text, companies = _overviews(folder, overviews, ds.items["item_id"])
+        ds.items["text"] = text
+        if companies is not None:
+            ds.items["organizations"] = companies
     return ds
 
 
@@ -156,11 +161,40 @@ def _ml100k(folder: Path) -> Dataset:
     return _dataset(folder, ratings, ratings_path, items, movies_path)
 
 
-def _overviews(folder: Path, overviews: Sequence[Path], item_ids: pd.Series) -> pd.Series:
+def _overviews(
+    folder: Path, overviews: Sequence[Path], item_ids: pd.Series
+) -> tuple[pd.Series, pd.Series | None]:
     links = read_delimited(folder / "links.csv", ",", ["movieId", "tmdbId"])
     metas = [read_delimited(path, ",", ["id", "overview"]) for path in overviews]
+    tmdb = links.set_index("movieId")["tmdbId"]
     meta = pd.concat([m[["id", "overview"]] for m in metas], ignore_index=True)
     meta = meta.assign(overview=meta["overview"].str.strip()).dropna(subset=["overview"])
     text = meta[meta["overview"] != ""].drop_duplicates("id").set_index("id")["overview"]
-    tmdb = links.set_index("movieId")["tmdbId"]
-    return item_ids.map(tmdb).map(text).fillna("").astype(str)
+    with_companies = [m for m in metas if "production_companies" in m.columns]
+    companies = None
+    if with_companies:
+        frame = pd.concat(
+            [m[["id", "production_companies"]] for m in with_companies], ignore_index=True
+        )
+        names = frame["production_companies"].map(_company_names)
+        by_id = names[names != ""].groupby(frame["id"][names != ""]).first()
+        companies = item_ids.map(tmdb).map(by_id).fillna("").astype(str)
+    return item_ids.map(tmdb).map(text).fillna("").astype(str), companies
+
+
+def _company_names(cell: object) -> str:
+    """ "A|B" from TMDB's ``production_companies`` cell, a JSON list of ``{name, id}``
+    (the Kaggle files write it in JSON or as a Python literal); "" where unreadable."""
+    if not isinstance(cell, str) or not cell.strip():
+        return ""
+    try:
+        value = json.loads(cell)
+    except ValueError:
+        try:
+            value = ast.literal_eval(cell)
+        except (ValueError, SyntaxError):
+            return ""
+    if not isinstance(value, list):
+        return ""
+    names = [str(v.get("name", "")).replace("|", "/").strip() for v in value if isinstance(v, dict)]
+    return "|".join(n for n in names if n)

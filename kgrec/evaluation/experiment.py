@@ -37,6 +37,9 @@ ABLATIONS: dict[str, dict[str, Any]] = {
     "kgrec-no-text": {"use_text": False},
     GNN_ONLY: {"item_filter": False},
 }
+ORGANIZATION = "Organization"
+#: kgrec without the Organization nodes, where the graph has them.
+NO_ORGANIZATION = "kgrec-no-organization"
 #: Scored from the full model's fit, without training anything more.
 FILTER_ONLY = "kgrec-filter-only"
 #: kgrec with static histories (no recency fading), where interactions have times.
@@ -196,12 +199,25 @@ def compare(
                 update={"model": config.model.model_copy(update=change)}
             )
     base_split = split_for(config)
+    if (
+        ablations
+        and ORGANIZATION in set(base_split.gt.labels)
+        and ORGANIZATION not in (config.model.drop_kinds)
+    ):  # whether the organisations help, where the graph has them
+        variants[NO_ORGANIZATION] = config.model_copy(
+            update={
+                "model": config.model.model_copy(
+                    update={"drop_kinds": [*config.model.drop_kinds, ORGANIZATION]}
+                )
+            }
+        )
     if base_split.times is not None and config.model.half_lives:
         variants[STATIC] = config  # kgrec's own filter, with histories left unfaded
     full: FilterChoice | None = None
     refit: FilterRefit | None = None
     for name, cfg in variants.items():
-        split = base_split if cfg.model.use_attributes else split_for(cfg)
+        same_graph = cfg.model.use_attributes and cfg.model.drop_kinds == config.model.drop_kinds
+        split = base_split if same_graph else split_for(cfg)
         evaluate, validate = test_evaluator(split), valid_ndcg(split)
         chosen: FilterChoice
         if name == STATIC and full is not None:

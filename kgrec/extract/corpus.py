@@ -33,9 +33,11 @@ def extract_dataset(
     # tags first: the people they name ("Tom Hanks") are then known to the ruler, so
     # spaCy labels them right in descriptions, and lone surnames can link to them
     tag_rows = _tag_mentions(items, extractor) if "tags" in items.columns else []
-    extractor.know(
-        {"Person": sorted({str(r["canonical"]) for r in tag_rows if r["kind"] == "Person"})}
-    )
+    known = {"Person": sorted({str(r["canonical"]) for r in tag_rows if r["kind"] == "Person"})}
+    if "organizations" in items.columns:  # studios of the metadata, named in the texts too
+        names = items["organizations"].str.split("|").explode().str.strip().dropna()
+        known["Organization"] = sorted({n for n in names if _distinctive(n)})
+    extractor.know(known)
     owners = [("Item", i, t) for i, t in zip(items["item_id"], items.get("text", ""), strict=False)]
     owners += [("User", u, t) for u, t in zip(users["user_id"], users["text"], strict=True)]
     owners = [o for o in owners if isinstance(o[2], str) and o[2].strip()]
@@ -47,28 +49,46 @@ def extract_dataset(
         for (label, oid, _), mentions in zip(owners, found, strict=True)
         for m in mentions
     ]
-    if "genres" in items.columns:
-        genres = items["genres"].str.split("|").explode().str.strip()
-        genres = genres[genres.notna() & (genres != "")]
-        canonical = extractor.canonicalize(list(genres), kind="Genre")
-        rows += [
-            {
-                "owner_label": "Item",
-                "owner_id": items["item_id"].loc[idx],
-                "source": "metadata",
-                "text": raw,
-                "kind": "Genre",
-                "canonical": canon,
-                "start": -1,
-                "end": -1,
-                "score": 1.0,
-                "relation": None,
-                "polarity": 1,
-            }
-            for idx, raw, canon in zip(genres.index, genres, canonical, strict=True)
-        ]
+    for column, kind, relation in METADATA_COLUMNS:
+        if column in items.columns:
+            rows += _metadata_mentions(items, column, kind, relation, extractor)
     frame = pd.DataFrame(rows + tag_rows, columns=MENTION_FRAME_COLUMNS)
     return frame.astype({"start": "int64", "end": "int64", "polarity": "int64", "score": "float64"})
+
+
+#: Item columns of names ("A|B") that are attributes as they are: column, kind, relation.
+METADATA_COLUMNS = (("genres", "Genre", None), ("organizations", "Organization", "MADE_BY"))
+
+
+def _distinctive(name: str) -> bool:
+    """A name the ruler may match case-insensitively in any text: several words, or a
+    digit or an inner capital ("A24", "MGM"); not "Imagine" or "Summit"."""
+    return " " in name.strip() or any(c.isdigit() or c.isupper() for c in name[1:])
+
+
+def _metadata_mentions(
+    items: pd.DataFrame, column: str, kind: str, relation: str | None, extractor: Extractor
+) -> list[dict[str, object]]:
+    """One mention per name of a metadata column, canonicalised as ``kind``."""
+    names = items[column].str.split("|").explode().str.strip()
+    names = names[names.notna() & (names != "")]
+    canonical = extractor.canonicalize(list(names), kind=kind)
+    return [
+        {
+            "owner_label": "Item",
+            "owner_id": items["item_id"].loc[idx],
+            "source": "metadata",
+            "text": raw,
+            "kind": kind,
+            "canonical": canon,
+            "start": -1,
+            "end": -1,
+            "score": 1.0,
+            "relation": relation,
+            "polarity": 1,
+        }
+        for idx, raw, canon in zip(names.index, names, canonical, strict=True)
+    ]
 
 
 def _tag_mentions(items: pd.DataFrame, extractor: Extractor) -> list[dict[str, object]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -60,12 +61,15 @@ def to_tensors(
     relations: list[str] | None = None,
     use_attributes: bool = True,
     text_dim: int = 384,
+    drop_kinds: Sequence[str] = (),
 ) -> GraphTensors:
     """Index the graph for the model. ``text_embeddings`` has ``node_id`` and ``vec`` columns.
 
     ``relations`` fixes the relation order (for a checkpoint made on another graph);
-    with ``use_attributes=False`` only INTERACTED edges propagate.
+    with ``use_attributes=False`` only INTERACTED edges propagate; the nodes of
+    ``drop_kinds`` are left out with their edges.
     """
+    kg = kg.without_kinds(drop_kinds)
     nodes = kg.nodes.reset_index(drop=True)
     index = pd.Series(np.arange(len(nodes)), index=nodes["node_id"])
     edges = kg.edges[~kg.edges["rel"].isin(NOT_PROPAGATED)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -53,6 +54,18 @@ class KnowledgeGraph:
         import pandas as pd
 
         return cls(pd.DataFrame(columns=NODE_COLUMNS), pd.DataFrame(columns=EDGE_COLUMNS))
+
+    def without_kinds(self, labels: Iterable[str]) -> KnowledgeGraph:
+        """The graph less the nodes of ``labels`` and every edge that touches them."""
+        drop = set(labels)
+        if not drop:
+            return self
+        gone = set(self.nodes.loc[self.nodes["label"].isin(drop), "node_id"])
+        keep = ~(self.edges["src"].isin(gone) | self.edges["dst"].isin(gone))
+        return KnowledgeGraph(
+            self.nodes[~self.nodes["label"].isin(drop)].reset_index(drop=True),
+            self.edges[keep].reset_index(drop=True),
+        )
 
     def validate(self, schema: GraphSchema | None = None) -> KnowledgeGraph:
         """Check labels, relationship types, endpoints and id uniqueness; return self."""

@@ -70,6 +70,7 @@ def with_batch(t: Trained, batch: ItemBatch) -> Trained:
         emb,
         relations=t.gt.relations,
         use_attributes=t.config.model.use_attributes,
+        drop_kinds=t.config.model.drop_kinds,
         text_dim=t.gt.text.size(1),
     )
     fitted = t.fitted

@@ -12,6 +12,7 @@ _ATTRIBUTE_PHRASE = {
     "STARRING": "starring {}",
     "WRITTEN_BY": "written by {}",
     "INVOLVES": "featuring {}",
+    "MADE_BY": "from {}",
     "HAS_GENRE": "in the {} genre",
     "HAS_THEME": "tagged “{}”",
     "SET_IN": "set in {}",
@@ -25,6 +26,8 @@ def attribute_phrase(rel: str, name: str, label: str = "") -> str:
     knowledge graph's entity known only by its id is not named: a sentence shows no ids."""
     if label == "Entity" and not any(c.isalpha() for c in name):
         return "linked to one entity of the knowledge graph"
+    if label == "Organization" and rel == "INVOLVES":
+        return f"involving {name}"  # "the CIA" is in the story, not featured
     return _ATTRIBUTE_PHRASE.get(rel, "linked to {}").format(name)
 
 

@@ -167,13 +167,13 @@ class EmbeddedStore(CypherStore):
             for prop, typ in props.items():
                 if prop not in have:
                     self._run(f"ALTER TABLE {table} ADD {prop} {typ}")
-        for rel in self.schema.relationships.values():  # label pairs a newer schema allows
-            rows = self.query(f"CALL show_connection('{rel.type}') RETURN *")
+        for table, rel in self.schema.relationships.items():  # label pairs newly allowed
+            rows = self.query(f"CALL show_connection('{table}') RETURN *")
             pairs = {tuple(list(row.values())[:2]) for row in rows}
             for src in rel.sources:
                 for dst in rel.targets:
                     if (src, dst) not in pairs:
-                        self._run(f"ALTER TABLE {rel.type} ADD FROM {src} TO {dst}")
+                        self._run(f"ALTER TABLE {table} ADD FROM {src} TO {dst}")
 
     def query(
         self, cypher_text: str, params: Mapping[str, Any] | None = None, write: bool = False

@@ -87,3 +87,12 @@ def test_items_liked_through_live_feedback_read_as_just_liked() -> None:
         "Because you just liked *Ronin*, also tagged “heist”, "
         "and you liked *Heat*, also directed by Michael Mann."
     )
+
+
+def test_organisations_read_as_makers_or_as_named() -> None:
+    pixar = PathNode("Organization", "Pixar", "Organization:pixar")
+    cia = PathNode("Organization", "CIA", "Organization:cia")
+    made = [Path((YOU, _item("Up"), pixar, TARGET), ("INTERACTED", "MADE_BY", "MADE_BY"), 1)]
+    assert explanation_sentence(made) == "Because you liked *Up*, also from Pixar."
+    named = [Path((YOU, _item("Argo"), cia, TARGET), ("INTERACTED", "INVOLVES", "INVOLVES"), 1)]
+    assert explanation_sentence(named) == "Because you liked *Argo*, also involving CIA."
