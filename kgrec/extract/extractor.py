@@ -19,6 +19,7 @@ from kgrec.extract.rules import (
     ORG_WORDS,
     about_phrases,
     credit,
+    joined_names,
     looks_like_a_name,
     made_by,
     organization,
@@ -244,7 +245,7 @@ class Extractor:
         taken: set[int] = set()
         groups = organization_phrases(doc) if "Organization" in kinds else []
         by_grammar = {i for span in groups for i in range(span.start, span.end)}
-        for ent in doc.ents:
+        for ent in joined_names(doc.ents):
             if ent.label_ == TITLE_LABEL:
                 taken.update(range(ent.start, ent.end))
                 continue

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from spacy.tokens import Doc, Span, Token
 
 # Words before a name that say which role the name plays.
@@ -37,6 +39,26 @@ def trim_name(span: Span) -> Span:
     while end > start and doc[end - 1].tag_ == "POS":
         end -= 1
     return span if (start, end) == (span.start, span.end) else Span(doc, start, end, span.label_)
+
+
+def joined_names(ents: Sequence[Span]) -> list[Span]:
+    """NER's entities with split names joined: "Kenji" (GPE) right before "Haddad"
+    (PERSON), the first a compound of the second, is the one person "Kenji Haddad"."""
+    out: list[Span] = []
+    for ent in ents:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and ent.label_ == "PERSON"
+            and prev.end == ent.start
+            and prev.label_ in ("GPE", "LOC", "NORP", "ORG")
+            and all(t.pos_ == "PROPN" and t.dep_ == "compound" for t in prev)
+            and prev[-1].head.i in range(ent.start, ent.end)
+        ):
+            out[-1] = Span(ent.doc, prev.start, ent.end, "PERSON")
+        else:
+            out.append(ent)
+    return out
 
 
 def person_role(span: Span) -> str | None:

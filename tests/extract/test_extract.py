@@ -192,3 +192,12 @@ def test_vocabulary_suggestions_are_typed_by_their_neighbours(extractor: Extract
     )
     assert [s.phrase for s in got] == ["technical death metal"]  # sci-fi is known, rare is rare
     assert got[0].kind == "Genre" and got[0].count == 40
+
+
+def test_a_name_ner_splits_into_a_place_and_a_person_is_one_person(
+    extractor: Extractor,
+) -> None:
+    text = "Amara Abara directs Kenji Haddad and Arjun Kaminski in a comedy."
+    got = _found(extractor, text)
+    assert got["Kenji Haddad"][:2] == ("Person", "STARRING")
+    assert "Kenji" not in got
