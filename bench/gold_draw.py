@@ -17,11 +17,12 @@ shares of the sources:
 The output is one JSON record per line (``id``, ``source``, ``text``, ``mentions`` =
 []), ready to be labelled by the guideline in ``tests/data/gold/README.md``.
 
-The blind gold set (``bench/gold_blind/``) keeps its labels without the texts, which
-belong to the data sets: ``--rebuild DIR`` draws them again and writes a gold folder
-that ``kgrec extract-eval --gold DIR`` reads:
+The labelled sets (``bench/gold_blind/``, ``bench/gold_dev/``) keep their labels without
+the texts, which belong to the data sets: ``--rebuild DIR`` draws them again and writes
+a gold folder that ``kgrec extract-eval --gold DIR`` reads:
 
     KGREC_DATA_DIR=../shared/data .venv/bin/python bench/gold_draw.py --rebuild /tmp/blind
+    KGREC_DATA_DIR=../shared/data .venv/bin/python bench/gold_draw.py --set dev --rebuild /tmp/dev
     .venv/bin/kgrec extract-eval --gold /tmp/blind
 """
 
@@ -107,47 +108,64 @@ def draw(data: Path, pool: str, n: int, seed: int) -> list[dict[str, object]]:
     return [{**r, "split": pool, "mentions": []} for r in out]
 
 
-BLIND = Path(__file__).resolve().parent / "gold_blind"
-#: The draws the blind set was labelled from: 150 texts, and 3 overview sentences more
-#: (one drawn movie's overview had no sentence of four words).
-BLIND_DRAWS = ((150, 2026, None), (5, 2027, 3))
+HERE = Path(__file__).resolve().parent
+#: Labelled sets: folder and pool. The blind set was labelled from ``--pool blind --n 150
+#: --seed 2026`` and 3 overview sentences of ``--n 5 --seed 2027`` (one drawn movie had no
+#: sentence of four words); the dev set from a dev draw of 120 (seed 1).
+LABELLED = {"blind": (HERE / "gold_blind", "blind"), "dev": (HERE / "gold_dev", "dev")}
 
 
-def rebuild(data: Path, out: Path) -> None:
-    """Write the blind gold set with its texts (``mentions.jsonl``, ``merge_pairs.tsv``)."""
-    texts: dict[str, dict[str, object]] = {}
-    for n, seed, overviews in BLIND_DRAWS:
-        rows = draw(data, "blind", n, seed)
-        if overviews is not None:
-            rows = [r for r in rows if r["source"] == "overview"][:overviews]
-        texts.update({str(r["id"]): r for r in rows})
+def _candidates(data: Path) -> dict[str, list[str]]:
+    """Every text a label's id may point to: an overview's sentences (as split now, and
+    by the plain splitter the dev set was drawn with), a tag's spellings."""
+    out: dict[str, list[str]] = {}
+    for key, text in _overviews(data).items():
+        out[key] = [*sentences(text), *_SENTENCE.split(text)]
+    for source, tags in (("ml-tag", _ml_tags(data)), ("lastfm-tag", _lastfm_tags(data))):
+        for tag in tags:
+            out.setdefault(f"{source}-{tag.lower()}", []).append(tag)
+    return out
+
+
+def rebuild(data: Path, which: str, out: Path) -> None:
+    """Write a labelled set with its texts (``mentions.jsonl``, ``merge_pairs.tsv``): each
+    label names its text by id and SHA-1, and the text is looked up in the data."""
+    folder, pool = LABELLED[which]
+    found = _candidates(data)
     lines = []
-    for line in (BLIND / "labels.jsonl").read_text(encoding="utf-8").splitlines():
+    for line in (folder / "labels.jsonl").read_text(encoding="utf-8").splitlines():
         label = json.loads(line)
-        text = str(texts[label["id"]]["text"])
-        if hashlib.sha1(text.encode()).hexdigest() != label["sha1"]:
-            raise SystemExit(f"{label['id']}: the data's text differs from the one labelled")
+        key = label["id"].rsplit("-s", 1)[0] if label["source"] != "tag" else label["id"]
+        texts = [
+            t for t in found.get(key, []) if hashlib.sha1(t.encode()).hexdigest() == label["sha1"]
+        ]
+        if not texts:
+            raise SystemExit(f"{label['id']}: no text of the data has the labelled one's hash")
+        text = texts[0]
         mentions = [{"text": text[m["start"] : m["end"]], **m} for m in label["mentions"]]
         record = {"id": label["id"], "source": label["source"], "text": text}
-        lines.append(json.dumps({**record, "mentions": mentions, "split": "blind"}) + "\n")
+        lines.append(json.dumps({**record, "mentions": mentions, "split": pool}) + "\n")
     out.mkdir(parents=True, exist_ok=True)
     (out / "mentions.jsonl").write_text("".join(lines), encoding="utf-8")
+    pairs = folder / "merge_pairs.tsv"
+    header = "kind\ta\tb\tlabel\n"
     (out / "merge_pairs.tsv").write_text(
-        (BLIND / "merge_pairs.tsv").read_text(encoding="utf-8"), encoding="utf-8"
+        pairs.read_text(encoding="utf-8") if pairs.exists() else header, encoding="utf-8"
     )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pool", choices=["dev", "blind"], default="dev")
-    parser.add_argument("--rebuild", type=Path, help="write the blind gold set with its texts")
+    parser.add_argument("--rebuild", type=Path, help="write a labelled set with its texts")
+    parser.add_argument("--set", choices=sorted(LABELLED), default="blind", help="for --rebuild")
     parser.add_argument("--n", type=int, default=150)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, help="a JSONL file (default: standard output)")
     args = parser.parse_args()
     data = Path(os.environ.get("KGREC_DATA_DIR", "../shared/data"))
     if args.rebuild:
-        rebuild(data, args.rebuild)
+        rebuild(data, args.set, args.rebuild)
         return
     rows = draw(data, args.pool, args.n, args.seed)
     lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)

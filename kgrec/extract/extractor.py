@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -14,11 +15,12 @@ from kgrec.config import ExtractConfig
 from kgrec.extract.canonical import Canonicalizer, clean_surface, fold_key
 from kgrec.extract.encoder import TextEncoder
 from kgrec.extract.mention import Mention
-from kgrec.extract.nlp import TITLE_LABEL, add_entity_ruler, load_pipeline
+from kgrec.extract.nlp import INTENSIFIERS, TITLE_LABEL, add_entity_ruler, load_pipeline
 from kgrec.extract.rules import (
     ORG_WORDS,
     about_phrases,
     credit,
+    extended_organizations,
     joined_names,
     looks_like_a_name,
     made_by,
@@ -36,6 +38,8 @@ RULER_SCORE, NER_SCORE, GRAMMAR_SCORE, PHRASE_SCORE = 1.0, 0.85, 0.8, 0.6
 Feed = Callable[[Sequence[str]], Iterable[str]]
 #: Score of a tag that no rule recognised and that becomes a Theme as it is.
 TAG_THEME_SCORE = 0.7
+#: Where a one-word EVENT sits when it is a name: a subject, or before another name.
+_NAME_DEPS = {"nsubj", "nsubjpass", "compound"}
 #: NER labels that may stand for a person's name when the wording gives a role.
 _NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "WORK_OF_ART"}
 
@@ -61,6 +65,7 @@ class Extractor:
         self.nlp, self.schema, self.config = nlp, schema, config
         self._encoder = encoder
         self.canonicalizer = Canonicalizer(schema, self._embed, config.merge_threshold, anchors)
+        self._genre_heads = genre_heads(schema)
 
     @classmethod
     def from_config(
@@ -165,30 +170,51 @@ class Extractor:
     def extract_tags(self, tags: Sequence[str]) -> list[list[Mention]]:
         """Mentions of short tags ("sci-fi", "Tom Hanks", "dark comedy", "twist ending").
 
-        A tag that the extractor reads as mentions covering all its words keeps them (a
-        name, a genre, "dark" + "comedy"); any other tag is one Theme, canonicalised
-        with the other themes (vocabulary, then embedding merge)."""
+        A tag of several words that ends in a genre's head word and holds no attribute of
+        another kind is one genre ("experimental rock", "j-punk", "new mpb"). Another tag
+        that the extractor reads as mentions covering all its words keeps them (a name, a
+        genre, "dark" + "comedy"); any other tag is one Theme, canonicalised with the
+        other themes (vocabulary, then embedding merge)."""
         found = self.extract(tags)
-        out: list[list[Mention] | None] = []
+        out: list[list[Mention] | str | None] = []
         for tag, mentions in zip(tags, found, strict=True):
             covered: set[int] = set()
             for m in mentions:
                 covered.update(range(m.start, m.end))
             words = [i for i, ch in enumerate(tag) if ch.isalnum()]
-            out.append(mentions if mentions and covered.issuperset(words) else None)
-        themes = [clean_surface(t) for t, m in zip(tags, out, strict=True) if m is None]
-        canon = iter(self.canonicalize(themes, kind="Theme"))
+            lead = _INTENSIFIER.match(tag)
+            if lead and len(mentions) == 1 and mentions[0].start == lead.end():
+                mentions = [replace(mentions[0], text=tag, start=0)]  # "very funny": funny
+                covered.update(range(0, lead.end()))
+            if self._genre_tag(tag, mentions):
+                out.append("Genre")
+            else:
+                out.append(mentions if mentions and covered.issuperset(words) else None)
+        whole = {
+            kind: [clean_surface(t) for t, m in zip(tags, out, strict=True) if m == kind]
+            for kind in ("Theme", "Genre")
+        }
+        whole["Theme"] = [clean_surface(t) for t, m in zip(tags, out, strict=True) if m is None]
+        canon = {kind: iter(self.canonicalize(names, kind=kind)) for kind, names in whole.items()}
         result: list[list[Mention]] = []
         for tag, got in zip(tags, out, strict=True):
-            if got is not None:
+            if isinstance(got, list):
                 result.append(got)
                 continue
-            name = next(canon)
+            kind = got or "Theme"
+            name = next(canon[kind])
             name = name.lower() if name == clean_surface(tag) else name
-            result.append(
-                [Mention(tag, "Theme", name, 0, len(tag), TAG_THEME_SCORE)] if name else []
-            )
+            result.append([Mention(tag, kind, name, 0, len(tag), TAG_THEME_SCORE)] if name else [])
         return result
+
+    def _genre_tag(self, tag: str, mentions: list[Mention]) -> bool:
+        words = [w for w in re.split(r"[\s\-/]+", tag.casefold()) if w]
+        return (
+            len(words) >= 2
+            and words[-1] in self._genre_heads
+            and all(m.kind == "Genre" for m in mentions)
+            and not (len(mentions) == 1 and (mentions[0].start, mentions[0].end) == (0, len(tag)))
+        )
 
     def _vote_kinds(self, raw: list[list[Mention]]) -> list[list[Mention]]:
         """Give each NER-found name the kind NER gives it most often across the texts.
@@ -245,7 +271,7 @@ class Extractor:
         taken: set[int] = set()
         groups = organization_phrases(doc) if "Organization" in kinds else []
         by_grammar = {i for span in groups for i in range(span.start, span.end)}
-        for ent in joined_names(doc.ents):
+        for ent in extended_organizations(joined_names(doc.ents)):
             if ent.label_ == TITLE_LABEL:
                 taken.update(range(ent.start, ent.end))
                 continue
@@ -265,8 +291,12 @@ class Extractor:
                     and not any(t.lower_ in ORG_WORDS for t in ent)  # "with Sun Records"
                 ):
                     kind = "Person"
+                elif ent[-1].lower_ in ORG_WORDS and "Organization" in kinds:
+                    kind = "Organization"  # "John Hughes High School", NER's PERSON
                 elif kind == "Organization" and not organization(ent):
                     kind = "Person" if looks_like_a_name(ent) and "Person" in kinds else None
+                elif ent.label_ == "EVENT" and len(ent) == 1 and ent.root.dep_ in _NAME_DEPS:
+                    kind = None  # "Hugo is an orphan": a name NER took for an event
             if kind is None:
                 continue
             surface = ent.ent_id_ if from_ruler and ent.ent_id_ else ent.text
@@ -303,6 +333,22 @@ class Extractor:
             relation,
             polarity(span),
         )
+
+
+#: Words before a tag's attribute that leave it that attribute ("very funny", "so sad").
+_INTENSIFIER = re.compile(rf"^(?:(?:{'|'.join(sorted(INTENSIFIERS))})\s+)+", re.IGNORECASE)
+#: Words that name the medium, never a genre's head ("headphone music", "cult film").
+_MEDIUM = frozenset({"music", "film", "films", "movie", "movies", "songs", "song", "band", "story"})
+
+
+def genre_heads(schema: GraphSchema, at_least: int = 2) -> frozenset[str]:
+    """Last words that end at least ``at_least`` of the Genre vocabulary's names ("rock",
+    "metal", "pop", "punk", …): a tag ending in one is a style of it."""
+    counts: Counter[str] = Counter()
+    for canonical, variants in schema.vocabularies.get("Genre", {}).items():
+        lasts = {re.split(r"[\s\-/]+", s.casefold())[-1] for s in (canonical, *variants)}
+        counts.update(lasts)
+    return frozenset(w for w, n in counts.items() if n >= at_least and w not in _MEDIUM)
 
 
 def _share_roles(mentions: list[Mention], spans: list[Span]) -> list[Mention]:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from kgrec.errors import ModelNotFoundError
 from kgrec.graph.schema import GraphSchema
@@ -72,12 +72,36 @@ def ruler_patterns(
     return patterns
 
 
+#: Words that leave a tag's attribute as it is ("very funny", "so sad").
+INTENSIFIERS = frozenset(
+    [
+        "very",
+        "really",
+        "so",
+        "pretty",
+        "quite",
+        "super",
+        "extremely",
+        "totally",
+        "absolutely",
+        "too",
+        "just",
+    ]
+)
+#: Verbs whose object is a taste ("I love westerns", "I can't stand horror").
+_TASTE_VERBS = frozenset(
+    {"love", "like", "enjoy", "adore", "prefer", "hate", "dislike", "stand", "loathe", "want"}
+)
+
+
 class CueFilter:
     """Pipeline step after the EntityRuler: drops an ambiguous vocabulary word ("house",
-    "country", "war") that nothing beside it makes the attribute — it is not the whole
-    text (a tag), no cue word follows it ("house music", "war film"), and no other
-    entity of its kind is within two words ("disco, house and electronic") — and leaves
-    its tokens to NER ("the Cold War")."""
+    "country", "war", "adventures") that nothing beside it makes the attribute — it is
+    not the whole text (a tag), no cue word follows it ("house music", "war film"), no
+    other entity of its kind is within two words ("disco, house and electronic"), it
+    does not head the phrase that names the item ("A funny western about friendship")
+    and it is not what someone says they like ("I love westerns") — and leaves its tokens
+    to NER ("the Cold War")."""
 
     def __init__(self, words: dict[str, list[str]], cues: list[str]) -> None:
         self.words = {kind: {w.casefold() for w in ws} for kind, ws in words.items()}
@@ -85,7 +109,7 @@ class CueFilter:
 
     def __call__(self, doc: Doc) -> Doc:
         ents = list(doc.ents)
-        unsure = [e for e in ents if e.text.casefold() in self.words.get(e.label_, ())]
+        unsure = [e for e in ents if self._ambiguous(e)]
         if not unsure:
             return doc
         sure = [e for e in ents if e not in unsure]
@@ -101,16 +125,43 @@ class CueFilter:
             doc.set_ents(sure, missing=unsure, default="unmodified")
         return doc
 
+    def _ambiguous(self, ent: Span) -> bool:
+        words = self.words.get(ent.label_, ())
+        return ent.text.casefold() in words or (
+            len(ent) == 1 and ent.root.lemma_.casefold() in words  # "actions", "adventures"
+        )
+
     def _has_cue(self, ent: Span, doc: Doc, sure: list[Span]) -> bool:
-        if ent.start == 0 and ent.end == len(doc):
-            return True
+        if ent.end == len(doc) and all(t.lower_ in INTENSIFIERS for t in doc[: ent.start]):
+            return True  # the whole text, a tag ("sad", "so sad")
         if ent.end < len(doc) and doc[ent.end].lower_ in self.cues:
+            return True
+        if _names_the_item(ent.root) or _a_taste(ent.root):
             return True
         return any(
             other.label_ == ent.label_
             and (0 <= ent.start - other.end <= 2 or 0 <= other.start - ent.end <= 2)
             for other in sure
         )
+
+
+def _names_the_item(tok: Token) -> bool:
+    """The word heads the phrase a description opens with or says the item is: "A funny
+    western about …", "This thriller …", "It is a comedy" — a singular noun with "a",
+    "an", "this" or "that", as the sentence's root, subject or predicate, and no "of"
+    after it ("the horror of war", "the adventures of a boy")."""
+    if tok.pos_ != "NOUN" or tok.tag_ != "NN" or tok.dep_ not in ("ROOT", "nsubj", "attr"):
+        return False
+    dets = {c.lower_ for c in tok.children if c.dep_ == "det"}
+    has_of = any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children)
+    return bool(dets & {"a", "an", "this", "that"}) and not has_of
+
+
+def _a_taste(tok: Token) -> bool:
+    """The word is what someone says they like or dislike ("I love westerns")."""
+    while tok.dep_ == "conj" and tok.head is not tok:
+        tok = tok.head
+    return tok.dep_ in ("dobj", "pobj") and tok.head.lemma_.casefold() in _TASTE_VERBS
 
 
 @Language.factory("kgrec_cue_filter", default_config={"words": {}, "cues": []})

@@ -14,6 +14,35 @@ _ROLE_CUES = (
 )
 _NEGATIVE_LEMMAS = {"hate", "dislike", "avoid", "loathe", "detest", "skip"}
 _ABOUT_HEADS = {"about", "explore", "confront"}
+#: Verbs whose "about" is what someone thinks or says, not what the item is about.
+_ABOUT_VERBS = {
+    "forget",
+    "think",
+    "talk",
+    "know",
+    "care",
+    "worry",
+    "hear",
+    "learn",
+    "dream",
+    "complain",
+    "joke",
+    "lie",
+    "ask",
+    "argue",
+    "wonder",
+    "bring",
+    "set",
+    "go",
+    "come",
+    "find",
+    "tell",
+    "remember",
+    "feel",
+    "speak",
+    "laugh",
+    "fight",
+}
 
 
 def _first_conjunct(tok: Token) -> Token:
@@ -56,6 +85,22 @@ def joined_names(ents: Sequence[Span]) -> list[Span]:
             and prev[-1].head.i in range(ent.start, ent.end)
         ):
             out[-1] = Span(ent.doc, prev.start, ent.end, "PERSON")
+        else:
+            out.append(ent)
+    return out
+
+
+def extended_organizations(ents: Sequence[Span]) -> list[Span]:
+    """An entity followed by capitalised words that end in an organisation word is that
+    organisation: "John Hughes" (PERSON) + "High School" is "John Hughes High School"."""
+    out: list[Span] = []
+    for ent in ents:
+        doc, end = ent.doc, ent.end
+        while end < len(doc) and doc[end].is_title and doc[end].ent_type_ == "":
+            end += 1
+        last = doc[end - 1]
+        if end > ent.end and last.lower_ in ORG_WORDS and ent.label_ in ("PERSON", "GPE", "ORG"):
+            out.append(Span(doc, ent.start, end, "ORG"))
         else:
             out.append(ent)
     return out
@@ -219,6 +264,10 @@ def credit(span: Span) -> str | None:
         return "INVOLVES"
     if root.dep_ == "pobj" and head.lower_ == "by" and head.head.lemma_.lower() in _CREDIT_VERBS:
         return _CREDIT_VERBS[head.head.lemma_.lower()]  # "produced in Detroit by X"
+    if root.dep_ == "pobj" and head.lower_ == "of" and head.head.dep_ == "pobj":
+        by = head.head.head  # "directed by the team of X and Y"
+        if by.lower_ == "by" and by.head.lemma_.lower() in _CREDIT_VERBS:
+            return _CREDIT_VERBS[by.head.lemma_.lower()]
     if (
         root.dep_ == "pobj"
         and head.lower_ in ("of", "about")
@@ -469,6 +518,9 @@ def about_phrases(doc_span: Span) -> list[Span]:
     for chunk in doc_span.noun_chunks:
         root = _first_conjunct(chunk.root)
         if root.dep_ not in ("pobj", "dobj") or root.head.lemma_.lower() not in _ABOUT_HEADS:
+            continue
+        # "a film about X"; not "he has forgotten about X"
+        if root.head.lower_ == "about" and root.head.head.lemma_.lower() in _ABOUT_VERBS:
             continue
         if chunk.root.lemma_.lower() in _GENERIC_HEADS or chunk.root.lower_ in _GENERIC_HEADS:
             continue
