@@ -181,7 +181,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, help="a JSONL file (default: standard output)")
     parser.add_argument(
-        "--exclude", type=Path, action="append", default=[], help="labels.jsonl of a set drawn before"
+        "--exclude",
+        type=Path,
+        action="append",
+        default=[],
+        help="labels.jsonl of a set drawn before",
     )
     args = parser.parse_args()
     data = Path(os.environ.get("KGREC_DATA_DIR", "../shared/data"))

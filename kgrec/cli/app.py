@@ -592,6 +592,53 @@ def extract_eval(
 
 
 @app.command()
+def vocab(
+    pipeline: Annotated[Path, typer.Argument(help="The pipeline TOML file.", metavar="PIPELINE")],
+    min_count: Annotated[
+        int, typer.Option(help="Only phrases the data uses at least this often.")
+    ] = 5,
+    limit: Annotated[int, typer.Option(help="Show at most this many (most used first).")] = 50,
+    as_json: JsonOpt = False,
+) -> None:
+    """Suggest vocabulary entries from a catalogue's tags and genres, typed by the encoder.
+
+    Every frequent phrase the schema's vocabularies lack gets the attribute kind of its
+    nearest vocabulary entries; review the suggestions into graph_schema/schema.yaml."""
+    from collections import Counter
+
+    from kgrec.cli.render import print_json
+    from kgrec.data.loaders import load_dataset
+    from kgrec.extract import TextEncoder
+    from kgrec.extract.vocabulary import suggest_vocabulary
+    from kgrec.graph.schema import load_schema
+
+    config = load_config(pipeline)
+    items = load_dataset(config.data).items
+    phrases: Counter[str] = Counter()
+    for column in ("tags", "genres"):
+        if column in items.columns:
+            names = items[column].fillna("").astype(str).str.split("|").explode().str.strip()
+            phrases.update(n for n in names if n)
+    encoder = TextEncoder.from_pretrained(
+        config.extract.encoder_model, config.extract.device, config.extract.encoder_batch_size
+    )
+    got = suggest_vocabulary(phrases, load_schema(), encoder.encode, min_count=min_count)[:limit]
+    if as_json:
+        print_json(out, [vars(s) for s in got])
+        return
+    table = Table(title=f"vocabulary suggestions for {config.name} ({len(got)} shown)")
+    for col in ("phrase", "uses", "kind", "confidence", "nearest", "cosine"):
+        table.add_column(
+            col, justify="right" if col in ("uses", "confidence", "cosine") else "left"
+        )
+    for s in got:
+        table.add_row(
+            s.phrase, str(s.count), s.kind, f"{s.confidence:.2f}", s.nearest, f"{s.similarity:.2f}"
+        )
+    out.print(table)
+
+
+@app.command()
 def query(
     cypher: Annotated[str, typer.Argument(help="A Cypher query.")],
     params: Annotated[str | None, typer.Option(help="Parameters as a JSON object.")] = None,

@@ -171,3 +171,24 @@ def test_users_and_items_are_listed_and_an_unknown_id_points_to_them(
     assert len(titles) == 2 and all("harbor" in t.lower() for t in titles)
     code, err = _main(["recommend", *work, "--user", "nobody", "--k", "2"], capsys)
     assert code == 2 and "unknown user id 'nobody'" in err and "kgrec users --search nobody" in err
+
+
+def test_vocab_suggests_typed_entries_from_a_catalogues_tags(tmp_path: Path) -> None:
+    (tmp_path / "inter.csv").write_text("user_id,item_id\nu1,a\nu1,b\nu2,c\n")
+    (tmp_path / "items.csv").write_text(
+        "item_id,title,tags\n"
+        "a,A,technical death metal|sci-fi\n"
+        "b,B,technical death metal|seen live\n"
+        "c,C,technical death metal|seen live\n"
+    )
+    toml = tmp_path / "p.toml"
+    toml.write_text(
+        'name = "tags"\n[data]\nsource = "csv"\n'
+        f'interactions = "{tmp_path / "inter.csv"}"\nitems = "{tmp_path / "items.csv"}"\n'
+    )
+    res = runner.invoke(app, ["vocab", str(toml), "--min-count", "2", "--json"])
+    assert res.exit_code == 0, res.output
+    got = {s["phrase"]: s for s in json.loads(res.stdout)}
+    assert set(got) == {"technical death metal", "seen live"}  # sci-fi is known, once is rare
+    assert got["technical death metal"]["kind"] == "Genre"
+    assert got["technical death metal"]["count"] == 3
