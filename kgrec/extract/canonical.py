@@ -61,12 +61,15 @@ def fold_key(text: str) -> str:
     return text
 
 
+_MEDIUM_KEYS = frozenset(fold_key(m) for m in _MEDIUM_WORDS)
+
+
 def concept_key(name: str) -> str:
     """Key of a concept's name (genre, theme, mood) that also ignores word order and the
     medium: "synth pop music" = "synth-pop", "movie heist" = "heist movie" = "heist".
     A name that is only medium words keeps them."""
     words = [fold_key(w) for w in re.split(r"[\s/\-]+", name.casefold()) if fold_key(w)]
-    kept = [w for w in words if w not in {fold_key(m) for m in _MEDIUM_WORDS}] or words
+    kept = [w for w in words if w not in _MEDIUM_KEYS] or words
     return " ".join(sorted(kept))
 
 

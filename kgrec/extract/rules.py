@@ -514,7 +514,9 @@ _GENERIC_HEADS = {
 def about_phrases(doc_span: Span) -> list[Span]:
     """Noun chunks that are what a text is "about" / "explores" / "confronts", with an
     "of" complement ("the founding of Facebook"); generic heads ("a girl") are skipped."""
-    out = []
+    out: list[Span] = []
+    if not any(t.lemma_.lower() in _ABOUT_HEADS for t in doc_span):
+        return out  # noun chunks cost more than the whole look
     for chunk in doc_span.noun_chunks:
         root = _first_conjunct(chunk.root)
         if root.dep_ not in ("pobj", "dobj") or root.head.lemma_.lower() not in _ABOUT_HEADS:
