@@ -19,6 +19,7 @@ from kgrec.extract.nlp import INTENSIFIERS, TITLE_LABEL, add_entity_ruler, load_
 from kgrec.extract.rules import (
     ORG_WORDS,
     about_phrases,
+    acts_like_a_person,
     credit,
     extended_organizations,
     joined_names,
@@ -295,6 +296,8 @@ class Extractor:
                     kind = "Organization"  # "John Hughes High School", NER's PERSON
                 elif kind == "Organization" and not organization(ent):
                     kind = "Person" if looks_like_a_name(ent) and "Person" in kinds else None
+                elif kind == "Place" and acts_like_a_person(ent) and "Person" in kinds:
+                    kind = "Person"  # "Barrie meets Sylvia": NER's GPE for a name
                 elif ent.label_ == "EVENT" and len(ent) == 1 and ent.root.dep_ in _NAME_DEPS:
                     kind = None  # "Hugo is an orphan": a name NER took for an event
             if kind is None:

@@ -193,7 +193,6 @@ _WORK_NOUNS = {
     "series",
     "show",
     "production",
-    "life",
     "biopic",
     "biography",
     "portrait",
@@ -450,6 +449,31 @@ def made_by(span: Span) -> bool:
         and prev.lower_ == "from"
         and prev.head.lemma_.lower() in MADE_NOUNS | _WORK_NOUNS
     )
+
+
+#: What a person has and a place has not ("Barrie's life", "Gwen's father").
+_PERSONAL = frozenset(
+    """life father mother wife husband son daughter brother sister friend friends family
+    girlfriend boyfriend lover parents uncle aunt career death birthday""".split()
+)
+
+
+def acts_like_a_person(span: Span) -> bool:
+    """A one-word place NER found that the sentence treats as a person: the subject of a
+    verb of action ("Barrie meets Sylvia"; a place is at most "home to" something), or
+    the owner of a life or a relative ("Barrie's life")."""
+    if len(span) != 1:
+        return False
+    tok = _first_conjunct(span.root)
+    if tok.dep_ == "nsubj" and tok.head.pos_ == "VERB":
+        return tok.head.lemma_.lower() not in _PLACE_VERBS
+    return tok.dep_ == "poss" and tok.head.lemma_.lower() in _PERSONAL
+
+
+#: Verbs a place can be the subject of ("Tokyo hosts", "London burns").
+_PLACE_VERBS = frozenset(
+    "host burn lie sit stand border face become remain fall rise sleep wait await".split()
+)
 
 
 def looks_like_a_name(span: Span) -> bool:
