@@ -453,8 +453,29 @@ def made_by(span: Span) -> bool:
 
 #: What a person has and a place has not ("Barrie's life", "Gwen's father").
 _PERSONAL = frozenset(
-    """life father mother wife husband son daughter brother sister friend friends family
-    girlfriend boyfriend lover parents uncle aunt career death birthday""".split()
+    [
+        "life",
+        "father",
+        "mother",
+        "wife",
+        "husband",
+        "son",
+        "daughter",
+        "brother",
+        "sister",
+        "friend",
+        "friends",
+        "family",
+        "girlfriend",
+        "boyfriend",
+        "lover",
+        "parents",
+        "uncle",
+        "aunt",
+        "career",
+        "death",
+        "birthday",
+    ]
 )
 
 
@@ -472,7 +493,22 @@ def acts_like_a_person(span: Span) -> bool:
 
 #: Verbs a place can be the subject of ("Tokyo hosts", "London burns").
 _PLACE_VERBS = frozenset(
-    "host burn lie sit stand border face become remain fall rise sleep wait await".split()
+    [
+        "host",
+        "burn",
+        "lie",
+        "sit",
+        "stand",
+        "border",
+        "face",
+        "become",
+        "remain",
+        "fall",
+        "rise",
+        "sleep",
+        "wait",
+        "await",
+    ]
 )
 
 
