@@ -410,8 +410,8 @@ def organization(span: Span) -> bool:
     before it that says what it is ("the band Low"). The small English model calls many
     characters and places ORG ("Crockett", "Ming the Merciless"); they fail all four."""
     words = [t for t in span if not t.is_punct]
-    if not words:
-        return False
+    if not words or not any(c.isupper() for c in span.text):
+        return False  # "gangsta rap": a lower-case word is no organisation's name
     if len(words) == 1 and words[0].is_upper and words[0].is_alpha and len(words[0]) >= 2:
         return True
     if any(t.lower_ in ORG_WORDS for t in words):
