@@ -20,6 +20,7 @@ from kgrec.extract.rules import (
     ORG_WORDS,
     about_phrases,
     acts_like_a_person,
+    cast_in_parentheses,
     credit,
     extended_organizations,
     joined_names,
@@ -271,7 +272,8 @@ class Extractor:
         spans: list[Span] = []
         taken: set[int] = set()
         groups = organization_phrases(doc) if "Organization" in kinds else []
-        by_grammar = {i for span in groups for i in range(span.start, span.end)}
+        cast = cast_in_parentheses(doc) if "Person" in kinds else []
+        by_grammar = {i for span in [*groups, *cast] for i in range(span.start, span.end)}
         for ent in extended_organizations(joined_names(doc.ents)):
             if ent.label_ == TITLE_LABEL:
                 taken.update(range(ent.start, ent.end))
@@ -306,11 +308,12 @@ class Extractor:
             out.append(self._mention(ent, kind, surface, RULER_SCORE if from_ruler else NER_SCORE))
             spans.append(ent)
             taken.update(range(ent.start, ent.end))
-        for span in groups:
-            if not taken.intersection(range(span.start, span.end)):
-                out.append(self._mention(span, "Organization", span.text, GRAMMAR_SCORE))
-                spans.append(span)
-                taken.update(range(span.start, span.end))
+        for found, kind in ((groups, "Organization"), (cast, "Person")):
+            for span in found:
+                if not taken.intersection(range(span.start, span.end)):
+                    out.append(self._mention(span, kind, span.text, GRAMMAR_SCORE))
+                    spans.append(span)
+                    taken.update(range(span.start, span.end))
         order = sorted(range(len(out)), key=lambda k: out[k].start)
         out, spans = [out[k] for k in order], [spans[k] for k in order]
         out = _share_roles(out, spans)

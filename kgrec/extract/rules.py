@@ -602,6 +602,24 @@ _ORG_LIKE = {"ORG", "GPE", "PRODUCT", "FAC", "NORP", "WORK_OF_ART"}
 _RELEASE_VERBS = {"release", "sign", "issue", "distribute", "air", "broadcast", "stream"}
 
 
+def cast_in_parentheses(doc: Doc) -> list[Span]:
+    """Names in parentheses right after a character's name or role, the way plot
+    summaries give the cast: "Billy Hoyle (Woody Harrelson)", "a cop (Matthew
+    McConaughey)". Two to four capitalised words, whatever NER made of them."""
+    out = []
+    for tok in doc:
+        if tok.text != "(" or tok.i == 0 or not doc[tok.i - 1].is_alpha:
+            continue
+        end = tok.i + 1
+        while end < len(doc) and end - tok.i <= 4 and doc[end].text != ")":
+            end += 1
+        words = doc[tok.i + 1 : end]
+        if end < len(doc) and doc[end].text == ")" and 2 <= len(words) <= 4:
+            if all(t.is_title or (t.is_alpha and t.is_upper) or t.text in ".-'" for t in words):
+                out.append(words)
+    return out
+
+
 def organization_phrases(doc: Doc) -> list[Span]:
     """Runs of proper nouns the grammar makes organisations, whatever NER said of them:
 

@@ -148,6 +148,7 @@ def test_names_the_grammar_credits_stay_and_characters_go(extractor: Extractor) 
         "Guy Trilby discovers that winning is not everything.",
         "Tita is passionately in love with Pedro.",
         "A comedy starring Tom Hanks and Meg Ryan.",
+        "Billy Hoyle (Woody Harrelson) and Sidney Deane (Wesley Snipes) hustle.",
     ]
     found = extractor.extract(texts, descriptions=[True] * len(texts))
     people = [{(m.canonical, m.relation) for m in ms if m.kind == "Person"} for ms in found]
@@ -156,6 +157,8 @@ def test_names_the_grammar_credits_stay_and_characters_go(extractor: Extractor) 
     assert people[2] == {("Theresa Randle", "STARRING")}
     assert people[3] == set() and people[4] == set()
     assert people[5] == {("Tom Hanks", "STARRING"), ("Meg Ryan", "STARRING")}
+    # the cast in parentheses, even where NER finds no name at all
+    assert people[6] == {("Woody Harrelson", "STARRING"), ("Wesley Snipes", "STARRING")}
 
 
 def test_canonical_forms_know_order_medium_abbreviations_and_containment(
