@@ -614,9 +614,11 @@ def cast_in_parentheses(doc: Doc) -> list[Span]:
         while end < len(doc) and end - tok.i <= 4 and doc[end].text != ")":
             end += 1
         words = doc[tok.i + 1 : end]
-        if end < len(doc) and doc[end].text == ")" and 2 <= len(words) <= 4:
-            if all(t.is_title or (t.is_alpha and t.is_upper) or t.text in ".-'" for t in words):
-                out.append(words)
+        closed = end < len(doc) and doc[end].text == ")" and 2 <= len(words) <= 4
+        if closed and all(
+            t.is_title or (t.is_alpha and t.is_upper) or t.text in ".-'" for t in words
+        ):
+            out.append(words)
     return out
 
 
