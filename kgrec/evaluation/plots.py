@@ -36,29 +36,35 @@ def save_training_curves(
     curves: dict[str, list[list[dict[str, float]]]], path: Path, title: str = "Training"
 ) -> Path:
     """Validation NDCG@10 (left) and training loss (right) per epoch, one line per model
-    and seed, for the models that were trained."""
+    and seed, for the models that were trained. Each model has its own colour and line
+    style (models that train the same network, such as kgrec and kgrec-static, draw the
+    same curve: the dashes keep both visible); each seed its own marker."""
     plt = pyplot()
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    styles = ("-", "--", ":", "-.")
+    markers = (".", "x", "^", "s", "v")
     for n, (name, runs) in enumerate(sorted(curves.items())):
-        colour = colours[n % len(colours)]
+        look = {"color": colours[n % len(colours)], "linestyle": styles[n % len(styles)]}
         for s, run in enumerate(runs):
-            label = name if s == 0 else None
+            marker = markers[s % len(markers)]
             checked = [r for r in run if "valid_ndcg@10" in r]
             left.plot(
                 [r["epoch"] for r in checked],
                 [r["valid_ndcg@10"] for r in checked],
-                color=colour,
-                label=label,
+                label=name if s == 0 else None,
                 alpha=0.8,
-                marker=".",
+                marker=marker,
+                **look,
             )
             losses = [r for r in run if "loss" in r]
-            right.plot(
-                [r["epoch"] for r in losses], [r["loss"] for r in losses], color=colour, alpha=0.8
-            )
+            right.plot([r["epoch"] for r in losses], [r["loss"] for r in losses], alpha=0.8, **look)
+    seeds = max((len(runs) for runs in curves.values()), default=0)
+    if seeds > 1:  # one grey entry per seed's marker
+        for s in range(seeds):
+            left.plot([], [], color="grey", marker=markers[s % len(markers)], label=f"seed {s}")
     left.set(xlabel="epoch", ylabel="valid NDCG@10", title="validation")
-    right.set(xlabel="epoch", ylabel="BPR loss", title="training loss", yscale="log")
+    right.set(xlabel="epoch", ylabel="loss", title="training loss", yscale="log")
     left.legend(fontsize=8)
     for ax in (left, right):
         ax.spines[["top", "right"]].set_visible(False)
