@@ -665,7 +665,8 @@ class Recommender:
     def profile(self, user_id: str, top: int = 8, windows: int = 4) -> UserProfile:
         """The attributes ``user_id`` leans to now (their items' attributes, recent items
         weighing more: the model's half-life, or 20 interactions where it is static) and
-        each one's share of the user's items in ``windows`` consecutive time windows."""
+        each one's share of the user's items in up to ``windows`` consecutive time windows
+        of at least 10 items each."""
         user = self._node("User", user_id)
         inter = self.kg.edges[
             (self.kg.edges["rel"] == "INTERACTED")

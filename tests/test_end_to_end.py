@@ -263,7 +263,9 @@ def test_cli_profile_json_and_plot(sample_run: RunSummary, tmp_path: Path) -> No
     assert prof["user_id"] == "u03" and prof["interactions"] > 0
     shares = [t["share"] for t in prof["top"]]
     assert shares == sorted(shares, reverse=True) and 0.0 < shares[0] <= 1.0
-    assert len(prof["windows"]) == 4
+    # windows of at least 10 items each, so a share moves in steps of 10% at most
+    assert len(prof["windows"]) == max(1, min(4, prof["interactions"] // 10))
+    assert all(w["items"] >= 10 for w in prof["windows"]) or len(prof["windows"]) == 1
     assert sum(w["items"] for w in prof["windows"]) == prof["interactions"]
     times = [(w["from"], w["to"]) for w in prof["windows"]]
     assert all(a <= b for a, b in times) and times == sorted(times)

@@ -61,8 +61,12 @@ def build_profile(
     half_life: float | None,
     top: int = 8,
     windows: int = 4,
+    min_window_items: int = 10,
 ) -> UserProfile:
-    """The profile of a user who had ``items`` at ``times`` (any order)."""
+    """The profile of a user who had ``items`` at ``times`` (any order). The history is
+    cut into at most ``windows`` consecutive windows of at least ``min_window_items``
+    items each (one window for a shorter history): with five items a window's shares
+    could only move in steps of 20%."""
     order = np.argsort(times, kind="stable")
     items = [items[k] for k in order]
     times = times[order]
@@ -78,8 +82,9 @@ def build_profile(
     profile = UserProfile(user_id, h, len(items))
     profile.top = [Interest(a[1], a[2], a[0], weighted[a] / total) for a in best]
     n = len(items)
-    for k in range(min(windows, n)):
-        lo, hi = k * n // min(windows, n), (k + 1) * n // min(windows, n)
+    cuts = max(1, min(windows, n // max(min_window_items, 1)))
+    for k in range(cuts if n else 0):
+        lo, hi = k * n // cuts, (k + 1) * n // cuts
         counts = Counter(a for item_attrs in attrs[lo:hi] for a in set(item_attrs))
         profile.windows.append(
             {
