@@ -59,17 +59,19 @@ def comparison_table(result: dict[str, Any]) -> Table:
 
 
 def cold_start_table(cold: dict[str, Any]) -> Table:
-    """Cold-start items: each model's Recall@20 / NDCG@20 ranking the cold items."""
+    """Cold-start items: each model's Recall@k / NDCG@k ranking the cold items."""
+    k = cold.get("k", 20)
     table = Table(
         title=f"Cold-start items: {cold['items']} items without interactions, "
-        f"{cold['test_pairs']} test pairs of {cold['users']} users, ranked among themselves",
+        f"{cold['test_pairs']} test pairs of {cold['users']} users, ranked among themselves "
+        f"at k = {k} (id-only has nothing to go on: its row is a random order's score)",
         title_justify="left",
     )
     table.add_column("model", no_wrap=True)
-    table.add_column("recall@20", justify="right")
-    table.add_column("ndcg@20", justify="right")
+    table.add_column(f"recall@{k}", justify="right")
+    table.add_column(f"ndcg@{k}", justify="right")
     for name, row in cold["models"].items():
-        table.add_row(name, f"{row['recall@20']:.4f}", f"{row['ndcg@20']:.4f}")
+        table.add_row(name, f"{row[f'recall@{k}']:.4f}", f"{row[f'ndcg@{k}']:.4f}")
     return table
 
 
