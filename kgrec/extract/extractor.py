@@ -42,6 +42,22 @@ Feed = Callable[[Sequence[str]], Iterable[str]]
 TAG_THEME_SCORE = 0.7
 #: Where a one-word EVENT sits when it is a name: a subject, or before another name.
 _NAME_DEPS = {"nsubj", "nsubjpass", "compound"}
+#: What an event may be the subject of ("the war rages", "the Olympics begin").
+_EVENT_VERBS = frozenset(
+    ["rage", "take", "happen", "occur", "begin", "end", "break", "start", "erupt", "loom"]
+)
+
+
+def _acts(ent: Span) -> bool:
+    """An EVENT that is a name: one word as a subject or before a name ("Hugo is an
+    orphan"), or the subject of a verb no event does ("Black Beauty narrates")."""
+    root = ent.root
+    if len(ent) == 1 and root.dep_ in _NAME_DEPS:
+        return True
+    head = root.head
+    return root.dep_ == "nsubj" and head.pos_ == "VERB" and head.lemma_ not in _EVENT_VERBS
+
+
 #: NER labels that may stand for a person's name when the wording gives a role.
 _NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "WORK_OF_ART"}
 
@@ -176,14 +192,17 @@ class Extractor:
         another kind is one genre ("experimental rock", "j-punk", "new mpb"). Another tag
         that the extractor reads as mentions covering all its words keeps them (a name, a
         genre, "dark" + "comedy"); any other tag is one Theme, canonicalised with the
-        other themes (vocabulary, then embedding merge)."""
-        found = self.extract(tags)
+        other themes (vocabulary, then embedding merge). A tag in lower case that nothing
+        recognises is read again with capitals, for the places NER knows only so
+        ("sahara")."""
+        found = self._with_capitals(tags, self.extract(tags))
         out: list[list[Mention] | str | None] = []
         for tag, mentions in zip(tags, found, strict=True):
             covered: set[int] = set()
             for m in mentions:
                 covered.update(range(m.start, m.end))
-            words = [i for i, ch in enumerate(tag) if ch.isalnum()]
+            connectors = {i for m in _CONNECTOR.finditer(tag) for i in range(*m.span())}
+            words = [i for i, ch in enumerate(tag) if ch.isalnum() and i not in connectors]
             lead = _INTENSIFIER.match(tag)
             if lead and len(mentions) == 1 and mentions[0].start == lead.end():
                 mentions = [replace(mentions[0], text=tag, start=0)]  # "very funny": funny
@@ -209,10 +228,28 @@ class Extractor:
             result.append([Mention(tag, kind, name, 0, len(tag), TAG_THEME_SCORE)] if name else [])
         return result
 
+    def _with_capitals(
+        self, tags: Sequence[str], found: list[list[Mention]]
+    ) -> list[list[Mention]]:
+        todo = [
+            k for k, (t, m) in enumerate(zip(tags, found, strict=True)) if not m and t.islower()
+        ]
+        again = self.extract([tags[k].title() for k in todo]) if todo else []
+        out = list(found)
+        for k, mentions in zip(todo, again, strict=True):
+            whole = [m for m in mentions if (m.start, m.end) == (0, len(tags[k]))]
+            # only a place NER gives the whole tag: with capitals, any two words read to
+            # it as a person ("Serial Killer", "Comic Book")
+            if whole and whole[0].score == NER_SCORE and whole[0].kind == "Place":
+                out[k] = [replace(whole[0], text=tags[k])]
+        return out
+
     def _genre_tag(self, tag: str, mentions: list[Mention]) -> bool:
         words = [w for w in re.split(r"[\s\-/]+", tag.casefold()) if w]
         return (
             len(words) >= 2
+            and not _CONNECTOR.search(tag)  # "house and disco" is two genres
+            and not any(w in _FUNCTION_WORDS for w in words)  # "a house in the country"
             and words[-1] in self._genre_heads
             and all(m.kind == "Genre" for m in mentions)
             and not (len(mentions) == 1 and (mentions[0].start, mentions[0].end) == (0, len(tag)))
@@ -300,8 +337,8 @@ class Extractor:
                     kind = "Person" if looks_like_a_name(ent) and "Person" in kinds else None
                 elif kind == "Place" and acts_like_a_person(ent) and "Person" in kinds:
                     kind = "Person"  # "Barrie meets Sylvia": NER's GPE for a name
-                elif ent.label_ == "EVENT" and len(ent) == 1 and ent.root.dep_ in _NAME_DEPS:
-                    kind = None  # "Hugo is an orphan": a name NER took for an event
+                elif ent.label_ == "EVENT" and _acts(ent):
+                    kind = None  # "Hugo is an orphan", "Black Beauty narrates": not events
             if kind is None:
                 continue
             surface = ent.ent_id_ if from_ruler and ent.ent_id_ else ent.text
@@ -343,6 +380,11 @@ class Extractor:
 
 #: Words before a tag's attribute that leave it that attribute ("very funny", "so sad").
 _INTENSIFIER = re.compile(rf"^(?:(?:{'|'.join(sorted(INTENSIFIERS))})\s+)+", re.IGNORECASE)
+#: Words between a tag's attributes ("sad and slow", "rock & roll" aside).
+_CONNECTOR = re.compile(r"(?<![\w])(?:and|or|&)(?![\w])|[,/+]", re.IGNORECASE)
+_FUNCTION_WORDS = frozenset(
+    ["a", "an", "the", "in", "of", "on", "at", "to", "for", "from", "by", "with", "my", "your"]
+)
 #: Words that name the medium, never a genre's head ("headphone music", "cult film").
 _MEDIUM = frozenset({"music", "film", "films", "movie", "movies", "songs", "song", "band", "story"})
 

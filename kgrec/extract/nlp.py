@@ -88,6 +88,8 @@ INTENSIFIERS = frozenset(
         "just",
     ]
 )
+#: Words that join a tag's attributes ("sad and slow").
+_CONNECTORS = frozenset({"and", "or", "&", ",", "/", "+", "n"})
 #: Verbs whose object is a taste ("I love westerns", "I can't stand horror").
 _TASTE_VERBS = frozenset(
     {"love", "like", "enjoy", "adore", "prefer", "hate", "dislike", "stand", "loathe", "want"}
@@ -113,6 +115,9 @@ class CueFilter:
         if not unsure:
             return doc
         sure = [e for e in ents if e not in unsure]
+        inside = {i for e in ents for i in range(e.start, e.end)}
+        if all(i in inside or doc[i].lower_ in _CONNECTORS for i in range(len(doc))):
+            return doc  # the text is nothing but these words: a tag ("sad and slow")
         changed = True
         while changed:  # an ambiguous word with a cue vouches for its neighbours in turn
             changed = False
@@ -147,10 +152,10 @@ class CueFilter:
 
 def _names_the_item(tok: Token) -> bool:
     """The word heads the phrase a description opens with or says the item is: "A funny
-    western about …", "This thriller …", "It is a comedy" — a singular noun with "a",
-    "an", "this" or "that", as the sentence's root, subject or predicate, and no "of"
-    after it ("the horror of war", "the adventures of a boy")."""
-    if tok.pos_ != "NOUN" or tok.tag_ != "NN" or tok.dep_ not in ("ROOT", "nsubj", "attr"):
+    western about …", "It is a comedy" — a singular noun with "a", "an", "this" or
+    "that", as the sentence's root or predicate (not a plot's subject: "A young punk gets
+    a job"), and no "of" after it ("the horror of war", "the adventures of a boy")."""
+    if tok.pos_ != "NOUN" or tok.tag_ != "NN" or tok.dep_ not in ("ROOT", "attr"):
         return False
     dets = {c.lower_ for c in tok.children if c.dep_ == "det"}
     has_of = any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children)

@@ -275,6 +275,11 @@ def credit(span: Span) -> str | None:
         return "INVOLVES"
     if root.dep_ in ("compound", "poss", "nmod") and lemma in _WORK_NOUNS:
         return "INVOLVES"  # "the Beethoven sonatas", "Scorsese's films"
+    acting = ("play", "star", "portray")
+    for clause in root.children:  # "Jackie Coogan, who plays a boy …"
+        who = any(c.dep_ == "nsubj" and c.lower_ == "who" for c in clause.children)
+        if clause.dep_ == "relcl" and clause.lemma_.lower() in acting and who:
+            return "STARRING"
     before = doc[span.start - 1] if span.start else None
     if before is not None and before.lemma_.lower() in _MUSIC_TRADES:
         return "INVOLVES"  # "the blues guitarist B.B. King"
@@ -349,6 +354,34 @@ ORG_WORDS = frozenset(
         "team",
         "tribe",
         "university",
+        "church",
+        "archdiocese",
+        "diocese",
+        "ministry",
+        "parliament",
+        "congress",
+        "senate",
+        "government",
+        "navy",
+        "corps",
+        "times",
+        "globe",
+        "herald",
+        "tribune",
+        "journal",
+        "gazette",
+        "magazine",
+        "hospital",
+        "museum",
+        "institution",
+        "railways",
+        "motors",
+        "industries",
+        "laboratories",
+        "labs",
+        "technologies",
+        "pharmaceuticals",
+        "fc",
     ]
 )
 #: Nouns after an organisation's name that make it the maker of the item ("a Warner Bros.
@@ -488,7 +521,7 @@ def acts_like_a_person(span: Span) -> bool:
     tok = _first_conjunct(span.root)
     if tok.dep_ == "nsubj" and tok.head.pos_ == "VERB":
         return tok.head.lemma_.lower() not in _PLACE_VERBS
-    return tok.dep_ == "poss" and tok.head.lemma_.lower() in _PERSONAL
+    return tok.dep_ == "poss" and tok.head.lemma_.lower() in _PERSONAL | _WORK_NOUNS
 
 
 #: Verbs a place can be the subject of ("Tokyo hosts", "London burns").
@@ -513,10 +546,10 @@ _PLACE_VERBS = frozenset(
 
 
 def looks_like_a_name(span: Span) -> bool:
-    """Two or three capitalised words and nothing else ("Leo Bloom"): a person's name NER
-    took for an organisation's."""
+    """Two capitalised words and nothing else ("Leo Bloom"): a person's name NER took for
+    an organisation's. Three or more ("Doctors Without Borders") read as an organisation."""
     words = [t for t in span if not t.is_punct]
-    return 2 <= len(words) <= 3 and all(t.is_alpha and t.is_title for t in words)
+    return len(words) == 2 and all(t.is_alpha and t.is_title for t in words)
 
 
 def polarity(span: Span) -> int:
