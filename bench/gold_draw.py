@@ -129,6 +129,9 @@ LABELLED = {
     # a second blind draw (seed 2028, n = 155, no movie or tag of the first), labelled
     # after the rules were frozen again, to score the fixes made after the first
     "blind2": (HERE / "gold_blind2", "blind"),
+    # a third (seed 2029, n = 150, none of the first two's movies or tags), labelled after
+    # the rules were frozen at 1705764
+    "blind3": (HERE / "gold_blind3", "blind"),
     "dev": (HERE / "gold_dev", "dev"),
 }
 
