@@ -104,6 +104,18 @@ def clean_surface(text: str) -> str:
     return text.strip(" \t\n.,;:!?\"'()[]")
 
 
+def _vocabulary_index(schema: GraphSchema, key: Callable[[str], str]) -> dict[str, dict[str, str]]:
+    """Per kind, ``key(surface) -> canonical`` over every vocabulary name and variant."""
+    return {
+        kind: {
+            key(surface): canonical
+            for canonical, variants in vocab.items()
+            for surface in (canonical, *variants)
+        }
+        for kind, vocab in schema.vocabularies.items()
+    }
+
+
 class Canonicalizer:
     """Maps attribute names of one kind to canonical names (see module docstring)."""
 
@@ -115,21 +127,11 @@ class Canonicalizer:
         anchors: Mapping[str, Iterable[str]] | None = None,
     ) -> None:
         self.schema, self.embed, self.threshold = schema, embed, threshold
-        self.variants: dict[str, dict[str, str]] = {
-            kind: {
-                fold_key(surface): canonical
-                for canonical, variants in vocab.items()
-                for surface in (canonical, *variants)
-            }
-            for kind, vocab in schema.vocabularies.items()
-        }
-        self.concepts: dict[str, dict[str, str]] = {
-            kind: {
-                concept_key(surface): canonical
-                for canonical, variants in vocab.items()
-                for surface in (canonical, *variants)
-            }
-            for kind, vocab in schema.vocabularies.items()
+        self.variants = _vocabulary_index(schema, fold_key)
+        # names keep their word order ("Ryan Thomas" is not "Thomas Ryan"): concepts only
+        self.concepts = {
+            kind: index
+            for kind, index in _vocabulary_index(schema, concept_key).items()
             if kind not in NO_EMBEDDING_MERGE
         }
         self.anchors = {kind: list(dict.fromkeys(names)) for kind, names in (anchors or {}).items()}
