@@ -14,20 +14,15 @@ from spacy.tokens import Doc, Span
 from kgrec.config import ExtractConfig
 from kgrec.extract.canonical import Canonicalizer, clean_surface, fold_key
 from kgrec.extract.encoder import TextEncoder
+from kgrec.extract.kinds import ner_kind
 from kgrec.extract.mention import Mention
 from kgrec.extract.nlp import INTENSIFIERS, TITLE_LABEL, add_entity_ruler, load_pipeline
+from kgrec.extract.organizations import extended_organizations, made_by, organization_phrases
 from kgrec.extract.rules import (
-    ORG_WORDS,
     about_phrases,
-    acts_like_a_person,
     cast_in_parentheses,
     credit,
-    extended_organizations,
     joined_names,
-    looks_like_a_name,
-    made_by,
-    organization,
-    organization_phrases,
     person_role,
     polarity,
     trim_name,
@@ -40,26 +35,6 @@ RULER_SCORE, NER_SCORE, GRAMMAR_SCORE, PHRASE_SCORE = 1.0, 0.85, 0.8, 0.6
 Feed = Callable[[Sequence[str]], Iterable[str]]
 #: Score of a tag that no rule recognised and that becomes a Theme as it is.
 TAG_THEME_SCORE = 0.7
-#: Where a one-word EVENT sits when it is a name: a subject, or before another name.
-_NAME_DEPS = {"nsubj", "nsubjpass", "compound"}
-#: What an event may be the subject of ("the war rages", "the Olympics begin").
-_EVENT_VERBS = frozenset(
-    ["rage", "take", "happen", "occur", "begin", "end", "break", "start", "erupt", "loom"]
-)
-
-
-def _acts(ent: Span) -> bool:
-    """An EVENT that is a name: one word as a subject or before a name ("Hugo is an
-    orphan"), or the subject of a verb no event does ("Black Beauty narrates")."""
-    root = ent.root
-    if len(ent) == 1 and root.dep_ in _NAME_DEPS:
-        return True
-    head = root.head
-    return root.dep_ == "nsubj" and head.pos_ == "VERB" and head.lemma_ not in _EVENT_VERBS
-
-
-#: NER labels that may stand for a person's name when the wording gives a role.
-_NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "WORK_OF_ART"}
 
 
 class Extractor:
@@ -323,22 +298,7 @@ class Extractor:
                 ent = trim_name(ent)
                 if not len(ent):
                     continue
-                # "directed by X" / "X directs" / "starring X": X is a person, whatever NER says
-                if (
-                    ent.label_ in _NAME_LABELS
-                    and "Person" in kinds
-                    and person_role(ent)
-                    and not any(t.lower_ in ORG_WORDS for t in ent)  # "with Sun Records"
-                ):
-                    kind = "Person"
-                elif ent[-1].lower_ in ORG_WORDS and "Organization" in kinds:
-                    kind = "Organization"  # "John Hughes High School", NER's PERSON
-                elif kind == "Organization" and not organization(ent):
-                    kind = "Person" if looks_like_a_name(ent) and "Person" in kinds else None
-                elif kind == "Place" and acts_like_a_person(ent) and "Person" in kinds:
-                    kind = "Person"  # "Barrie meets Sylvia": NER's GPE for a name
-                elif ent.label_ == "EVENT" and _acts(ent):
-                    kind = None  # "Hugo is an orphan", "Black Beauty narrates": not events
+                kind = ner_kind(ent, kind, kinds)
             if kind is None:
                 continue
             surface = ent.ent_id_ if from_ruler and ent.ent_id_ else ent.text

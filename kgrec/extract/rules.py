@@ -45,7 +45,7 @@ _ABOUT_VERBS = {
 }
 
 
-def _first_conjunct(tok: Token) -> Token:
+def first_conjunct(tok: Token) -> Token:
     while tok.dep_ == "conj" and tok.head is not tok:
         tok = tok.head
     return tok
@@ -90,25 +90,9 @@ def joined_names(ents: Sequence[Span]) -> list[Span]:
     return out
 
 
-def extended_organizations(ents: Sequence[Span]) -> list[Span]:
-    """An entity followed by capitalised words that end in an organisation word is that
-    organisation: "John Hughes" (PERSON) + "High School" is "John Hughes High School"."""
-    out: list[Span] = []
-    for ent in ents:
-        doc, end = ent.doc, ent.end
-        while end < len(doc) and doc[end].is_title and doc[end].ent_type_ == "":
-            end += 1
-        last = doc[end - 1]
-        if end > ent.end and last.lower_ in ORG_WORDS and ent.label_ in ("PERSON", "GPE", "ORG"):
-            out.append(Span(doc, ent.start, end, "ORG"))
-        else:
-            out.append(ent)
-    return out
-
-
 def person_role(span: Span) -> str | None:
     """DIRECTED_BY / STARRING / WRITTEN_BY when the wording says so, else None."""
-    root = _first_conjunct(span.root)
+    root = first_conjunct(span.root)
     head = root.head.lemma_.lower()
     if root.dep_ == "nsubj" and head == "direct":
         return "DIRECTED_BY"
@@ -160,7 +144,7 @@ _CREDIT_VERBS = {
 #: What "X played …" must play to be an actor's credit, not a character's game.
 _ROLE_NOUNS = {"role", "character", "part", "lead", "title"}
 #: Nouns a credited name owns ("Spike Lee's take on …", "the band's third album").
-_WORK_NOUNS = {
+WORK_NOUNS = {
     "film",
     "movie",
     "picture",
@@ -244,7 +228,7 @@ def credit(span: Span) -> str | None:
         and doc[span.start - 2].is_alpha
     ):
         return "STARRING"
-    root = _first_conjunct(span.root)
+    root = first_conjunct(span.root)
     head = root.head
     lemma = head.lemma_.lower()
     if root.dep_ == "nsubj" and lemma in _CREDIT_VERBS:
@@ -273,7 +257,7 @@ def credit(span: Span) -> str | None:
         and head.head.lemma_.lower() in _SUBJECT_HEADS
     ):  # "the life of X"
         return "INVOLVES"
-    if root.dep_ in ("compound", "poss", "nmod") and lemma in _WORK_NOUNS:
+    if root.dep_ in ("compound", "poss", "nmod") and lemma in WORK_NOUNS:
         return "INVOLVES"  # "the Beethoven sonatas", "Scorsese's films"
     acting = ("play", "star", "portray")
     for clause in root.children:  # "Jackie Coogan, who plays a boy …"
@@ -283,107 +267,21 @@ def credit(span: Span) -> str | None:
     before = doc[span.start - 1] if span.start else None
     if before is not None and before.lemma_.lower() in _MUSIC_TRADES:
         return "INVOLVES"  # "the blues guitarist B.B. King"
-    return "INVOLVES" if _owns_a_work(span) else None
+    return "INVOLVES" if owns_a_work(span) else None
 
 
-def _owns_a_work(span: Span) -> bool:
+def owns_a_work(span: Span) -> bool:
     """ "X's third film", "X's albums": a possessive name before a work noun."""
     doc, end = span.doc, span.end
     if end < len(doc) and doc[end].tag_ == "POS":
         for tok in doc[end + 1 : end + 4]:
-            if tok.lemma_.lower() in _WORK_NOUNS | MADE_NOUNS and tok.pos_ == "NOUN":
+            if tok.lemma_.lower() in WORK_NOUNS | MADE_NOUNS and tok.pos_ == "NOUN":
                 return True
             if tok.pos_ not in ("ADJ", "NUM", "ADV", "PUNCT"):
                 break
     return False
 
 
-#: Words that make a name an organisation's ("Maryland School of the Arts", "Delta Force").
-ORG_WORDS = frozenset(
-    [
-        "academy",
-        "agency",
-        "airlines",
-        "army",
-        "association",
-        "band",
-        "bank",
-        "bros.",
-        "brothers",
-        "bureau",
-        "club",
-        "college",
-        "committee",
-        "company",
-        "corp",
-        "corp.",
-        "corporation",
-        "council",
-        "department",
-        "entertainment",
-        "films",
-        "force",
-        "foundation",
-        "gang",
-        "group",
-        "guild",
-        "inc",
-        "inc.",
-        "institute",
-        "league",
-        "ltd",
-        "ltd.",
-        "mafia",
-        "media",
-        "network",
-        "news",
-        "orchestra",
-        "organization",
-        "organisation",
-        "party",
-        "pictures",
-        "police",
-        "productions",
-        "records",
-        "recordings",
-        "school",
-        "society",
-        "squad",
-        "studio",
-        "studios",
-        "team",
-        "tribe",
-        "university",
-        "church",
-        "archdiocese",
-        "diocese",
-        "ministry",
-        "parliament",
-        "congress",
-        "senate",
-        "government",
-        "navy",
-        "corps",
-        "times",
-        "globe",
-        "herald",
-        "tribune",
-        "journal",
-        "gazette",
-        "magazine",
-        "hospital",
-        "museum",
-        "institution",
-        "railways",
-        "motors",
-        "industries",
-        "laboratories",
-        "labs",
-        "technologies",
-        "pharmaceuticals",
-        "fc",
-    ]
-)
 #: Nouns after an organisation's name that make it the maker of the item ("a Warner Bros.
 #: picture", "a Motown single", "a Netflix series").
 MADE_NOUNS = frozenset(
@@ -414,74 +312,6 @@ MADE_NOUNS = frozenset(
         "originals",
     ]
 )
-#: Words before an organisation's name that say what it is ("the band X", "label X").
-ORG_CUES = frozenset(
-    [
-        "band",
-        "group",
-        "label",
-        "studio",
-        "network",
-        "company",
-        "firm",
-        "agency",
-        "channel",
-        "broadcaster",
-        "duo",
-        "trio",
-        "quartet",
-        "orchestra",
-        "ensemble",
-        "collective",
-    ]
-)
-
-
-def organization(span: Span) -> bool:
-    """Whether the grammar backs an ORG guess: an acronym ("FBI"), an organisation word in
-    the name ("Delta Force"), a maker's noun after it ("a Netflix series"), or a word
-    before it that says what it is ("the band Low"). The small English model calls many
-    characters and places ORG ("Crockett", "Ming the Merciless"); they fail all four."""
-    words = [t for t in span if not t.is_punct]
-    if not words or not any(c.isupper() for c in span.text):
-        return False  # "gangsta rap": a lower-case word is no organisation's name
-    if len(words) == 1 and words[0].is_upper and words[0].is_alpha and len(words[0]) >= 2:
-        return True
-    if any(t.lower_ in ORG_WORDS for t in words):
-        return True
-    if made_by(span):
-        return True
-    root = _first_conjunct(span.root)
-    if (
-        root.dep_ == "nsubj"
-        and root.head.lemma_.lower() == "be"
-        and any(c.dep_ == "attr" and c.lower_ in ORG_CUES for c in root.head.children)
-    ):  # "X are a rock band"
-        return True
-    before = span.doc[span.start - 1] if span.start else None
-    return before is not None and before.lower_ in ORG_CUES
-
-
-def made_by(span: Span) -> bool:
-    """Whether the wording makes an organisation the item's maker: a maker's noun or a
-    genre right after it ("a Warner Bros. picture", "an A24 horror"), "produced / released
-    by X", "released on X", "from X" after a work noun ("a film from Pixar")."""
-    doc = span.doc
-    if span.end < len(doc):
-        nxt = doc[span.end]
-        if nxt.lower_ in MADE_NOUNS or (nxt.ent_type_ == "Genre" and nxt.pos_ != "ADJ"):
-            return True
-    if _owns_a_work(span):
-        return True
-    window = doc[max(0, span.start - 3) : span.start].text.lower()
-    if window.endswith(("produced by", "released by", "released on", "distributed by")):
-        return True
-    prev = doc[span.start - 1] if span.start else None
-    return (
-        prev is not None
-        and prev.lower_ == "from"
-        and prev.head.lemma_.lower() in MADE_NOUNS | _WORK_NOUNS
-    )
 
 
 #: What a person has and a place has not ("Barrie's life", "Gwen's father").
@@ -518,10 +348,10 @@ def acts_like_a_person(span: Span) -> bool:
     the owner of a life or a relative ("Barrie's life")."""
     if len(span) != 1:
         return False
-    tok = _first_conjunct(span.root)
+    tok = first_conjunct(span.root)
     if tok.dep_ == "nsubj" and tok.head.pos_ == "VERB":
         return tok.head.lemma_.lower() not in _PLACE_VERBS
-    return tok.dep_ == "poss" and tok.head.lemma_.lower() in _PERSONAL | _WORK_NOUNS
+    return tok.dep_ == "poss" and tok.head.lemma_.lower() in _PERSONAL | WORK_NOUNS
 
 
 #: Verbs a place can be the subject of ("Tokyo hosts", "London burns").
@@ -543,13 +373,6 @@ _PLACE_VERBS = frozenset(
         "await",
     ]
 )
-
-
-def looks_like_a_name(span: Span) -> bool:
-    """Two capitalised words and nothing else ("Leo Bloom"): a person's name NER took for
-    an organisation's. Three or more ("Doctors Without Borders") read as an organisation."""
-    words = [t for t in span if not t.is_punct]
-    return len(words) == 2 and all(t.is_alpha and t.is_title for t in words)
 
 
 def polarity(span: Span) -> int:
@@ -611,7 +434,7 @@ def about_phrases(doc_span: Span) -> list[Span]:
     if not any(t.lemma_.lower() in _ABOUT_HEADS for t in doc_span):
         return out  # noun chunks cost more than the whole look
     for chunk in doc_span.noun_chunks:
-        root = _first_conjunct(chunk.root)
+        root = first_conjunct(chunk.root)
         if root.dep_ not in ("pobj", "dobj") or root.head.lemma_.lower() not in _ABOUT_HEADS:
             continue
         # "a film about X"; not "he has forgotten about X"
@@ -628,11 +451,6 @@ def about_phrases(doc_span: Span) -> list[Span]:
             end = max(t.i for t in of[0].subtree) + 1
         out.append(doc_span.doc[words[0].i : end])
     return out
-
-
-#: NER labels a studio, label or broadcaster's name often gets.
-_ORG_LIKE = {"ORG", "GPE", "PRODUCT", "FAC", "NORP", "WORK_OF_ART"}
-_RELEASE_VERBS = {"release", "sign", "issue", "distribute", "air", "broadcast", "stream"}
 
 
 def cast_in_parentheses(doc: Doc) -> list[Span]:
@@ -653,81 +471,3 @@ def cast_in_parentheses(doc: Doc) -> list[Span]:
         ):
             out.append(words)
     return out
-
-
-def organization_phrases(doc: Doc) -> list[Span]:
-    """Runs of proper nouns the grammar makes organisations, whatever NER said of them:
-
-    * a maker's noun after it: "a Netflix series", "a Warner Bros. picture";
-    * released / signed on or to it: "released on Blue Note", "signed to Motown";
-    * the subject of "be" with a group noun: "Radiohead are an English rock band";
-    * "the" and a plural name: "the Beatles' last album", "the Smiths";
-    * a group noun before it: "the band Low".
-
-    NER's PERSON guess for a run wins over the maker's-noun rule ("a Hitchcock film" is a
-    director's); the others hold against it, as people take no "the" and are no band."""
-    out: list[Span] = []
-    i = 0
-    while i < len(doc):
-        if doc[i].pos_ != "PROPN":
-            i += 1
-            continue
-        j = i
-        while j < len(doc) and (doc[j].pos_ == "PROPN" or (doc[j].text in ("&", ".") and j > i)):
-            j += 1
-        span = doc[i:j]
-        if span[-1].text in ("&", "."):
-            span = doc[i : j - 1]
-        if _grammar_says_org(span):
-            out.append(span)
-        i = j
-    return out
-
-
-def _grammar_says_org(span: Span) -> bool:
-    doc = span.doc
-    person = span[-1].ent_type_ == "PERSON"
-    before = doc[span.start - 1] if span.start else None
-    end = span.end + (span.end < len(doc) and doc[span.end].text == ".")  # "Warner Bros."
-    after = doc[end] if end < len(doc) else None
-    if after is not None and after.tag_ == "POS" and end + 1 < len(doc):
-        after = doc[end + 1]  # "the Beatles' last album"
-    # a lone unknown surname before "film" is a director's ("a Hitchcock film")
-    named = span[-1].ent_type_ in _ORG_LIKE or any(
-        t.lower_ in ORG_WORDS or t.is_upper or any(c.isdigit() for c in t.text) for t in span
-    )
-    if (
-        after is not None
-        and after.lower_ in MADE_NOUNS
-        and named
-        and span.root.dep_
-        in (
-            "compound",
-            "nmod",
-            "amod",
-            "poss",
-        )
-    ):
-        return True
-    root = span.root
-    if (
-        root.dep_ == "pobj"
-        and root.head.lower_ in ("on", "to", "by")
-        and root.head.head.lemma_.lower() in _RELEASE_VERBS
-    ):
-        return True
-    if (
-        root.dep_ == "nsubj"
-        and root.head.lemma_.lower() == "be"
-        and any(c.dep_ == "attr" and c.lower_ in ORG_CUES for c in root.head.children)
-    ):
-        return True
-    plural = before is not None and before.lower_ == "the" and span[-1].lower_.endswith("s")
-    # "the Beatles", not "the Americans" nor "the Lord of the Rings"
-    if (
-        plural
-        and span[-1].ent_type_ != "NORP"
-        and not (root.dep_ == "pobj" and root.head.lower_ == "of")
-    ):
-        return span[-1].tag_ == "NNPS" or person
-    return before is not None and before.lower_ in ORG_CUES

@@ -1,0 +1,275 @@
+"""Organisations in text: which names NER calls ORG the grammar backs, the ones it misses
+("Radiohead are a band", "released on Blue Note"), and when one is the item's maker."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from spacy.tokens import Doc, Span
+
+from kgrec.extract.rules import MADE_NOUNS, WORK_NOUNS, first_conjunct, owns_a_work
+
+#: Words that make a name an organisation's ("Maryland School of the Arts", "Delta Force").
+ORG_WORDS = frozenset(
+    [
+        "academy",
+        "agency",
+        "airlines",
+        "army",
+        "association",
+        "band",
+        "bank",
+        "bros.",
+        "brothers",
+        "bureau",
+        "club",
+        "college",
+        "committee",
+        "company",
+        "corp",
+        "corp.",
+        "corporation",
+        "council",
+        "department",
+        "entertainment",
+        "films",
+        "force",
+        "foundation",
+        "gang",
+        "group",
+        "guild",
+        "inc",
+        "inc.",
+        "institute",
+        "league",
+        "ltd",
+        "ltd.",
+        "mafia",
+        "media",
+        "network",
+        "news",
+        "orchestra",
+        "organization",
+        "organisation",
+        "party",
+        "pictures",
+        "police",
+        "productions",
+        "records",
+        "recordings",
+        "school",
+        "society",
+        "squad",
+        "studio",
+        "studios",
+        "team",
+        "tribe",
+        "university",
+        "church",
+        "archdiocese",
+        "diocese",
+        "ministry",
+        "parliament",
+        "congress",
+        "senate",
+        "government",
+        "navy",
+        "corps",
+        "times",
+        "globe",
+        "herald",
+        "tribune",
+        "journal",
+        "gazette",
+        "magazine",
+        "hospital",
+        "museum",
+        "institution",
+        "railways",
+        "motors",
+        "industries",
+        "laboratories",
+        "labs",
+        "technologies",
+        "pharmaceuticals",
+        "fc",
+    ]
+)
+
+
+#: Words before an organisation's name that say what it is ("the band X", "label X").
+ORG_CUES = frozenset(
+    [
+        "band",
+        "group",
+        "label",
+        "studio",
+        "network",
+        "company",
+        "firm",
+        "agency",
+        "channel",
+        "broadcaster",
+        "duo",
+        "trio",
+        "quartet",
+        "orchestra",
+        "ensemble",
+        "collective",
+    ]
+)
+
+
+def organization(span: Span) -> bool:
+    """Whether the grammar backs an ORG guess: an acronym ("FBI"), an organisation word in
+    the name ("Delta Force"), a maker's noun after it ("a Netflix series"), or a word
+    before it that says what it is ("the band Low"). The small English model calls many
+    characters and places ORG ("Crockett", "Ming the Merciless"); they fail all four."""
+    words = [t for t in span if not t.is_punct]
+    if not words or not any(c.isupper() for c in span.text):
+        return False  # "gangsta rap": a lower-case word is no organisation's name
+    if len(words) == 1 and words[0].is_upper and words[0].is_alpha and len(words[0]) >= 2:
+        return True
+    if any(t.lower_ in ORG_WORDS for t in words):
+        return True
+    if made_by(span):
+        return True
+    root = first_conjunct(span.root)
+    if (
+        root.dep_ == "nsubj"
+        and root.head.lemma_.lower() == "be"
+        and any(c.dep_ == "attr" and c.lower_ in ORG_CUES for c in root.head.children)
+    ):  # "X are a rock band"
+        return True
+    before = span.doc[span.start - 1] if span.start else None
+    return before is not None and before.lower_ in ORG_CUES
+
+
+def made_by(span: Span) -> bool:
+    """Whether the wording makes an organisation the item's maker: a maker's noun or a
+    genre right after it ("a Warner Bros. picture", "an A24 horror"), "produced / released
+    by X", "released on X", "from X" after a work noun ("a film from Pixar")."""
+    doc = span.doc
+    if span.end < len(doc):
+        nxt = doc[span.end]
+        if nxt.lower_ in MADE_NOUNS or (nxt.ent_type_ == "Genre" and nxt.pos_ != "ADJ"):
+            return True
+    if owns_a_work(span):
+        return True
+    window = doc[max(0, span.start - 3) : span.start].text.lower()
+    if window.endswith(("produced by", "released by", "released on", "distributed by")):
+        return True
+    prev = doc[span.start - 1] if span.start else None
+    return (
+        prev is not None
+        and prev.lower_ == "from"
+        and prev.head.lemma_.lower() in MADE_NOUNS | WORK_NOUNS
+    )
+
+
+def looks_like_a_name(span: Span) -> bool:
+    """Two capitalised words and nothing else ("Leo Bloom"): a person's name NER took for
+    an organisation's. Three or more ("Doctors Without Borders") read as an organisation."""
+    words = [t for t in span if not t.is_punct]
+    return len(words) == 2 and all(t.is_alpha and t.is_title for t in words)
+
+
+#: NER labels a studio, label or broadcaster's name often gets.
+_ORG_LIKE = {"ORG", "GPE", "PRODUCT", "FAC", "NORP", "WORK_OF_ART"}
+
+
+_RELEASE_VERBS = {"release", "sign", "issue", "distribute", "air", "broadcast", "stream"}
+
+
+def organization_phrases(doc: Doc) -> list[Span]:
+    """Runs of proper nouns the grammar makes organisations, whatever NER said of them:
+
+    * a maker's noun after it: "a Netflix series", "a Warner Bros. picture";
+    * released / signed on or to it: "released on Blue Note", "signed to Motown";
+    * the subject of "be" with a group noun: "Radiohead are an English rock band";
+    * "the" and a plural name: "the Beatles' last album", "the Smiths";
+    * a group noun before it: "the band Low".
+
+    NER's PERSON guess for a run wins over the maker's-noun rule ("a Hitchcock film" is a
+    director's); the others hold against it, as people take no "the" and are no band."""
+    out: list[Span] = []
+    i = 0
+    while i < len(doc):
+        if doc[i].pos_ != "PROPN":
+            i += 1
+            continue
+        j = i
+        while j < len(doc) and (doc[j].pos_ == "PROPN" or (doc[j].text in ("&", ".") and j > i)):
+            j += 1
+        span = doc[i:j]
+        if span[-1].text in ("&", "."):
+            span = doc[i : j - 1]
+        if _grammar_says_org(span):
+            out.append(span)
+        i = j
+    return out
+
+
+def _grammar_says_org(span: Span) -> bool:
+    doc = span.doc
+    person = span[-1].ent_type_ == "PERSON"
+    before = doc[span.start - 1] if span.start else None
+    end = span.end + (span.end < len(doc) and doc[span.end].text == ".")  # "Warner Bros."
+    after = doc[end] if end < len(doc) else None
+    if after is not None and after.tag_ == "POS" and end + 1 < len(doc):
+        after = doc[end + 1]  # "the Beatles' last album"
+    # a lone unknown surname before "film" is a director's ("a Hitchcock film")
+    named = span[-1].ent_type_ in _ORG_LIKE or any(
+        t.lower_ in ORG_WORDS or t.is_upper or any(c.isdigit() for c in t.text) for t in span
+    )
+    if (
+        after is not None
+        and after.lower_ in MADE_NOUNS
+        and named
+        and span.root.dep_
+        in (
+            "compound",
+            "nmod",
+            "amod",
+            "poss",
+        )
+    ):
+        return True
+    root = span.root
+    if (
+        root.dep_ == "pobj"
+        and root.head.lower_ in ("on", "to", "by")
+        and root.head.head.lemma_.lower() in _RELEASE_VERBS
+    ):
+        return True
+    if (
+        root.dep_ == "nsubj"
+        and root.head.lemma_.lower() == "be"
+        and any(c.dep_ == "attr" and c.lower_ in ORG_CUES for c in root.head.children)
+    ):
+        return True
+    plural = before is not None and before.lower_ == "the" and span[-1].lower_.endswith("s")
+    # "the Beatles", not "the Americans" nor "the Lord of the Rings"
+    if (
+        plural
+        and span[-1].ent_type_ != "NORP"
+        and not (root.dep_ == "pobj" and root.head.lower_ == "of")
+    ):
+        return span[-1].tag_ == "NNPS" or person
+    return before is not None and before.lower_ in ORG_CUES
+
+
+def extended_organizations(ents: Sequence[Span]) -> list[Span]:
+    """An entity followed by capitalised words that end in an organisation word is that
+    organisation: "John Hughes" (PERSON) + "High School" is "John Hughes High School"."""
+    out: list[Span] = []
+    for ent in ents:
+        doc, end = ent.doc, ent.end
+        while end < len(doc) and doc[end].is_title and doc[end].ent_type_ == "":
+            end += 1
+        last = doc[end - 1]
+        if end > ent.end and last.lower_ in ORG_WORDS and ent.label_ in ("PERSON", "GPE", "ORG"):
+            out.append(Span(doc, ent.start, end, "ORG"))
+        else:
+            out.append(ent)
+    return out
