@@ -10,7 +10,7 @@ from typing import Any
 class Mention:
     """An attribute mentioned in a text.
 
-    ``kind`` is a schema attribute kind (Person, Genre, Place, Theme, Mood);
+    ``kind`` is a schema attribute kind (Person, Organization, Genre, Place, Theme, Mood);
     ``canonical`` the name of the attribute node it links to; ``start``/``end`` are
     character offsets into the text; ``score`` the extractor's confidence in [0, 1];
     ``relation`` the item–attribute relationship the wording implies (DIRECTED_BY,
