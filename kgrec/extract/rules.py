@@ -247,6 +247,10 @@ def credit(span: Span) -> str | None:
         return "INVOLVES"
     if root.dep_ == "pobj" and head.lower_ == "by" and head.head.lemma_.lower() in _CREDIT_VERBS:
         return _CREDIT_VERBS[head.head.lemma_.lower()]  # "produced in Detroit by X"
+    if root.dep_ == "pobj" and head.lower_ == "from":
+        work = head.head  # "this documentary from X", "a new film from X"
+        if work.ent_type_ == "Genre" or work.lemma_.lower() in WORK_NOUNS:
+            return "INVOLVES"
     if root.dep_ == "pobj" and head.lower_ == "of" and head.head.dep_ == "pobj":
         by = head.head.head  # "directed by the team of X and Y"
         if by.lower_ == "by" and by.head.lemma_.lower() in _CREDIT_VERBS:
@@ -271,13 +275,19 @@ def credit(span: Span) -> str | None:
 
 
 def owns_a_work(span: Span) -> bool:
-    """ "X's third film", "X's albums": a possessive name before a work noun."""
+    """ "X's third film", "X's albums", "X's horror story": a possessive name before a
+    work noun ("story" and "tale" only after a genre: "Jack's story" is a plot's)."""
     doc, end = span.doc, span.end
     if end < len(doc) and doc[end].tag_ == "POS":
-        for tok in doc[end + 1 : end + 4]:
-            if tok.lemma_.lower() in WORK_NOUNS | MADE_NOUNS and tok.pos_ == "NOUN":
+        genre = False
+        for tok in doc[end + 1 : end + 5]:
+            lemma = tok.lemma_.lower()
+            if tok.pos_ == "NOUN" and (
+                lemma in WORK_NOUNS | MADE_NOUNS or (genre and lemma in ("story", "tale"))
+            ):
                 return True
-            if tok.pos_ not in ("ADJ", "NUM", "ADV", "PUNCT"):
+            genre = genre or tok.ent_type_ == "Genre"
+            if tok.pos_ not in ("ADJ", "NUM", "ADV", "PUNCT") and tok.ent_type_ != "Genre":
                 break
     return False
 
