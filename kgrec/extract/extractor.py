@@ -119,9 +119,9 @@ class Extractor:
         ``feed`` wraps the texts on their way into spaCy (a progress bar, say).
         ``descriptions`` marks the texts that describe an item (default: none): there, a
         name NER found is a person linked to the item only where the wording credits them
-        (a role cue, "X wrote the songs", "X's third film", an actor in parentheses);
-        "Jack falls for Rose" names characters, who are left out. A user who writes "I
-        love Nolan" means a person."""
+        (a role cue, "X wrote the songs", "X's third film", an actor in parentheses), here
+        or, for a full name, in any of the texts; "Jack falls for Rose" names characters,
+        who are left out. A user who writes "I love Nolan" means a person."""
         stream = feed(texts) if feed is not None else texts
         raw = [
             self._mentions(doc)
@@ -131,8 +131,10 @@ class Extractor:
         ]
         raw = [_link_surnames_in_text(m) for m in self._vote_kinds(raw)]
         if descriptions is not None:
+            # a full name credited in any text is a real person in every text
+            real = {c for c in _credited([m for ms in raw for m in ms]) if " " in c}
             raw = [
-                _without_characters(mentions) if desc else mentions
+                _without_characters(mentions, real) if desc else mentions
                 for mentions, desc in zip(raw, descriptions, strict=True)
             ]
         by_kind: dict[str, list[str]] = {}
@@ -378,14 +380,20 @@ def _share_roles(mentions: list[Mention], spans: list[Span]) -> list[Mention]:
     return out
 
 
-def _without_characters(mentions: list[Mention]) -> list[Mention]:
-    """An item description's mentions less the names NER found that nothing credits (no
-    role, and no credited mention of the same person in the text): characters."""
-    credited = {
+def _credited(mentions: Iterable[Mention]) -> set[str]:
+    """Names of people the wording or a vocabulary vouches for: a role, or not from NER."""
+    return {
         m.canonical
         for m in mentions
         if m.kind == "Person" and (m.relation is not None or m.score != NER_SCORE)
     }
+
+
+def _without_characters(mentions: list[Mention], real: set[str]) -> list[Mention]:
+    """An item description's mentions less the names NER found that nothing credits (no
+    role, no credited mention of the same person in the text, not among the ``real``
+    people credited elsewhere): characters."""
+    credited = _credited(mentions) | real
     return [
         m
         for m in mentions
