@@ -208,7 +208,7 @@ def test_a_name_ner_splits_into_a_place_and_a_person_is_one_person(
 
 def test_a_person_credited_in_one_description_is_real_in_another(extractor: Extractor) -> None:
     texts = ["A drama directed by Mara Lindqvist.", "Mara Lindqvist returns to her hometown."]
-    first, second = extractor.extract(texts, descriptions=[True, True])
+    _, second = extractor.extract(texts, descriptions=[True, True])
     assert [m.canonical for m in second if m.kind == "Person"] == ["Mara Lindqvist"]
     [alone] = extractor.extract(texts[1:], descriptions=[True])  # no credit anywhere
     assert [m for m in alone if m.kind == "Person"] == []
