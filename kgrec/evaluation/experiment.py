@@ -175,6 +175,28 @@ class Comparison:
         return out
 
 
+def _with_model(config: PipelineConfig, change: dict[str, Any]) -> PipelineConfig:
+    return config.model_copy(update={"model": config.model.model_copy(update=change)})
+
+
+def variants(
+    config: PipelineConfig, split: SplitData, ablations: bool = True
+) -> dict[str, PipelineConfig]:
+    """kgrec's configurations to compare on ``split``: kgrec itself; with ``ablations``,
+    each of :data:`ABLATIONS` and, where the graph has organisations, kgrec without them;
+    kgrec with static histories where interactions have times and half-lives are searched."""
+    out: dict[str, PipelineConfig] = {"kgrec": config}
+    if ablations:
+        for name, change in ABLATIONS.items():
+            out[name] = _with_model(config, change)
+        dropped = config.model.drop_kinds
+        if ORGANIZATION in set(split.gt.labels) and ORGANIZATION not in dropped:
+            out[NO_ORGANIZATION] = _with_model(config, {"drop_kinds": [*dropped, ORGANIZATION]})
+    if split.times is not None and config.model.half_lives:
+        out[STATIC] = config  # kgrec's own filter, with histories left unfaded
+    return out
+
+
 def compare(
     config: PipelineConfig,
     split_for: Callable[[PipelineConfig], SplitData],
@@ -192,30 +214,10 @@ def compare(
     the item filter settings kgrec chose on valid.
     """
     result = Comparison(config.name, config.split.method, list(seeds))
-    variants: dict[str, PipelineConfig] = {"kgrec": config}
-    if ablations:
-        for name, change in ABLATIONS.items():
-            variants[name] = config.model_copy(
-                update={"model": config.model.model_copy(update=change)}
-            )
     base_split = split_for(config)
-    if (
-        ablations
-        and ORGANIZATION in set(base_split.gt.labels)
-        and ORGANIZATION not in (config.model.drop_kinds)
-    ):  # whether the organisations help, where the graph has them
-        variants[NO_ORGANIZATION] = config.model_copy(
-            update={
-                "model": config.model.model_copy(
-                    update={"drop_kinds": [*config.model.drop_kinds, ORGANIZATION]}
-                )
-            }
-        )
-    if base_split.times is not None and config.model.half_lives:
-        variants[STATIC] = config  # kgrec's own filter, with histories left unfaded
     full: FilterChoice | None = None
     refit: FilterRefit | None = None
-    for name, cfg in variants.items():
+    for name, cfg in variants(config, base_split, ablations).items():
         same_graph = cfg.model.use_attributes and cfg.model.drop_kinds == config.model.drop_kinds
         split = base_split if same_graph else split_for(cfg)
         evaluate, validate = test_evaluator(split), valid_ndcg(split)

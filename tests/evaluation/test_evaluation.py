@@ -1,10 +1,13 @@
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
 import torch
 
+from kgrec.config import PipelineConfig
 from kgrec.evaluation import ranking_metrics
+from kgrec.evaluation.experiment import NO_ORGANIZATION, variants
 from kgrec.evaluation.ranking import valid_ndcg
 from kgrec.graph.split import SplitData
 from kgrec.testing.synthetic import synthetic_graph
@@ -77,3 +80,17 @@ def test_valid_ndcg_over_some_users_is_their_mean() -> None:
     assert validate(fn, half) == pytest.approx(np.mean([each[u] for u in half]))
     assert validate(fn) == pytest.approx(np.mean(list(each.values())))
     assert validate(fn, []) == 0.0
+
+
+def test_kgrec_is_compared_without_organisations_only_where_the_graph_has_them() -> None:
+    gt, train, valid = synthetic_graph(30, 20, attributes=4, per_user=5, seed=0)
+    plain = SplitData(gt, train, valid, valid)
+    config = PipelineConfig(name="v")
+    assert NO_ORGANIZATION not in variants(config, plain)
+    labels = gt.labels.astype(object)  # room for the longer name
+    labels[labels == "Attribute"] = "Organization"
+    with_orgs = SplitData(replace(gt, labels=labels), train, valid, valid)
+    got = variants(config, with_orgs)
+    assert got[NO_ORGANIZATION].model.drop_kinds == ["Organization"]
+    assert got["kgrec"].model.drop_kinds == []
+    assert NO_ORGANIZATION not in variants(config, with_orgs, ablations=False)
