@@ -16,7 +16,13 @@ from kgrec.extract.canonical import Canonicalizer, clean_surface, fold_key
 from kgrec.extract.encoder import TextEncoder
 from kgrec.extract.kinds import ner_kind
 from kgrec.extract.mention import Mention
-from kgrec.extract.nlp import INTENSIFIERS, TITLE_LABEL, add_entity_ruler, load_pipeline
+from kgrec.extract.nlp import (
+    CONNECTORS,
+    INTENSIFIERS,
+    TITLE_LABEL,
+    add_entity_ruler,
+    load_pipeline,
+)
 from kgrec.extract.organizations import extended_organizations, made_by, organization_phrases
 from kgrec.extract.rules import (
     about_phrases,
@@ -188,11 +194,10 @@ class Extractor:
                 out.append("Genre")
             else:
                 out.append(mentions if mentions and covered.issuperset(words) else None)
-        whole = {
-            kind: [clean_surface(t) for t, m in zip(tags, out, strict=True) if m == kind]
-            for kind in ("Theme", "Genre")
-        }
-        whole["Theme"] = [clean_surface(t) for t, m in zip(tags, out, strict=True) if m is None]
+        whole: dict[str, list[str]] = {"Theme": [], "Genre": []}  # tags that are one mention
+        for tag, got in zip(tags, out, strict=True):
+            if not isinstance(got, list):
+                whole[got or "Theme"].append(clean_surface(tag))
         canon = {kind: iter(self.canonicalize(names, kind=kind)) for kind, names in whole.items()}
         result: list[list[Mention]] = []
         for tag, got in zip(tags, out, strict=True):
@@ -343,7 +348,13 @@ class Extractor:
 #: Words before a tag's attribute that leave it that attribute ("very funny", "so sad").
 _INTENSIFIER = re.compile(rf"^(?:(?:{'|'.join(sorted(INTENSIFIERS))})\s+)+", re.IGNORECASE)
 #: Words between a tag's attributes ("sad and slow", "rock & roll" aside).
-_CONNECTOR = re.compile(r"(?<![\w])(?:and|or|&)(?![\w])|[,/+]", re.IGNORECASE)
+_CONNECTOR = re.compile(
+    "|".join(
+        rf"(?<!\w){re.escape(w)}(?!\w)" if w.isalpha() else re.escape(w)
+        for w in sorted(CONNECTORS, key=len, reverse=True)
+    ),
+    re.IGNORECASE,
+)
 _FUNCTION_WORDS = frozenset(
     ["a", "an", "the", "in", "of", "on", "at", "to", "for", "from", "by", "with", "my", "your"]
 )

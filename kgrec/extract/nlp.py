@@ -89,7 +89,7 @@ INTENSIFIERS = frozenset(
     ]
 )
 #: Words that join a tag's attributes ("sad and slow").
-_CONNECTORS = frozenset({"and", "or", "&", ",", "/", "+", "n"})
+CONNECTORS = frozenset({"and", "or", "&", ",", "/", "+", "n"})
 #: Verbs whose object is a taste ("I love westerns", "I can't stand horror").
 _TASTE_VERBS = frozenset(
     {"love", "like", "enjoy", "adore", "prefer", "hate", "dislike", "stand", "loathe", "want"}
@@ -116,7 +116,7 @@ class CueFilter:
             return doc
         sure = [e for e in ents if e not in unsure]
         inside = {i for e in ents for i in range(e.start, e.end)}
-        if all(i in inside or doc[i].lower_ in _CONNECTORS for i in range(len(doc))):
+        if all(i in inside or doc[i].lower_ in CONNECTORS for i in range(len(doc))):
             return doc  # the text is nothing but these words: a tag ("sad and slow")
         changed = True
         while changed:  # an ambiguous word with a cue vouches for its neighbours in turn
