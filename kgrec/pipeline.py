@@ -44,6 +44,7 @@ from kgrec.extract.extractor import Extractor
 from kgrec.extract.nlp import TITLE_LABEL
 from kgrec.graph.builder import build_graph, dataset_from_graph
 from kgrec.graph.export import GraphTensors, to_tensors
+from kgrec.graph.interop import ExportInput
 from kgrec.graph.kg import KnowledgeGraph, node_id
 from kgrec.graph.report import save_counts_chart
 from kgrec.graph.schema import schema_path
@@ -413,6 +414,19 @@ class Pipeline:
             history == "auto" and self.config.split.method == "temporal"
         )
         return SplitData(gt, tr, va, te, candidates, times, with_valid)  # type: ignore[arg-type]
+
+    def export_input(self) -> ExportInput:
+        """What ``kgrec export`` writes: the training graph, the split and the node
+        embeddings (run the stages up to ``graph`` first)."""
+        folder = self.work_dir / DATA_DIR
+        splits = {p: pd.read_parquet(folder / f"{p}.parquet") for p in ("train", "valid", "test")}
+        emb = self.work_dir / EMBEDDINGS_FILE
+        return ExportInput(
+            name=self.config.name,
+            graph=KnowledgeGraph.load(self.work_dir / TRAIN_GRAPH_DIR),
+            splits=splits,
+            embeddings=pd.read_parquet(emb) if emb.exists() else None,
+        )
 
     def steps(self) -> Steps:
         """Progress bars for training loops, from this pipeline's progress reporter."""

@@ -192,7 +192,7 @@ def test_embedded_store_takes_one_writer_or_many_readers(tmp_path: Path) -> None
     """Across processes the embedded store is one writer or many readers: four processes
     read at once; while a writer has it, readers and a second writer get a StoreError that
     says so (nothing half-read); while a reader has it, a writer is refused the same way."""
-    path = tmp_path / "graph.kuzu"
+    path = tmp_path / "graph.lbug"
     with EmbeddedStore.open(path) as store:
         store.write(contract_graph())
         want = int(store.query("MATCH (n) RETURN count(n) AS n")[0]["n"])

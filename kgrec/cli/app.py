@@ -22,6 +22,22 @@ from kgrec.layout import (
     EVAL_TRAINING_CHART,
 )
 
+
+def _flags_take_no_value() -> None:
+    """Typer (0.29) prints every option's type in help, so a flag reads ``--json <bool>`` as
+    if it took a value; flags (and counters) show no type here."""
+    import typer.core
+
+    shown = typer.core.TyperOption.display_type_rich
+
+    def display_type_rich(self: typer.core.TyperOption, ctx: Any) -> str | None:
+        return None if self.is_flag or self.count else shown(self, ctx)
+
+    typer.core.TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+_flags_take_no_value()
+
 app = typer.Typer(
     help="Knowledge-graph recommendations from text, with explanations.",
     no_args_is_help=True,
@@ -592,6 +608,58 @@ def extract_eval(
 
 
 @app.command()
+def export(
+    pipeline: Annotated[Path, typer.Argument(help="The pipeline TOML file.", metavar="PIPELINE")],
+    out_dir: Annotated[Path, typer.Argument(help="Where to write the files.", metavar="OUT_DIR")],
+    formats: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="recbole, hopwise or pyg; repeat for several (default: all three).",
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Write the pipeline's graph and split for RecBole, hopwise or PyG.
+
+    Runs the stages up to the graph first (skipping those already current). RecBole and
+    hopwise get atomic files (.inter and the split as .train/.valid/.test.inter, .item,
+    .kg, .link) and a config file; PyG gets a HeteroData file."""
+    from kgrec.cli.progress import RichProgress
+    from kgrec.cli.render import print_json
+    from kgrec.graph.interop import FORMATS
+    from kgrec.graph.interop import export as write_export
+    from kgrec.pipeline import Pipeline
+
+    chosen = formats or list(FORMATS)
+    for fmt in chosen:
+        if fmt not in FORMATS:
+            raise typer.BadParameter(
+                f"{fmt!r} is not a format: use {', '.join(FORMATS)}", param_hint="--format"
+            )
+    runner = Pipeline(load_config(pipeline), RichProgress(err))
+    runner.run(until="graph")
+    inp = runner.export_input()
+    written = {fmt: [str(p) for p in write_export(inp, fmt, out_dir)] for fmt in chosen}
+    if as_json:
+        print_json(out, written)
+        return
+    for fmt, files in written.items():
+        out.print(f"{fmt}: {len(files)} file(s) in {Path(files[0]).parent}", markup=False)
+        for f in files:
+            out.print(f"  {Path(f).name}", markup=False, style="dim")
+    if "recbole" in written:
+        folder = Path(written["recbole"][0]).parent
+        out.print(
+            f"RecBole: run_recbole(model='KGAT', dataset='{inp.name}', config_file_list="
+            f"['{folder / (inp.name + '.yaml')}'], config_dict={{'data_path': "
+            f"'{folder.parent}'}})",
+            markup=False,
+        )
+
+
+@app.command()
 def vocab(
     pipeline: Annotated[Path, typer.Argument(help="The pipeline TOML file.", metavar="PIPELINE")],
     min_count: Annotated[
@@ -770,6 +838,40 @@ def neo4j_status(home: HomeOpt = None, as_json: JsonOpt = False) -> None:
     else:
         out.print(f"Neo4j {info.version} is running at {info.uri} (pid {info.pid}).", markup=False)
     raise typer.Exit(0 if info is not None else 1)
+
+
+store_app = typer.Typer(
+    help="The embedded store's file: move one written by an earlier kgrec across.",
+    no_args_is_help=True,
+)
+app.add_typer(store_app, name="store")
+
+
+@store_app.command("migrate")
+def store_migrate(
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="The Kùzu file (graph.lbug in a pipeline's work directory) or the work "
+            "directory that holds it."
+        ),
+    ],
+    python: Annotated[
+        str,
+        typer.Option(help="A Python with kuzu 0.11.3 installed, if this one has none."),
+    ] = sys.executable,
+) -> None:
+    """Rewrite an embedded graph written by Kùzu (kgrec before LadybugDB) for LadybugDB.
+
+    Everything comes across (graph, recommendations, feedback); the old file is kept
+    beside the new one as <name>.kuzu."""
+    from kgrec.store import embedded_path
+    from kgrec.store.migrate import migrate_kuzu
+
+    target = embedded_path(path) if path.is_dir() else path
+    with err.status(f"migrating {target} ..."):
+        kept = migrate_kuzu(target, python=python)
+    out.print(f"{target} is now a LadybugDB file; the Kùzu original is {kept}.", markup=False)
 
 
 def _json_object(text: str, option: str) -> dict[str, Any]:

@@ -51,7 +51,7 @@ class FeedbackRow:
 class GraphStore(Protocol):
     """Where a knowledge graph and its recommendations live."""
 
-    #: The Cypher dialect ``query`` speaks: "neo4j" or "kuzu" (the embedded engine), for
+    #: The Cypher dialect ``query`` speaks: "neo4j" or "ladybug" (the embedded engine), for
     #: queries a user writes for one backend; kgrec itself writes none outside the store.
     dialect: ClassVar[str]
 

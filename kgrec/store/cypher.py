@@ -50,7 +50,7 @@ def upsert_edges(
     """MERGE a batch of ``rel`` edges between existing nodes and set ``props``."""
     schema.check_rel(rel, src, dst)
     declared = list(schema.relationships[rel].properties)
-    # the Kùzu family needs a SET on a relationship MERGE (real_ladybug 0.15 crashes without)
+    # the Kùzu family needs a SET on a relationship MERGE (LadybugDB 0.15 crashed without)
     sets = ", ".join(f"e.{p} = r.{p}" for p in _checked(declared, props, rel))
     sets = sets or "e.weight = e.weight"
     return (
@@ -119,7 +119,8 @@ def upsert_feedback(schema: GraphSchema, props: list[str]) -> str:
 
 def read_graph(schema: GraphSchema, query: QueryFn) -> KnowledgeGraph:
     """Read every node and every edge but those kgrec writes around the graph
-    (:data:`WRITTEN_AROUND`) through ``query``."""
+    (:data:`WRITTEN_AROUND`) through ``query``, in a fixed order (nodes by id, edges by
+    source, type and target): engines return rows in whatever order their scan takes."""
     import pandas as pd
 
     node_frames = [
@@ -138,14 +139,16 @@ def read_graph(schema: GraphSchema, query: QueryFn) -> KnowledgeGraph:
     edges = (
         pd.concat(edge_frames, ignore_index=True) if edge_frames else KnowledgeGraph.empty().edges
     )
-    return KnowledgeGraph(pd.concat(node_frames, ignore_index=True), edges)
+    nodes = pd.concat(node_frames, ignore_index=True).sort_values("node_id", ignore_index=True)
+    edges = edges.sort_values(["src", "rel", "dst"], ignore_index=True)
+    return KnowledgeGraph(nodes, edges)
 
 
 #: Every stored node.
 COUNT_NODES = "MATCH (n) RETURN count(n) AS n"
-#: Every stored relationship but those written around the graph, per dialect (Kùzu
-#: spells a relationship's type ``label(r)``).
+#: Every stored relationship but those written around the graph, per dialect (the
+#: Kùzu family spells a relationship's type ``label(r)``).
 COUNT_RELATIONSHIPS = {
     "neo4j": "MATCH ()-[r]->() WHERE NOT type(r) IN $around RETURN count(r) AS n",
-    "kuzu": "MATCH ()-[r]->() WHERE NOT list_contains($around, label(r)) RETURN count(r) AS n",
+    "ladybug": "MATCH ()-[r]->() WHERE NOT list_contains($around, label(r)) RETURN count(r) AS n",
 }

@@ -1,10 +1,10 @@
-"""The embedded store: a Kùzu Cypher database in a single file.
+"""The embedded store: a LadybugDB Cypher database in a single file.
 
-The engine is ``kuzu`` 0.11.3. Its maintained fork ``real_ladybug`` is used when kuzu is
-not installed, but neither current fork release is safe to prefer: 0.15.x stores strings
-that look like JSON as structs (``'{"a": 1}'`` comes back as ``{=}``), and 0.14.1 COPYs
-relationship tables with DOUBLE columns ~150x slower (46 s vs 0.3 s for 300k rows, measured
-here). ``tests/store/test_store_embedded.py`` holds both cases.
+LadybugDB (PyPI ``ladybug``) is the maintained fork of Kùzu, which was archived in October
+2025; kgrec used ``kuzu`` 0.11.3 until the fork fixed two faults of its early releases
+(strings that look like JSON came back as structs; COPY of relationship tables with DOUBLE
+columns was ~150x slower). ``tests/store/test_store_embedded.py`` holds both cases. A file
+written by Kùzu cannot be opened here: :mod:`kgrec.store.migrate` moves it across.
 
 Zero set-up: the database lives in the pipeline's work directory. One process may open
 it for writing; ``read_only=True`` opens it for reading (what ``kgrec query`` does).
@@ -27,16 +27,13 @@ from kgrec.store.base import CypherStore, batches, frame_rows, valued_properties
 if TYPE_CHECKING:  # imported where used: `kgrec query` needs no pandas (start-up, issue 15)
     import pandas as pd
 
-try:
-    import kuzu as _db
-except ImportError:  # pragma: no cover - depends on what is installed
-    import real_ladybug as _db  # type: ignore[no-redef]
+import ladybug as _db
 
 
 class EmbeddedStore(CypherStore):
-    """GraphStore over an embedded Kùzu database file. Open with :meth:`open`."""
+    """GraphStore over an embedded LadybugDB database file. Open with :meth:`open`."""
 
-    dialect = "kuzu"
+    dialect = "ladybug"
 
     def __init__(
         self, database: Any, connection: Any, path: Path, schema: GraphSchema, read_only: bool
@@ -48,6 +45,7 @@ class EmbeddedStore(CypherStore):
             schema,
             read_only,
         )
+        self._lock: _ProcessLock | None = None
         #: what the last :meth:`write` did: rows copied in new, merged as changed, and
         #: left alone as already stored (nodes and edges together)
         self.last_write = {"new": 0, "changed": 0, "unchanged": 0}
@@ -61,10 +59,21 @@ class EmbeddedStore(CypherStore):
         if read_only and not path.exists():
             raise StoreError(f"no embedded graph at {path}: run the pipeline first (kgrec demo)")
         path.parent.mkdir(parents=True, exist_ok=True)
+        lock = _ProcessLock(path, shared=read_only)
         try:
+            lock.acquire()
             database = _db.Database(str(path), read_only=read_only)
             connection = _db.Connection(database)
-        except RuntimeError as exc:
+        except (RuntimeError, BlockingIOError) as exc:
+            lock.release()
+            if "not a valid Lbug database file" in str(exc):
+                raise StoreError(
+                    f"{path} was written by Kùzu, the embedded engine of earlier kgrec "
+                    "versions, and LadybugDB cannot read it. Move it across with `kgrec "
+                    f"store migrate {path}` (needs `pip install kuzu==0.11.3`), or delete it "
+                    "and run the pipeline again to rebuild it (feedback kept only in the "
+                    "graph would be lost)"
+                ) from exc
             holder = "for writing" if read_only else "for reading or writing"
             raise StoreError(
                 f"cannot open the embedded graph {path}: {exc}. Another process may have it "
@@ -72,7 +81,9 @@ class EmbeddedStore(CypherStore):
                 "reading ones, never both at once. Wait for it to close (a running pipeline, "
                 "a `kgrec query`) and try again, or use Neo4j for reads during writes"
             ) from exc
-        return cls(database, connection, path, schema or load_schema(), read_only)
+        store = cls(database, connection, path, schema or load_schema(), read_only)
+        store._lock = lock
+        return store
 
     def __repr__(self) -> str:
         return f"EmbeddedStore({str(self.path)!r}, read_only={self.read_only})"
@@ -198,6 +209,52 @@ class EmbeddedStore(CypherStore):
             close = getattr(obj, "close", None)
             if close is not None:
                 close()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+
+class _ProcessLock:
+    """One writing process or many reading ones, across processes.
+
+    LadybugDB locks its file against a second writer only: readers open beside a writer
+    (and a writer beside readers) and may see a graph half-way through a write. kgrec keeps
+    the rule Kùzu enforced with a POSIX lock on ``<file>.lock``: shared for readers,
+    exclusive for the writer, never waiting. Locks belong to the process, as Kùzu's did, so
+    one process may hold a reader and a writer at once."""
+
+    def __init__(self, path: Path, *, shared: bool) -> None:
+        self.path = path.with_name(path.name + ".lock")
+        self.shared = shared
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        """Take the lock or raise BlockingIOError; a folder that cannot hold the lock file
+        (read-only media) goes without, as the engine alone would."""
+        import os
+
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows: the engine's own lock only
+            return
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError:
+            return
+        try:
+            fcntl.lockf(fd, (fcntl.LOCK_SH if self.shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+        except OSError as exc:
+            os.close(fd)
+            raise BlockingIOError(f"{self.path} is locked by another process") from exc
+        self._fd = fd
+
+    def release(self) -> None:
+        """Let go of the lock (a no-op when not held)."""
+        import os
+
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
 
 def _plain(value: Any) -> Any:

@@ -39,7 +39,7 @@ MATCH_EXPLANATION_PATHS = {
     "WITH u, i, split(pid, '|') AS ids "
     "MATCH p = (u)-[*2..3]-(i) WHERE [n IN nodes(p) | n.node_id] = ids "
     "RETURN length(p) AS hops",
-    "kuzu": "MATCH (u:User)-[r:RECOMMENDED]->(i:Item) UNWIND r.path_ids AS pid "
+    "ladybug": "MATCH (u:User)-[r:RECOMMENDED]->(i:Item) UNWIND r.path_ids AS pid "
     "WITH u, i, string_split(pid, '|') AS ids "
     "MATCH p = (u)-[*2..3]-(i) WHERE list_transform(nodes(p), x -> x.node_id) = ids "
     "RETURN length(p) AS hops",

@@ -192,3 +192,25 @@ def test_vocab_suggests_typed_entries_from_a_catalogues_tags(tmp_path: Path) -> 
     assert set(got) == {"technical death metal", "seen live"}  # sci-fi is known, once is rare
     assert got["technical death metal"]["kind"] == "Genre"
     assert got["technical death metal"]["count"] == 3
+
+
+def _commands(group: object, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = [path]
+    if hasattr(group, "commands"):  # a group (Typer carries its own copy of click)
+        for name, sub in group.commands.items():
+            found += _commands(sub, (*path, name))
+    return found
+
+
+def test_flags_in_help_take_no_value() -> None:
+    """`--json` and the other flags read as flags in every command's help, not `<bool>`."""
+    import typer.main
+
+    runner = CliRunner()
+    commands = _commands(typer.main.get_command(app))
+    assert len(commands) > 20
+    for command in commands:
+        shown = runner.invoke(app, [*command, "--help"], terminal_width=200)
+        assert shown.exit_code == 0, command
+        assert "<bool>" not in shown.output, command
+    assert "--json " in runner.invoke(app, ["recommend", "--help"], terminal_width=200).output

@@ -323,8 +323,9 @@ def _snapshot(config: PipelineConfig) -> tuple[object, ...]:
         for p in sorted(work.rglob("*"))
         if p.is_file() and p.suffix in (".parquet", ".json") and "cache" not in p.parts
     }
-    nodes = kg.nodes.sort_values("node_id").to_json()
-    edges = kg.edges.sort_values(["src", "rel", "dst"]).to_json()
+    # sorted and re-indexed: the engine may return rows in any order
+    nodes = kg.nodes.sort_values("node_id", ignore_index=True).to_json()
+    edges = kg.edges.sort_values(["src", "rel", "dst"], ignore_index=True).to_json()
     return nodes, edges, files
 
 
