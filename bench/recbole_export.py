@@ -11,7 +11,7 @@ an environment of its own that reuses kgrec's torch instead of downloading anoth
         thop texttable tabulate
     /tmp/rbenv/bin/pip install tensorboard plotly
     .venv/bin/kgrec export pipelines/sample.toml /tmp/export -f recbole
-    /tmp/rbenv/bin/python bench/recbole_export.py /tmp/export/recbole/sample --models BPR CKE KGCN CFKG
+    /tmp/rbenv/bin/python bench/recbole_export.py /tmp/export/recbole/sample
 
 Each model trains on the export's train file, is early-stopped on its valid file and scored
 on its test file by RecBole's own full-ranking evaluator (not kgrec's: the figures are
