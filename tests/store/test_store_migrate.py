@@ -72,7 +72,7 @@ def test_migration_without_kuzu_says_what_to_install(tmp_path: Path) -> None:
     old = tmp_path / "graph.lbug"
     old.write_bytes(b"not a database")
     no_kuzu = tmp_path / "python"
-    no_kuzu.write_text(f"#!/bin/sh\nexec {sys.executable} -S -I \"$@\"\n")
+    no_kuzu.write_text(f'#!/bin/sh\nexec {sys.executable} -S -I "$@"\n')
     no_kuzu.chmod(0o755)
     with pytest.raises(StoreError, match=r"pip install kuzu==0\.11\.3"):
         migrate_kuzu(old, python=str(no_kuzu))
