@@ -42,6 +42,7 @@ from kgrec.reasoning.explainer import TEXT_USER
 from kgrec.reasoning.paths import PathNode
 from kgrec.reasoning.profile import UserProfile, build_profile
 from kgrec.reasoning.ranker import Ranker, Recommendation, graph_histories
+from kgrec.reasoning.text import likeness_sentence
 from kgrec.store import open_store
 from kgrec.trained import Trained
 
@@ -708,15 +709,17 @@ class Recommender:
         sims[pos] = -torch.inf
         top = torch.topk(sims, min(k, len(sims) - 1)).indices.tolist()
         title = self.ranker.title(pos)
+        why = self.ranker.explainer.likeness(pos, top)
         return [
             Recommendation(
                 self.ranker.item_key(p),
                 self.ranker.title(p),
                 float(sims[p]),
                 rank,
-                f"Similar to *{title}*.",
+                likeness_sentence(title, w.paths, w.fellows, w.text),
+                w.paths,
             )
-            for rank, p in enumerate(top, start=1)
+            for rank, (p, w) in enumerate(zip(top, why, strict=True), start=1)
         ]
 
     # --- internals ------------------------------------------------------------------

@@ -73,6 +73,32 @@ def test_explain_any_item_and_unknown_ids(rec: Recommender) -> None:
         rec.recommend("nobody")
 
 
+def test_a_low_ranked_item_shows_what_pulls_it_down(rec: Recommender) -> None:
+    """The lowest-scored item of a user: its negative paths are shown after the positive
+    ones, and the sentence gives its rank and what counts against it."""
+    user = rec.user_ids()[4]
+    seen = {p.item_id for p in rec.recommend(user, k=len(rec.item_ids()))}
+    last = rec.recommend(user, k=len(rec.item_ids()))[-1]
+    e = rec.explain(user, last.item_id)
+    assert e.rank == len(seen) and e.rank > 20
+    scores = [p.score for p in e.paths]
+    assert any(s < 0 for s in scores)
+    assert scores == sorted(scores, key=lambda s: (s < 0, -s if s > 0 else s))
+    assert e.text.startswith(f"Ranked {e.rank}") and "counts against it" in e.text
+
+
+def test_similar_items_come_with_their_reasons(rec: Recommender) -> None:
+    item = rec.item_ids()[0]
+    alike = rec.similar_items(item, k=5)
+    assert len(alike) == 5
+    for r in alike:
+        assert r.text.startswith("Like *") and r.text != "Like *.", r.text
+        assert all(p.nodes[0].node_id == f"Item:{item}" for p in r.paths)
+        assert all(p.nodes[-1].node_id == f"Item:{r.item_id}" for p in r.paths)
+    assert any(p.score > 0 for r in alike for p in r.paths)
+    assert any("had both" in r.text or "both " in r.text for r in alike)
+
+
 def test_recommend_for_text_uses_the_words(rec: Recommender) -> None:
     recs = rec.recommend_for_text("I want dark science fiction set in Tokyo", k=5)
     assert len(recs) == 5

@@ -652,7 +652,7 @@ def export(
     if "recbole" in written:
         folder = Path(written["recbole"][0]).parent
         out.print(
-            f"RecBole: run_recbole(model='KGAT', dataset='{inp.name}', config_file_list="
+            f"RecBole: run_recbole(model='CKE', dataset='{inp.name}', config_file_list="
             f"['{folder / (inp.name + '.yaml')}'], config_dict={{'data_path': "
             f"'{folder.parent}'}})",
             markup=False,

@@ -175,9 +175,15 @@ def explanation_tree(user: str, rec: Recommendation) -> Tree:
         f"score {rec.score:.3f}, {rank}"
     )
     tree.add(escape(rec.text))
-    paths = tree.add("paths (score each carries)")
+    paths = tree.add("paths (score each carries; negative ones pull it down)")
     for p in rec.paths:
         paths.add(escape(f"{p.score:+.4f}  {path_text(p)}"))
+    rest = rec.score - sum(p.score for p in rec.paths)
+    if rec.paths and abs(rest) >= 5e-4:
+        paths.add(
+            escape(f"{rest:+.4f}  the other terms (smaller paths, the user's own embedding)"),
+            style="dim",
+        )
     return tree
 
 

@@ -231,6 +231,35 @@ class PathScorer:
         renamed = new_mine < none
         mine[renamed], theirs[renamed] = new_mine[renamed], new_theirs[renamed]
 
+    def shared_attributes(
+        self, via: int, items: np.ndarray, strength: LinkStrength | None = None
+    ) -> list[list[tuple[int, str, str, float]]]:
+        """For the item node ``via`` and each of ``items`` (item nodes), every attribute
+        both link to as ``(attribute node, via's relationship, the item's relationship,
+        carried)``, strongest first: ``carried`` by ``strength`` where given (how much of
+        the score the two links carry, as :meth:`_name` weighs them), else the product of
+        the links' GNN norms."""
+        _, _, _, (owner, flat, at) = self._links(np.full(len(items), via), items)
+        if strength is not None and len(owner):
+            carried = strength(
+                AttributeLinks(
+                    torch.from_numpy(self.item_pos[items[owner]]),
+                    torch.from_numpy(np.full(len(owner), via)),
+                    torch.from_numpy(self.dst[flat]),
+                    torch.from_numpy(self.norm[flat]),
+                    torch.from_numpy(self.norm[at]),
+                )
+            ).numpy()
+        else:
+            carried = self.norm[flat] * self.norm[at]
+        out: list[list[tuple[int, str, str, float]]] = [[] for _ in items]
+        names = self.relations
+        for o, f, a, c in zip(owner.tolist(), flat, at, carried.tolist(), strict=True):
+            out[o].append((int(self.dst[f]), names[self.rel[f]], names[self.rel[a]], c))
+        for shared in out:
+            shared.sort(key=lambda t: -t[3])
+        return out
+
     def explain_terms(
         self,
         user: PathNode,
@@ -242,6 +271,7 @@ class PathScorer:
         top: int = 5,
         rest: torch.Tensor | None = None,
         strength: LinkStrength | None = None,
+        against: int = 2,
     ) -> list[Explanation]:
         """Explanations of the scores of ``items`` (node indices) for one user, given as
         terms: term ``t`` is the part of the score of ``items[of[t]]`` that comes through
@@ -252,7 +282,9 @@ class PathScorer:
         (:meth:`_links`); terms without a link (text similarity with no text edge), and
         terms beyond each item's strongest ``10 * top`` (at least 50), count in the score
         but have no path. ``strength`` names the attribute of a path (:meth:`_links`).
-        All items in one vectorised pass."""
+        Besides the ``top`` paths that raise the score most, the ``against`` that lower it
+        most are shown after them (negative scores): a filter weight below zero, a
+        dislike. All items in one vectorised pass."""
         k, n = len(items), self.gt.num_nodes
         item_nodes = items.numpy()
         key, inv = np.unique(of.numpy() * n + via.numpy(), return_inverse=True)
@@ -264,16 +296,25 @@ class PathScorer:
         score = np.bincount(owner_of, weights=value, minlength=k)
         if rest is not None:
             score = score + rest.numpy()
-        # each item's strongest terms only: by item, then by descending term
+        # each item's strongest terms each way only: by item, then by descending term
         order = np.lexsort((-value, owner_of))
-        order = order[_rank_within(owner_of[order], k) < max(10 * top, 50)]
+        keep = _rank_within(owner_of[order], k) < max(10 * top, 50)
+        lowest = np.lexsort((value, owner_of))
+        lowest = lowest[value[lowest] < 0]
+        lowest = lowest[_rank_within(owner_of[lowest], k) < max(10 * against, 20)]
+        order = np.union1d(order[keep], lowest if against else lowest[:0])
+        order = order[np.lexsort((-value[order], owner_of[order]))]
         # which terms have a link does not depend on the attribute named: link them all
         # first, then name the attribute of the shown paths only
         pair_via, pair_item = via_of[order], item_nodes[owner_of[order]]
         mine, theirs, direct, candidates = self._links(pair_via, pair_item)
         linked = (mine >= 0) | (direct >= 0)
         shown = np.zeros_like(linked)
-        shown[linked] = _rank_within(owner_of[order[linked]], k) < top
+        up = linked & (value[order] > 0)
+        shown[up] = _rank_within(owner_of[order[up]], k) < top
+        down = np.flatnonzero(linked & (value[order] < 0))
+        down = down[np.lexsort((value[order[down]], owner_of[order[down]]))]  # lowest first
+        shown[down[_rank_within(owner_of[order[down]], k) < against]] = True
         if strength is not None:
             self._name(pair_via, pair_item, candidates, shown, strength, mine, theirs)
         carried = np.bincount(owner_of[order[linked]], weights=value[order[linked]], minlength=k)
@@ -302,6 +343,8 @@ class PathScorer:
                 nodes = (user, node(v), node(mid), node(item))
                 rels = (names[first], names[second], names[third])
             paths[owner].append(Path(nodes, rels, score_t))
+        for shown_paths in paths:  # what lowers the score most comes first of the negatives
+            shown_paths.sort(key=lambda p: (p.score < 0, -p.score if p.score > 0 else p.score))
         return [
             Explanation(s, p, c / s if s else 0.0)
             for s, p, c in zip(

@@ -154,6 +154,6 @@ class Ranker:
             self.title(pos),
             exp.score,
             rank,
-            explanation_sentence(exp.paths),
+            explanation_sentence(exp.paths, rank=rank),
             exp.paths,
         )

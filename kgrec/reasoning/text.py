@@ -31,9 +31,14 @@ def attribute_phrase(rel: str, name: str, label: str = "") -> str:
     return _ATTRIBUTE_PHRASE.get(rel, "linked to {}").format(name)
 
 
+def _listed(parts: Sequence[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
 def _titles(names: Sequence[str], most: int = 2) -> str:
     quoted = [f"*{n}*" for n in list(dict.fromkeys(names))[:most]]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+    return _listed(quoted)
 
 
 def _person(node: PathNode) -> str:
@@ -71,9 +76,16 @@ def _clause(kind: str, paths: list[Path], first: bool, lead: bool) -> str:
         )
         return f"{who} liked it" if first else f"{who} liked it too"
     if kind == "said":
-        names = [p.nodes[1].name for p in paths]
-        verb = "like" if head.relationships[0] == "LIKES" else "mentioned"
-        return f"you said you {verb} {' and '.join(list(dict.fromkeys(names))[:2])}"
+        # what the item has, as the words asked for it: "things set in Lisbon and funny in
+        # tone" reads for every kind, where bare names did not ("friendship and funny")
+        phrases = list(
+            dict.fromkeys(
+                attribute_phrase(p.relationships[1], p.nodes[1].name, p.nodes[1].label)
+                for p in paths
+            )
+        )
+        verb = "said you like" if head.relationships[0] == "LIKES" else "mentioned"
+        return f"you {verb} things {_listed(phrases[:3])}"
     if kind == "text":
         items = list(dict.fromkeys(p.nodes[1].name for p in paths))
         you = liked if lead else ""
@@ -102,11 +114,51 @@ def _clause(kind: str, paths: list[Path], first: bool, lead: bool) -> str:
 _YOU_LIKED = ("shared", "text")
 
 
-def explanation_sentence(paths: Sequence[Path], max_reasons: int = 2) -> str:
+#: From this rank on an item is far down the list, and its sentence says so first.
+LOW_RANK = 21
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _against(paths: Sequence[Path]) -> str:
+    """What pulls the score down: "you said you dislike horror", "liking *Heat* and
+    *Ronin* counts against it"."""
+    disliked = [p.nodes[1].name for p in paths if p.relationships[0] == "DISLIKES"]
+    liked = [p.nodes[1] for p in paths if p.relationships[0] != "DISLIKES"]
+    parts = []
+    if disliked:
+        parts.append(f"you said you dislike {' and '.join(list(dict.fromkeys(disliked))[:2])}")
+    if liked:
+        names = [n.name for n in liked]
+        shown = _titles(names) if liked[0].label == "Item" else " and ".join(names[:2])
+        parts.append(f"liking {shown} counts against it")
+    return " and ".join(parts)
+
+
+def explanation_sentence(
+    paths: Sequence[Path], max_reasons: int = 2, rank: int | None = None
+) -> str:
     """ "Because you liked *Heat* and *Collateral*, both directed by Michael Mann." from the
-    strongest path groups (paths that share an attribute, or a kind of evidence)."""
-    positive = [p for p in paths if p.score > 0] or list(paths[:1])
+    strongest path groups (paths that share an attribute, or a kind of evidence).
+
+    Paths with negative scores lower the score: where they weigh at least half as much as
+    the reasons shown, or the item ranks :data:`LOW_RANK` or lower (``rank``), the
+    sentence says what pulls it down ("Ranked 258th: because …, though liking *Ronin*
+    counts against it.")."""
+    low = rank is not None and rank >= LOW_RANK
+    negative = [p for p in paths if p.score < 0]
+    positive = [p for p in paths if p.score > 0]
+    weigh = sum(p.score for p in positive)
+    heavy = -sum(p.score for p in negative) >= 0.5 * weigh
+    though = _against(negative) if negative and (low or heavy) else ""
+    lead = f"Ranked {_ordinal(rank)}: " if low and rank is not None else ""
     if not positive:
+        if though:
+            opening = f"{lead}nothing" if lead else "Nothing"
+            return f"{opening} you liked points to it, and {though}."
         return (
             "No path in the graph links you to this item; it is recommended on overall similarity."
         )
@@ -127,4 +179,25 @@ def explanation_sentence(paths: Sequence[Path], max_reasons: int = 2) -> str:
     ]
     if len(clauses) == 2:
         clauses[1] = "and " + clauses[1]
-    return "Because " + ", ".join(clauses) + "."
+    because = ("because " if lead else "Because ") + ", ".join(clauses)
+    return lead + because + (f", though {though}" if though else "") + "."
+
+
+def likeness_sentence(title: str, paths: Sequence[Path], fellows: int, text: bool) -> str:
+    """ "Like *Heat*: both directed by Michael Mann and set in Los Angeles; 12 people had
+    both; described in much the same words." from :class:`kgrec.reasoning.explainer.Likeness`
+    (attributes only where their links raise the score)."""
+    reasons = []
+    paths = [p for p in paths if p.score > 0]
+    if paths:
+        phrases = [
+            attribute_phrase(p.relationships[1], p.nodes[1].name, p.nodes[1].label) for p in paths
+        ]
+        reasons.append("both " + _listed(phrases))
+    if fellows:
+        reasons.append(f"{fellows} {'person' if fellows == 1 else 'people'} had both")
+    if text:
+        reasons.append("described in much the same words")
+    if not reasons:
+        return f"Like *{title}* in what the people who had it also had."
+    return f"Like *{title}*: " + "; ".join(reasons) + "."
