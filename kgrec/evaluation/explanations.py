@@ -98,7 +98,11 @@ def explanation_metrics(
             drop = whole - explainer.score_without(state, item, best)
             if whole:
                 drops.append(drop / abs(whole))
-            alike = [p for p in exp.paths[1:] if p.relationships == best.relationships]
+            # against the other paths of its type that raise the score (those shown for
+            # what lowers it would lose by construction)
+            alike = [
+                p for p in exp.paths[1:] if p.relationships == best.relationships and p.score > 0
+            ]
             if alike:
                 other = alike[int(rng.integers(len(alike)))]
                 cases += 1

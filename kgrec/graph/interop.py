@@ -10,7 +10,8 @@ tab-separated with a ``name:type`` header, one file per kind of record:
   attribute kind (the item's genres, people, places, ... as tokens);
 - ``<name>.kg``: ``head_id:token relation_id:token tail_id:token``, every edge between two
   nodes that are not users (items' attributes, knowledge-graph triples, text links);
-- ``<name>.link``: ``item_id:token entity_id:token``, each item's entity in the ``.kg``.
+- ``<name>.link``: ``item_id:token entity_id:token``, each item's entity in the ``.kg``
+  (items of the interactions; the rest of the catalogue stays in the ``.kg`` as entities).
 
 The graph is the *training* graph: attributes that come from interactions (a tag a user
 gave an item) are there only for train interactions, so nothing held out leaks through the
@@ -194,6 +195,7 @@ def write_atomic(inp: ExportInput, folder: Path, *, hopwise: bool = False) -> li
         written.append(_write(frame[columns], header, folder / f"{name}.{part}.inter"))
     whole = pd.concat([f for f, _ in frames.values()], ignore_index=True)
     written.append(_write(whole[columns], header, folder / f"{name}.inter"))
+    whole_ids = pd.concat([inp.splits[p]["item_id"] for p in PARTS]).astype(str).unique()
 
     edges = _kg_edges(kg)
     kg_frame = pd.DataFrame(
@@ -206,7 +208,10 @@ def write_atomic(inp: ExportInput, folder: Path, *, hopwise: bool = False) -> li
     kg_header = ["head_id:token", "relation_id:token", "tail_id:token"]
     written.append(_write(kg_frame, kg_header, folder / f"{name}.kg"))
 
-    items = kg.nodes.loc[kg.nodes["label"] == "Item", "node_id"].tolist()
+    # the items of the interactions: RecBole links only items it knows from them (an
+    # item of the catalogue nobody had stays in the .kg as a plain entity)
+    had = {node_id("Item", i) for i in whole_ids}
+    items = [i for i in kg.nodes.loc[kg.nodes["label"] == "Item", "node_id"] if i in had]
     link = pd.DataFrame(
         {"item_id": [tok.item[i] for i in items], "entity_id": [tok.entity[i] for i in items]}
     )

@@ -67,7 +67,7 @@ def test_recbole_files_follow_the_atomic_format_and_hold_the_split(
     assert {"rating", "timestamp"} <= set(whole.columns)
 
     kg, link, item = (_atomic(folder / f"sample.{s}") for s in ("kg", "link", "item"))
-    assert set(link["item_id"]) == set(item["item_id"]) >= set(whole["item_id"])
+    assert set(link["item_id"]) == set(item["item_id"]) == set(whole["item_id"])
     entities = set(kg["head_id"]) | set(kg["tail_id"])
     assert set(link["entity_id"]) <= entities  # every item is in the KG
     assert not any(e.startswith("User:") for e in entities)  # users are in .inter only
