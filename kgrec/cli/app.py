@@ -64,6 +64,21 @@ def _listed(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
+def _print_whole(table: Any) -> None:
+    """A table of figures at its full width: on a terminal as wide as it allows, but
+    piped or redirected (where rich assumes 80 columns and cuts figures to "0.2766±.…")
+    as wide as its figures need."""
+    if out.is_terminal:
+        out.print(table)
+        return
+    from rich.measure import Measurement
+
+    need = Measurement.get(out, out.options.update(max_width=10_000), table).maximum
+    # print(width=) is capped at the console's width: a console as wide as the table
+    Console(file=out.file, width=max(out.width, need)).print(table)
+    out.print("(`--json` gives every figure to scripts)", style="dim")
+
+
 def _run(config: PipelineConfig, force: bool, as_json: bool, baselines: bool = False) -> Any:
     from kgrec.cli.progress import RichProgress
     from kgrec.cli.render import counts_table, metrics_table
@@ -218,7 +233,7 @@ def eval_(
     if as_json:
         print_json(out, summary)
         return
-    out.print(comparison_table(summary))
+    _print_whole(comparison_table(summary))
     if "cold_start" in summary:
         out.print(cold_start_table(summary["cold_start"]))
     if "explanations" in summary:

@@ -214,3 +214,21 @@ def test_flags_in_help_take_no_value() -> None:
         assert shown.exit_code == 0, command
         assert "<bool>" not in shown.output, command
     assert "--json " in runner.invoke(app, ["recommend", "--help"], terminal_width=200).output
+
+
+def test_wide_tables_piped_keep_every_figure(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Piped, rich assumes 80 columns and cut `kgrec eval`'s figures to "0.2766±.…"."""
+    from rich.table import Table
+
+    import kgrec.cli.app as cli
+
+    piped = io.StringIO()
+    monkeypatch.setattr(cli, "out", Console(file=piped, width=80))
+    table = Table()
+    for col in ["model", *(f"metric {k}@10" for k in range(8))]:
+        table.add_column(col, no_wrap=True)
+    table.add_row("kgrec-no-organization", *["0.2766±.0012"] * 8)
+    cli._print_whole(table)
+    shown = piped.getvalue()
+    assert shown.count("0.2766±.0012") == 8 and "…" not in shown
+    assert "kgrec-no-organization" in shown and "--json" in shown
