@@ -92,7 +92,9 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=2020)
     ap.add_argument("--json", action="store_true", help="print one JSON object only")
     args = ap.parse_args()
-    rows = [train(m, args.folder.resolve(), args.epochs, args.seed) for m in args.models]
+    folder = args.folder.resolve()
+    os.chdir(folder.parent)  # RecBole writes log/ and log_tensorboard/ where it runs
+    rows = [train(m, folder, args.epochs, args.seed) for m in args.models]
     if args.json:
         print(json.dumps(rows))
         return
