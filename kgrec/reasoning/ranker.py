@@ -137,7 +137,7 @@ class Ranker:
             scores[state.items] = -torch.inf
             rank = int((scores > scores[item]).sum()) + 1
         exp = self.explainer.explanations(user, state, [item], top)[0]
-        return self.explained(item, rank, exp)
+        return self.explained(item, rank, exp, alone=True)
 
     def item_key(self, pos: int) -> str:
         """The item id (without label) of an item position."""
@@ -147,13 +147,16 @@ class Ranker:
         """The display name of an item position."""
         return self.gt.names[int(self.gt.items[pos])]
 
-    def explained(self, pos: int, rank: int, exp: Explanation) -> Recommendation:
-        """A Recommendation of item position ``pos`` from its explanation."""
+    def explained(
+        self, pos: int, rank: int, exp: Explanation, alone: bool = False
+    ) -> Recommendation:
+        """A Recommendation of item position ``pos`` from its explanation; ``alone``: one
+        item asked about, not a place in a list, so its sentence says how low it ranks."""
         return Recommendation(
             self.item_key(pos),
             self.title(pos),
             exp.score,
             rank,
-            explanation_sentence(exp.paths, rank=rank),
+            explanation_sentence(exp.paths, rank=rank if alone else None),
             exp.paths,
         )

@@ -127,7 +127,10 @@ def _against(paths: Sequence[Path]) -> str:
     """What pulls the score down: "you said you dislike horror", "liking *Heat* and
     *Ronin* counts against it"."""
     disliked = [p.nodes[1].name for p in paths if p.relationships[0] == "DISLIKES"]
-    liked = [p.nodes[1] for p in paths if p.relationships[0] != "DISLIKES"]
+    # a friend's taste pulling down stays among the paths: "liking Ana" would misread
+    liked = [
+        p.nodes[1] for p in paths if p.relationships[0] != "DISLIKES" and p.nodes[1].label != "User"
+    ]
     parts = []
     if disliked:
         parts.append(f"you said you dislike {' and '.join(list(dict.fromkeys(disliked))[:2])}")
