@@ -3,8 +3,10 @@
 LadybugDB (PyPI ``ladybug``) is the maintained fork of Kùzu, which was archived in October
 2025; kgrec used ``kuzu`` 0.11.3 until the fork fixed two faults of its early releases
 (strings that look like JSON came back as structs; COPY of relationship tables with DOUBLE
-columns was ~150x slower). ``tests/store/test_store_embedded.py`` holds both cases. A file
-written by Kùzu cannot be opened here: :mod:`kgrec.store.migrate` moves it across.
+columns was ~150x slower); the store contract (``kgrec/testing/store_contract.py``) writes
+both. A file written by Kùzu cannot be opened here: :mod:`kgrec.store.migrate` moves it
+across. LadybugDB refuses a second writer but not readers beside a writer, so kgrec keeps
+Kùzu's rule with its own lock (:class:`_ProcessLock`).
 
 Zero set-up: the database lives in the pipeline's work directory. One process may open
 it for writing; ``read_only=True`` opens it for reading (what ``kgrec query`` does).
