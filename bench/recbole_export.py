@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -94,18 +93,21 @@ def main() -> None:
     args = ap.parse_args()
     folder = args.folder.resolve()
     os.chdir(folder.parent)  # RecBole writes log/ and log_tensorboard/ where it runs
-    rows = [train(m, folder, args.epochs, args.seed) for m in args.models]
+    if not args.json:
+        print(f"RecBole on {args.folder} (seed {args.seed}, up to {args.epochs} epochs)")
+        print(f"{'model':<8}{'valid NDCG@10':>15}{'test NDCG@10':>14}{'test R@10':>11}{'s':>8}")
+    rows = []
+    for model in args.models:  # each row as soon as its model is done: KG models take long
+        r = train(model, folder, args.epochs, args.seed)
+        rows.append(r)
+        if not args.json:
+            print(
+                f"{r['model']:<8}{r['valid_ndcg@10']:>15.4f}{r['test_ndcg@10']:>14.4f}"
+                f"{r['test_recall@10']:>11.4f}{r['seconds']:>8}",
+                flush=True,
+            )
     if args.json:
         print(json.dumps(rows))
-        return
-    print(f"RecBole on {args.folder} (seed {args.seed}, up to {args.epochs} epochs)")
-    print(f"{'model':<8}{'valid NDCG@10':>15}{'test NDCG@10':>14}{'test R@10':>11}{'s':>8}")
-    for r in rows:
-        print(
-            f"{r['model']:<8}{r['valid_ndcg@10']:>15.4f}{r['test_ndcg@10']:>14.4f}"
-            f"{r['test_recall@10']:>11.4f}{r['seconds']:>8}"
-        )
-    sys.stdout.flush()
 
 
 if __name__ == "__main__":
