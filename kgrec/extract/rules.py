@@ -185,6 +185,16 @@ WORK_NOUNS = {
     "concerto",
     "opera",
     "work",
+    "fairytale",
+    "fable",
+    "satire",
+    "farce",
+    "parody",
+    "musical",
+    "memoir",
+    "sequel",
+    "trilogy",
+    "anthology",
 }
 #: Musicians' trades: "X is a jazz trumpeter", "the blues guitarist X" is an artist, where
 #: "X is a struggling writer" may well be a character of a plot.
