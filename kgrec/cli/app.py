@@ -631,16 +631,16 @@ def export(
         typer.Option(
             "--format",
             "-f",
-            help="recbole, hopwise or pyg; repeat for several (default: all three).",
+            metavar="recbole|hopwise|pyg",
+            help="Repeat for several (default: all three).",
         ),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Write the pipeline's graph and split for RecBole, hopwise or PyG.
 
-    Runs the stages up to the graph first (skipping those already current). RecBole and
-    hopwise get atomic files (.inter and the split as .train/.valid/.test.inter, .item,
-    .kg, .link) and a config file; PyG gets a HeteroData file."""
+    Runs the stages up to the graph first (those already current are skipped).
+    RecBole and hopwise get atomic files and a config file, PyG a HeteroData file."""
     from kgrec.cli.progress import RichProgress
     from kgrec.cli.render import print_json
     from kgrec.graph.interop import FORMATS
