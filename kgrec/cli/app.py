@@ -64,18 +64,20 @@ def _listed(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
-def _print_whole(table: Any) -> None:
-    """A table of figures at its full width: on a terminal as wide as it allows, but
+def _print_whole(*tables: Any) -> None:
+    """Tables of figures at their full width: on a terminal as wide as it allows, but
     piped or redirected (where rich assumes 80 columns and cuts figures to "0.2766±.…")
-    as wide as its figures need."""
+    as wide as their figures need."""
     if out.is_terminal:
-        out.print(table)
+        for table in tables:
+            out.print(table)
         return
     from rich.measure import Measurement
 
-    need = Measurement.get(out, out.options.update(max_width=10_000), table).maximum
-    # print(width=) is capped at the console's width: a console as wide as the table
-    Console(file=out.file, width=max(out.width, need)).print(table)
+    for table in tables:
+        need = Measurement.get(out, out.options.update(max_width=10_000), table).maximum
+        # print(width=) is capped at the console's width: a console as wide as the table
+        Console(file=out.file, width=max(out.width, need)).print(table)
     out.print("(`--json` gives every figure to scripts)", style="dim")
 
 
@@ -233,11 +235,12 @@ def eval_(
     if as_json:
         print_json(out, summary)
         return
-    _print_whole(comparison_table(summary))
+    tables = [comparison_table(summary)]
     if "cold_start" in summary:
-        out.print(cold_start_table(summary["cold_start"]))
+        tables.append(cold_start_table(summary["cold_start"]))
     if "explanations" in summary:
-        out.print(explanations_table(summary["explanations"]))
+        tables.append(explanations_table(summary["explanations"]))
+    _print_whole(*tables)
     out.print(f"Saved {work / EVAL_FILE}, {bars} and {curves}", markup=False, style="dim")
 
 

@@ -13,9 +13,10 @@ tab-separated with a ``name:type`` header, one file per kind of record:
 - ``<name>.link``: ``item_id:token entity_id:token``, each item's entity in the ``.kg``
   (items of the interactions; the rest of the catalogue stays in the ``.kg`` as entities).
 
-The graph is the *training* graph: attributes that come from interactions (a tag a user
-gave an item) are there only for train interactions, so nothing held out leaks through the
-KG. Users' own likes and dislikes are left out: RecBole's KG holds entities, not users.
+The graph is the training graph kgrec's model sees. Its KG side is the items' attributes
+from their texts, tags and metadata (item-side knowledge, as the peer libraries' item KGs
+are), which do not depend on the split; no interaction is in the ``.kg``. Users' own likes
+and dislikes are left out: RecBole's KG holds entities, not users.
 
 hopwise (a RecBole extension for path reasoning) reads the same files. What differs is
 written for it: its path models write paths as tokens separated by spaces, so every token
@@ -26,12 +27,12 @@ token back to kgrec's node id and name in both formats.
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -63,13 +64,13 @@ class ExportInput:
     embeddings: pd.DataFrame | None = None
 
 
-def tokens(node_ids: Iterable[str], *, space_free: bool) -> dict[str, str]:
-    """One file token per node id: kgrec's id itself, or with runs of whitespace made
-    ``_`` where the format needs it (``space_free``); tabs and line breaks never stay.
-    Tokens that would collide get ``~2``, ``~3``, ... in node id order."""
+def tokens(ids: Iterable[str], *, space_free: bool) -> dict[str, str]:
+    """One file token per id: the id itself, or with runs of whitespace made ``_`` where
+    the format needs it (``space_free``); tabs and line breaks never stay. Tokens that
+    would collide get ``~2``, ``~3``, ... in id order."""
     out: dict[str, str] = {}
     taken: set[str] = set()
-    for nid in sorted(set(node_ids)):
+    for nid in sorted(set(ids)):
         base = _UNSAFE.sub("_", nid) if space_free else re.sub(r"[\t\r\n]+", " ", nid)
         token, k = base, 1
         while token in taken:
@@ -99,17 +100,12 @@ def _kg_edges(kg: KnowledgeGraph) -> pd.DataFrame:
 
 
 def _write(frame: pd.DataFrame, header: list[str], path: Path) -> Path:
-    """A tab-separated atomic file with a ``name:type`` header (no quoting: tokens were
-    made tab-free)."""
-    with path.open("w", encoding="utf-8", newline="\n") as f:
-        f.write("\t".join(header) + "\n")
-        for row in frame.itertuples(index=False):
-            f.write("\t".join("" if _missing(v) else str(v) for v in row) + "\n")
+    """A tab-separated atomic file with a ``name:type`` header, missing values empty (no
+    quoting: every field was made tab-free)."""
+    frame.to_csv(
+        path, sep="\t", header=header, index=False, quoting=csv.QUOTE_NONE, lineterminator="\n"
+    )
     return path
-
-
-def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA
 
 
 def _inter(
@@ -195,7 +191,6 @@ def write_atomic(inp: ExportInput, folder: Path, *, hopwise: bool = False) -> li
         written.append(_write(frame[columns], header, folder / f"{name}.{part}.inter"))
     whole = pd.concat([f for f, _ in frames.values()], ignore_index=True)
     written.append(_write(whole[columns], header, folder / f"{name}.inter"))
-    whole_ids = pd.concat([inp.splits[p]["item_id"] for p in PARTS]).astype(str).unique()
 
     edges = _kg_edges(kg)
     kg_frame = pd.DataFrame(
@@ -210,7 +205,7 @@ def write_atomic(inp: ExportInput, folder: Path, *, hopwise: bool = False) -> li
 
     # the items of the interactions: RecBole links only items it knows from them (an
     # item of the catalogue nobody had stays in the .kg as a plain entity)
-    had = {node_id("Item", i) for i in whole_ids}
+    had = {node_id("Item", str(i)) for p in PARTS for i in inp.splits[p]["item_id"]}
     items = [i for i in kg.nodes.loc[kg.nodes["label"] == "Item", "node_id"] if i in had]
     link = pd.DataFrame(
         {"item_id": [tok.item[i] for i in items], "entity_id": [tok.entity[i] for i in items]}
@@ -235,10 +230,11 @@ def _item_file(
     frame = pd.DataFrame({"item_id": [tok.item[i] for i in items]})
     header = ["item_id:token"]
     if "title" in nodes:
-        frame["title"] = [_UNSAFE.sub(" ", str(t)).strip() for t in nodes.loc[items, "title"]]
+        titles = nodes.loc[items, "title"].fillna("").astype(str)
+        frame["title"] = titles.str.replace(_UNSAFE, " ", regex=True).str.strip().to_numpy()
         header.append("title:token_seq")
     if "year" in nodes and nodes.loc[items, "year"].notna().any():
-        frame["year"] = [None if _missing(y) else int(y) for y in nodes.loc[items, "year"]]
+        frame["year"] = pd.array(nodes.loc[items, "year"].to_numpy(), dtype="Int64")
         header.append("year:token")
     attr = edges[edges["src"].isin(set(items))]
     attr = attr.assign(kind=attr["dst"].map(nodes["label"]), key=attr["dst"].map(nodes["key"]))
@@ -301,17 +297,13 @@ def write_pyg(inp: ExportInput, path: Path) -> Path:
     """
     data = to_hetero_data(inp.graph)
     if inp.embeddings is not None and len(inp.embeddings):
-        vectors = pd.Series(list(inp.embeddings["vec"]), index=inp.embeddings["node_id"])
-        dim = len(inp.embeddings["vec"].iloc[0])
+        known = pd.Index(inp.embeddings["node_id"])
+        vectors = torch.as_tensor(np.stack(list(inp.embeddings["vec"])), dtype=torch.float32)
         for label in data.node_types:
-            ids = data[label].node_id
-            x = torch.zeros(len(ids), dim)
-            has = torch.zeros(len(ids), dtype=torch.bool)
-            for k, nid in enumerate(ids):
-                vec = vectors.get(nid)
-                if vec is not None:
-                    x[k] = torch.as_tensor(np.asarray(vec, dtype=np.float32))
-                    has[k] = True
+            at = torch.as_tensor(known.get_indexer(data[label].node_id), dtype=torch.long)
+            has = at >= 0
+            x = torch.zeros(len(at), vectors.shape[1])
+            x[has] = vectors[at[has]]
             data[label].x = x
             data[label].has_text = has
     users = pd.Series(np.arange(len(data["User"].node_id)), index=data["User"].node_id)

@@ -20,6 +20,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import ladybug as _db
+
 from kgrec.errors import ReadOnlyQueryError, StoreError
 from kgrec.graph.kg import KnowledgeGraph
 from kgrec.graph.schema import GraphSchema, load_schema
@@ -28,8 +30,6 @@ from kgrec.store.base import CypherStore, batches, frame_rows, valued_properties
 
 if TYPE_CHECKING:  # imported where used: `kgrec query` needs no pandas (start-up, issue 15)
     import pandas as pd
-
-import ladybug as _db
 
 
 class EmbeddedStore(CypherStore):
