@@ -141,7 +141,7 @@ class CueFilter:
             return True  # the whole text, a tag ("sad", "so sad")
         if ent.end < len(doc) and doc[ent.end].lower_ in self.cues:
             return True
-        if _names_the_item(ent.root) or _a_taste(ent.root):
+        if _names_the_item(ent) or _a_taste(ent.root) or _works_in_plural(ent):
             return True
         return any(
             other.label_ == ent.label_
@@ -150,16 +150,50 @@ class CueFilter:
         )
 
 
-def _names_the_item(tok: Token) -> bool:
-    """The word heads the phrase a description opens with or says the item is: "A funny
-    western about …", "It is a comedy" — a singular noun with "a", "an", "this" or
-    "that", as the sentence's root or predicate (not a plot's subject: "A young punk gets
-    a job"), and no "of" after it ("the horror of war", "the adventures of a boy")."""
-    if tok.pos_ != "NOUN" or tok.tag_ != "NN" or tok.dep_ not in ("ROOT", "attr"):
+def _names_the_item(ent: Span) -> bool:
+    """The word heads a phrase that says what a work is: "A funny western about …", "It is
+    a comedy", "a suspenseful mystery set in Oxford", "a classic Rodgers and Hammerstein
+    musical based on …" — "a", "an", "this", "that", "every" or "any" before it (across
+    adjectives and names), and either it is the sentence's root or predicate or a word
+    that describes a work follows ("set", "about", "starring", "based" …; spaCy's small
+    parser reads "a mystery set in Oxford" as a noun compound). Not with "of", "with" or
+    "between" after it ("the horror of war", "a brief romance with Bill"), and not a plot's
+    subject ("A young punk gets a job") or object ("plan a heist")."""
+    tok, doc = ent.root, ent.doc
+    if tok.pos_ not in ("NOUN", "ADJ", "PROPN") or tok.tag_ not in ("NN", "JJ", "NNP"):
         return False
-    dets = {c.lower_ for c in tok.children if c.dep_ == "det"}
-    has_of = any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children)
-    return bool(dets & {"a", "an", "this", "that"}) and not has_of
+    nxt = doc[ent.end].lower_ if ent.end < len(doc) else ""
+    if not (tok.dep_ in ("ROOT", "attr") and nxt not in ("of", "with", "between")) and (
+        nxt not in _WORK_FOLLOWERS
+    ):
+        return False
+    for left in reversed(doc[max(0, ent.start - 6) : ent.start]):
+        if left.pos_ == "DET":
+            return left.lower_ in _WORK_DETERMINERS
+        if left.pos_ not in ("ADJ", "ADV", "PROPN", "CCONJ", "VERB") and not left.ent_type_:
+            return False
+    return False
+
+
+#: Determiners before a word that names what a work is ("a western", "every musical").
+_WORK_DETERMINERS = frozenset({"a", "an", "this", "that", "every", "any"})
+#: Words after a phrase that describe it as a work ("a musical set in Los Angeles").
+_WORK_FOLLOWERS = frozenset(
+    {"set", "about", "starring", "based", "featuring", "directed", "written", "adapted"}
+)
+#: Words that make a text someone's own ("I", "my", "we").
+_FIRST_PERSON = frozenset({"i", "me", "my", "we", "us", "our"})
+
+
+def _works_in_plural(ent: Span) -> bool:
+    """In someone's own words, a genre in the plural names works of it: "Musicals are
+    not for me", "Suspenseful mysteries keep me up" (not "the wars", "his adventures")."""
+    tok = ent.root
+    if tok.tag_ != "NNS" or not any(t.lower_ in _FIRST_PERSON for t in ent.doc):
+        return False
+    return not any(c.dep_ in ("det", "poss") for c in tok.children) and not any(
+        c.dep_ == "prep" and c.lower_ == "of" for c in tok.children
+    )
 
 
 def _a_taste(tok: Token) -> bool:
