@@ -33,6 +33,7 @@ from kgrec.extract.rules import (
     polarity,
     trim_name,
 )
+from kgrec.extract.tag_names import people_tags
 from kgrec.graph.kg import normalise_key
 from kgrec.graph.schema import GraphSchema, load_schema
 
@@ -177,7 +178,8 @@ class Extractor:
         genre, "dark" + "comedy"); any other tag is one Theme, canonicalised with the
         other themes (vocabulary, then embedding merge). A tag in lower case that nothing
         recognises is read again with capitals, for the places NER knows only so
-        ("sahara")."""
+        ("sahara"); one that looks like a name and that the encoder puts among people is
+        a Person ("cyndi lauper": :mod:`kgrec.extract.tag_names`)."""
         found = self._with_capitals(tags, self.extract(tags))
         out: list[list[Mention] | str | None] = []
         for tag, mentions in zip(tags, found, strict=True):
@@ -194,10 +196,18 @@ class Extractor:
                 out.append("Genre")
             else:
                 out.append(mentions if mentions and covered.issuperset(words) else None)
-        whole: dict[str, list[str]] = {"Theme": [], "Genre": []}  # tags that are one mention
+        if "Person" in self.schema.attribute_kinds:
+            unknown = [k for k, got in enumerate(out) if got is None]
+            people = people_tags([tags[k] for k in unknown], self.nlp, self._embed)
+            for k, person in zip(unknown, people, strict=True):
+                out[k] = "Person" if person else None
+        whole: dict[str, list[str]] = {"Theme": [], "Genre": [], "Person": []}  # one mention
         for tag, got in zip(tags, out, strict=True):
             if not isinstance(got, list):
-                whole[got or "Theme"].append(clean_surface(tag))
+                surface = clean_surface(tag)
+                if got == "Person" and surface.islower():
+                    surface = surface.title()  # "cyndi lauper": Cyndi Lauper
+                whole[got or "Theme"].append(surface)
         canon = {kind: iter(self.canonicalize(names, kind=kind)) for kind, names in whole.items()}
         result: list[list[Mention]] = []
         for tag, got in zip(tags, out, strict=True):
@@ -206,7 +216,8 @@ class Extractor:
                 continue
             kind = got or "Theme"
             name = next(canon[kind])
-            name = name.lower() if name == clean_surface(tag) else name
+            if kind != "Person":
+                name = name.lower() if name == clean_surface(tag) else name
             result.append([Mention(tag, kind, name, 0, len(tag), TAG_THEME_SCORE)] if name else [])
         return result
 

@@ -364,14 +364,99 @@ _PERSONAL = frozenset(
 
 def acts_like_a_person(span: Span) -> bool:
     """A one-word place NER found that the sentence treats as a person: the subject of a
-    verb of action ("Barrie meets Sylvia"; a place is at most "home to" something), or
-    the owner of a life or a relative ("Barrie's life")."""
+    verb of action ("Barrie meets Sylvia"; a place is at most "home to" something), the
+    owner of a life or a relative ("Barrie's life"), in apposition with a noun for
+    someone ("the caretaker, Jacinto", "Charlotte, a spider"), listed with a person
+    ("Lucas, Perry and Meg") or what a verb does to a person ("asks Agnes to …")."""
     if len(span) != 1:
         return False
     tok = first_conjunct(span.root)
     if tok.dep_ == "nsubj" and tok.head.pos_ == "VERB":
         return tok.head.lemma_.lower() not in _PLACE_VERBS
-    return tok.dep_ == "poss" and tok.head.lemma_.lower() in _PERSONAL | WORK_NOUNS
+    if tok.dep_ == "poss" and tok.head.lemma_.lower() in _PERSONAL | WORK_NOUNS:
+        return True
+    described = [tok.head] if tok.dep_ == "appos" else []
+    described += [c for c in tok.children if c.dep_ == "appos"]
+    if any(_apposition_for_someone(tok, d) for d in described):
+        return True
+    listed = [c for c in tok.subtree if c.dep_ == "conj"]
+    if len(listed) >= 2 and all(c.ent_type_ in ("PERSON", "ORG") for c in listed):
+        return True  # "Lucas, Perry and Meg": NER's PERSON and ORG for names
+    return tok.dep_ == "dobj" and tok.head.lemma_.lower() in _PERSON_OBJECT_VERBS
+
+
+def _apposition_for_someone(tok: Token, other: Token) -> bool:
+    """``other`` is a noun set off by a comma beside ``tok`` that is not a place's noun."""
+    lo, hi = sorted((tok.i, other.i))
+    return (
+        other.pos_ in ("NOUN", "NUM")
+        and other.lemma_.lower() not in _PLACE_NOUNS
+        and any(t.text == "," for t in tok.doc[lo:hi])
+    )
+
+
+#: Nouns a place stands in apposition with ("Providence's Italian neighbourhood, Federal Hill").
+_PLACE_NOUNS = frozenset(
+    [
+        "city",
+        "town",
+        "village",
+        "country",
+        "state",
+        "region",
+        "capital",
+        "neighborhood",
+        "neighbourhood",
+        "district",
+        "island",
+        "province",
+        "home",
+        "hometown",
+        "birthplace",
+        "area",
+        "county",
+        "kingdom",
+        "planet",
+        "world",
+        "place",
+        "resort",
+        "port",
+        "suburb",
+        "colony",
+        "territory",
+        "nation",
+        "republic",
+        "land",
+        "valley",
+        "continent",
+        "borough",
+    ]
+)
+#: Verbs whose object is someone ("asks Agnes to be his wife", "marries Ann").
+_PERSON_OBJECT_VERBS = frozenset(
+    [
+        "ask",
+        "tell",
+        "marry",
+        "meet",
+        "kill",
+        "murder",
+        "hire",
+        "persuade",
+        "convince",
+        "seduce",
+        "befriend",
+        "kiss",
+        "date",
+        "rescue",
+        "warn",
+        "invite",
+        "urge",
+        "beg",
+        "help",
+        "adopt",
+    ]
+)
 
 
 #: Verbs a place can be the subject of ("Tokyo hosts", "London burns").

@@ -88,6 +88,42 @@ def test_everyday_words_are_genres_only_with_a_cue(extractor: Extractor) -> None
     assert got.get("Cold War", ("",))[0] == "Theme" and "war" not in got
 
 
+def test_genres_with_everyday_senses_count_where_the_phrase_says_what_a_work_is(
+    extractor: Extractor,
+) -> None:
+    def genres(text: str) -> set[str]:
+        [found] = extractor.extract([text], descriptions=[True])
+        return {m.canonical for m in found if m.kind == "Genre"}
+
+    assert genres("She starts a brief romance with the gardener.") == set()
+    assert genres("The mystery of the lost key deepens.") == set()
+    assert genres("A romance set in Venice.") == {"romance"}
+    assert genres("A tense mystery set in Oslo.") == {"mystery"}
+    assert genres("Mysteries are my favourite.") == {"mystery"}  # someone's own words
+
+
+def test_a_place_name_the_sentence_treats_as_someone_is_not_a_place(
+    extractor: Extractor,
+) -> None:
+    for text in (
+        "The heist is planned by his partner, Dallas, who hates guns.",
+        "He asks Lisbon to marry him.",
+    ):
+        [found] = extractor.extract([text], descriptions=[True])
+        assert not [m for m in found if m.kind == "Place"], text
+
+
+def test_a_lower_case_tag_the_encoder_knows_as_a_person_is_a_person(
+    extractor: Extractor,
+) -> None:
+    found = extractor.extract_tags(["cyndi lauper", "serial killer", "singers"])
+    assert [[(m.kind, m.canonical) for m in ms] for ms in found] == [
+        [("Person", "Cyndi Lauper")],
+        [("Theme", "serial killer")],  # every word known to the lexicon
+        [("Theme", "singers")],
+    ]
+
+
 def test_spellings_merge_but_different_people_and_places_do_not(extractor: Extractor) -> None:
     assert extractor.canonicalize(["Björk", "Bjork", "BJORK"], kind="Person") == ["Björk"] * 3
     assert len(set(extractor.canonicalize(["Hip-Hop", "hiphop", "hip hop"], kind="Genre"))) == 1

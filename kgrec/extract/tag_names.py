@@ -1,0 +1,95 @@
+"""Tags that are someone's name written in lower case ("cyndi lauper", "will ferrell").
+
+NER finds names by their capitals, and a tag written in lower case has none; read again
+with capitals, any two words look like a name to it ("Serial Killer"). Two things
+together pick out a name instead: a word the English lexicon does not know (spaCy's
+lemma index, WordNet's words: "lauper", "ferrell", "matisyahu", not "serial" or
+"killer"), and the encoder, which has read about well-known people, putting the tag
+nearer to people ("a singer", "an actor") than to the other kinds of tag.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from spacy.language import Language
+
+#: What the encoder compares a tag with: people …
+PERSON_PROBES = ("an actor", "an actress", "a singer", "a rapper", "a film director", "a writer")
+#: … and what else a tag may be.
+OTHER_PROBES = (
+    "a topic",
+    "an opinion",
+    "a feeling",
+    "a mood",
+    "a music genre",
+    "a film genre",
+    "a place",
+    "a city",
+    "a rock band",
+    "a record label",
+)
+#: Least cosine to a person probe, and least lead over the best other probe.
+MIN_SIMILARITY, MIN_MARGIN = 0.3, 0.05
+
+
+def name_like(tag: str, nlp: Language) -> bool:
+    """A tag of one to three words, letters only, no function word, with a word the
+    lexicon does not know."""
+    words = tag.split()
+    if not 1 <= len(words) <= 3 or not all(w.isalpha() for w in words):
+        return False
+    if any(w.casefold() in nlp.Defaults.stop_words for w in words):
+        return False  # "for katie", "her best"
+    index = _lexicon(nlp)
+    return bool(index) and any(not _known(w.casefold(), index) for w in words)
+
+
+#: Endings taken off a word before looking it up ("singers", "narrated", "gangs").
+_ENDINGS = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ly", ""))
+
+
+def _known(word: str, index: frozenset[str]) -> bool:
+    return word in index or any(
+        word.endswith(end) and word[: -len(end)] + add in index for end, add in _ENDINGS
+    )
+
+
+def people_tags(
+    tags: Sequence[str], nlp: Language, embed: Callable[[Sequence[str]], np.ndarray]
+) -> list[bool]:
+    """For each tag, whether it is a person's name by the test in this module's docstring."""
+    todo = [k for k, tag in enumerate(tags) if name_like(tag, nlp)]
+    out = [False] * len(tags)
+    if not todo:
+        return out
+    vectors = embed([*PERSON_PROBES, *OTHER_PROBES, *(tags[k] for k in todo)])
+    people = vectors[: len(PERSON_PROBES)]
+    other = vectors[len(PERSON_PROBES) : len(PERSON_PROBES) + len(OTHER_PROBES)]
+    cand = vectors[len(PERSON_PROBES) + len(OTHER_PROBES) :]
+    best_person = (cand @ people.T).max(axis=1)
+    best_other = (cand @ other.T).max(axis=1)
+    for k, p, o in zip(todo, best_person, best_other, strict=True):
+        out[k] = bool(p >= MIN_SIMILARITY and p - o >= MIN_MARGIN)
+    return out
+
+
+def _lexicon(nlp: Language) -> frozenset[str]:
+    """Every word of the pipeline's lemma index, in any part of speech (empty when the
+    pipeline has none)."""
+    cached: frozenset[str] | None = getattr(nlp, "_kgrec_lexicon", None)
+    if cached is not None:
+        return cached
+    words: set[str] = set()
+    if "lemmatizer" in nlp.pipe_names:
+        lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
+        if lookups is not None and lookups.has_table("lemma_index"):
+            for entries in lookups.get_table("lemma_index").values():
+                words.update(entries)
+            if lookups.has_table("lemma_exc"):
+                for table in lookups.get_table("lemma_exc").values():
+                    words.update(table)
+    lexicon = frozenset(w.casefold() for w in words)
+    nlp._kgrec_lexicon = lexicon  # type: ignore[attr-defined]
+    return lexicon
