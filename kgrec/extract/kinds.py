@@ -5,7 +5,8 @@ from __future__ import annotations
 from spacy.tokens import Span
 
 from kgrec.extract.organizations import ORG_WORDS, looks_like_a_name, organization
-from kgrec.extract.rules import acts_like_a_person, person_role
+from kgrec.extract.places import known_places
+from kgrec.extract.rules import PERSONAL_NOUNS, acts_like_a_person, person_role
 
 #: NER labels that may stand for a person's name when the wording gives a role.
 _NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "WORK_OF_ART"}
@@ -35,6 +36,8 @@ def ner_kind(ent: Span, kind: str | None, kinds: set[str]) -> str | None:
         return "Person"
     if ent[-1].lower_ in ORG_WORDS and "Organization" in kinds:
         return "Organization"  # "John Hughes High School", NER's PERSON
+    if "Place" in kinds and kind in ("Organization", "Person") and _a_known_place(ent):
+        return "Place"  # "shot in Copenhagen" (NER's ORG), "flees Manchester" (PERSON)
     if kind == "Organization" and not organization(ent):
         return "Person" if looks_like_a_name(ent) and "Person" in kinds else None
     if kind == "Place" and acts_like_a_person(ent) and "Person" in kinds:
@@ -42,6 +45,49 @@ def ner_kind(ent: Span, kind: str | None, kinds: set[str]) -> str | None:
     if ent.label_ == "EVENT" and _acts(ent):
         return None  # "Hugo is an orphan", "Black Beauty narrates": not events
     return kind
+
+
+def _a_known_place(ent: Span) -> bool:
+    """A well-known place's name, for an ORG where no organisation word says otherwise, or
+    a PERSON where the sentence has it as a place: after "in", "to", "from", "flees" …,
+    or owning a thing ("Baltimore's school")."""
+    if ent.text not in known_places() or acts_like_a_person(ent):
+        return False
+    if ent.label_ == "ORG":
+        return not any(t.lower_ in ORG_WORDS for t in ent)
+    before = ent.doc[ent.start - 1] if ent.start else None
+    if before is not None and before.lemma_.lower() in _TOWARDS_A_PLACE:
+        return True
+    root = ent.root
+    return root.dep_ in ("poss", "compound") and root.head.lemma_.lower() not in PERSONAL_NOUNS
+
+
+#: Words before a place ("in", "to", "flees", "leaves" …).
+_TOWARDS_A_PLACE = frozenset(
+    [
+        "in",
+        "to",
+        "from",
+        "at",
+        "near",
+        "across",
+        "into",
+        "toward",
+        "towards",
+        "through",
+        "around",
+        "outside",
+        "inside",
+        "flee",
+        "leave",
+        "visit",
+        "reach",
+        "enter",
+        "tour",
+        "return",
+        "move",
+    ]
+)
 
 
 def _acts(ent: Span) -> bool:

@@ -335,7 +335,7 @@ MADE_NOUNS = frozenset(
 
 
 #: What a person has and a place has not ("Barrie's life", "Gwen's father").
-_PERSONAL = frozenset(
+PERSONAL_NOUNS = frozenset(
     [
         "life",
         "father",
@@ -373,7 +373,7 @@ def acts_like_a_person(span: Span) -> bool:
     tok = first_conjunct(span.root)
     if tok.dep_ == "nsubj" and tok.head.pos_ == "VERB":
         return tok.head.lemma_.lower() not in _PLACE_VERBS
-    if tok.dep_ == "poss" and tok.head.lemma_.lower() in _PERSONAL | WORK_NOUNS:
+    if tok.dep_ == "poss" and tok.head.lemma_.lower() in PERSONAL_NOUNS | WORK_NOUNS:
         return True
     described = [tok.head] if tok.dep_ == "appos" else []
     described += [c for c in tok.children if c.dep_ == "appos"]

@@ -113,6 +113,20 @@ def test_a_place_name_the_sentence_treats_as_someone_is_not_a_place(
         assert not [m for m in found if m.kind == "Place"], text
 
 
+def test_well_known_places_ner_mislabels_are_places(extractor: Extractor) -> None:
+    # en_core_web_sm: Copenhagen ORG, Manchester PERSON, Lyon PERSON, Marseille ORG
+    texts = [
+        "The band recorded the album in Copenhagen and Oslo.",
+        "Marta flees Manchester for a quiet life by the sea.",
+        "A young chef leaves Lyon for Marseille.",
+        "Jackson flees the police.",  # a city's name, but someone here
+    ]
+    found = extractor.extract(texts, descriptions=[False] * len(texts))
+    places = [{m.canonical for m in ms if m.kind == "Place"} for ms in found]
+    assert places[:3] == [{"Copenhagen", "Oslo"}, {"Manchester"}, {"Lyon", "Marseille"}]
+    assert places[3] == set()
+
+
 def test_a_lower_case_tag_the_encoder_knows_as_a_person_is_a_person(
     extractor: Extractor,
 ) -> None:

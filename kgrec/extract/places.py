@@ -1,0 +1,51 @@
+"""Well-known places, for the names the small English NER model gets wrong.
+
+en_core_web_sm calls "Manchester" a person and "Copenhagen" an organisation now and
+then, and passes over a city that only qualifies a noun ("a Montreal professor"). The
+names here are GeoNames' countries and its cities of at least :data:`MIN_POPULATION`
+people, as the ``geotext`` package carries them (GeoNames data, CC BY 4.0), read from
+its data files without importing it. A list of names says nothing about the sentence,
+so :mod:`kgrec.extract.kinds` uses it only where the sentence does not treat the name
+as someone ("Charlotte, a spider").
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+#: Smallest city (people) whose name is taken as a place's.
+MIN_POPULATION = 100_000
+
+
+@cache
+def known_places() -> frozenset[str]:
+    """Names (as written, and without accents) of countries and big cities; empty when
+    ``geotext`` is not installed."""
+    spec = importlib.util.find_spec("geotext")
+    if spec is None or not spec.submodule_search_locations:
+        return frozenset()
+    data = Path(next(iter(spec.submodule_search_locations))) / "data"
+    names: set[str] = set()
+    for row in _rows(data / "cities15000.txt"):
+        if len(row) > 14 and row[14].isdigit() and int(row[14]) >= MIN_POPULATION:
+            names.update((row[1], row[2]))
+    for row in _rows(data / "countryInfo.txt"):
+        if len(row) > 4:
+            names.add(row[4])
+    stripped = {name.strip() for name in names} - {""}
+    return frozenset(stripped | {_plain(name) for name in stripped})
+
+
+def _rows(path: Path) -> list[list[str]]:
+    if not path.exists():
+        return []
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    return [line.split("\t") for line in lines if line and not line.startswith("#")]
+
+
+def _plain(name: str) -> str:
+    """The name without accents ("Montréal" → "Montreal")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
