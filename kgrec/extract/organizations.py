@@ -249,12 +249,10 @@ def _grammar_says_org(span: Span) -> bool:
     ):
         return True
     plural = before is not None and before.lower_ == "the" and span[-1].lower_.endswith("s")
-    # "the Beatles", not "the Americans" nor "the Lord of the Rings"
-    if (
-        plural
-        and span[-1].ent_type_ != "NORP"
-        and not (root.dep_ == "pobj" and root.head.lower_ == "of")
-    ):
+    # "the Beatles", "the early days of the Beatles", not "the Americans" nor "the Lord
+    # of the Rings" (a name's "of")
+    in_a_name = root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.pos_ == "PROPN"
+    if plural and span[-1].ent_type_ != "NORP" and not in_a_name:
         return span[-1].tag_ == "NNPS" or person
     return before is not None and before.lower_ in ORG_CUES
 

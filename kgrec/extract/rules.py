@@ -268,8 +268,8 @@ def credit(span: Span) -> str | None:
     if (
         root.dep_ == "pobj"
         and head.lower_ in ("of", "about")
-        and head.head.lemma_.lower() in _SUBJECT_HEADS
-    ):  # "the life of X"
+        and (head.head.lemma_.lower() in _SUBJECT_HEADS or _a_true_story(head.head))
+    ):  # "the life of X", "the true story of X"
         return "INVOLVES"
     if root.dep_ in ("compound", "poss", "nmod") and lemma in WORK_NOUNS:
         return "INVOLVES"  # "the Beethoven sonatas", "Scorsese's films"
@@ -282,6 +282,13 @@ def credit(span: Span) -> str | None:
     if before is not None and before.lemma_.lower() in _MUSIC_TRADES:
         return "INVOLVES"  # "the blues guitarist B.B. King"
     return "INVOLVES" if owns_a_work(span) else None
+
+
+def _a_true_story(noun: Token) -> bool:
+    """ "the (incredible) true story", "the real-life story": a story of real people."""
+    return noun.lemma_.lower() == "story" and any(
+        c.lower_ in ("true", "real", "real-life") for c in noun.children
+    )
 
 
 def owns_a_work(span: Span) -> bool:
