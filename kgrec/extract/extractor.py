@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -374,13 +375,18 @@ _MEDIUM = frozenset({"music", "film", "films", "movie", "movies", "songs", "song
 
 
 def genre_heads(schema: GraphSchema, at_least: int = 2) -> frozenset[str]:
-    """Last words that end at least ``at_least`` of the Genre vocabulary's names ("rock",
-    "metal", "pop", "punk", …): a tag ending in one is a style of it."""
+    """Words a tag ending in is a style of that genre: last words of at least
+    ``at_least`` of the Genre vocabulary's names ("rock", "metal", "pop", "punk", …) and
+    the one-word names ("indie", "mpb": "extraordinary indie", "new mpb"); not "up" of
+    "stand-up" nor "sound" of "big beat sound"."""
     counts: Counter[str] = Counter()
+    single: set[str] = set()
     for canonical, variants in schema.vocabularies.get("Genre", {}).items():
-        lasts = {re.split(r"[\s\-/]+", s.casefold())[-1] for s in (canonical, *variants)}
-        counts.update(lasts)
-    return frozenset(w for w, n in counts.items() if n >= at_least and w not in _MEDIUM)
+        names = [re.split(r"[\s\-/]+", s.casefold()) for s in (canonical, *variants)]
+        counts.update({words[-1] for words in names})
+        single.update(words[0] for words in names if len(words) == 1)
+    heads = {w for w, n in counts.items() if n >= at_least} | single
+    return frozenset(heads - _MEDIUM - STOP_WORDS)
 
 
 def _share_roles(mentions: list[Mention], spans: list[Span]) -> list[Mention]:
