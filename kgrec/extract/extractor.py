@@ -16,6 +16,7 @@ from kgrec.config import ExtractConfig
 from kgrec.extract.canonical import Canonicalizer, clean_surface, fold_key
 from kgrec.extract.encoder import TextEncoder
 from kgrec.extract.kinds import ner_kind
+from kgrec.extract.lexicon import is_known_word, lexicon
 from kgrec.extract.mention import Mention
 from kgrec.extract.nlp import (
     CONNECTORS,
@@ -67,6 +68,7 @@ class Extractor:
         self._encoder = encoder
         self.canonicalizer = Canonicalizer(schema, self._embed, config.merge_threshold, anchors)
         self._genre_heads = genre_heads(schema)
+        self._genre_endings: frozenset[str] | None = None
 
     @classmethod
     def from_config(
@@ -241,12 +243,22 @@ class Extractor:
     def _genre_tag(self, tag: str, mentions: list[Mention]) -> bool:
         words = [w for w in re.split(r"[\s\-/]+", tag.casefold()) if w]
         return (
-            len(words) >= 2
+            bool(words)
+            and (len(words) >= 2 or self._coined_genre(words[0]))
             and not _CONNECTOR.search(tag)  # "house and disco" is two genres
             and not any(w in _FUNCTION_WORDS for w in words)  # "a house in the country"
-            and words[-1] in self._genre_heads
+            and (words[-1] in self._genre_heads or self._coined_genre(words[-1]))
             and all(m.kind == "Genre" for m in mentions)
             and not (len(mentions) == 1 and (mentions[0].start, mentions[0].end) == (0, len(tag)))
+        )
+
+    def _coined_genre(self, word: str) -> bool:
+        """A word English does not know that ends in a genre's name or in an ending genres
+        share ("electrofunk", "futurepop", "mathcore", "hiphop" of "j-hiphop")."""
+        if self._genre_endings is None:
+            self._genre_endings = genre_endings(self.schema, self.nlp)
+        return not is_known_word(word, self.nlp) and any(
+            word.endswith(end) and len(word) > len(end) + 1 for end in self._genre_endings
         )
 
     def _vote_kinds(self, raw: list[list[Mention]]) -> list[list[Mention]]:
@@ -374,19 +386,37 @@ _FUNCTION_WORDS = frozenset(
 _MEDIUM = frozenset({"music", "film", "films", "movie", "movies", "songs", "song", "band", "story"})
 
 
-def genre_heads(schema: GraphSchema, at_least: int = 2) -> frozenset[str]:
+def genre_heads(schema: GraphSchema, at_least: int = 2, with_names: bool = True) -> frozenset[str]:
     """Words a tag ending in is a style of that genre: last words of at least
     ``at_least`` of the Genre vocabulary's names ("rock", "metal", "pop", "punk", …) and
-    the one-word names ("indie", "mpb": "extraordinary indie", "new mpb"); not "up" of
-    "stand-up" nor "sound" of "big beat sound"."""
+    the one-word names unless ``with_names`` is False ("indie", "mpb": "extraordinary
+    indie", "new mpb"); not "up" of "stand-up" nor "sound" of "big beat sound"."""
     counts: Counter[str] = Counter()
     single: set[str] = set()
     for canonical, variants in schema.vocabularies.get("Genre", {}).items():
         names = [re.split(r"[\s\-/]+", s.casefold()) for s in (canonical, *variants)]
         counts.update({words[-1] for words in names})
         single.update(words[0] for words in names if len(words) == 1)
-    heads = {w for w, n in counts.items() if n >= at_least} | single
+    heads = {w for w, n in counts.items() if n >= at_least} | (single if with_names else set())
     return frozenset(heads - _MEDIUM - STOP_WORDS)
+
+
+def genre_endings(schema: GraphSchema, nlp: Language) -> frozenset[str]:
+    """Endings that make a coined word a genre: words of three letters or more that end
+    two or more of the Genre vocabulary's names ("pop", "rock", "hop"), and English words
+    that end two or more one-word names ("core": hardcore, metalcore; "wave": darkwave)."""
+    names = {
+        s.casefold()
+        for canonical, variants in schema.vocabularies.get("Genre", {}).items()
+        for s in (canonical, *variants)
+        if re.fullmatch(r"[a-z]+", s.casefold())
+    }
+    shared: Counter[str] = Counter(
+        name[-k:] for name in names for k in range(4, len(name) - 1) if len(name) > 5
+    )
+    endings = {w for w in genre_heads(schema, at_least=2, with_names=False) if len(w) >= 3}
+    endings |= {e for e, n in shared.items() if n >= 2 and e in lexicon(nlp)}
+    return frozenset(endings - _MEDIUM - STOP_WORDS)
 
 
 def _share_roles(mentions: list[Mention], spans: list[Span]) -> list[Mention]:

@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from spacy.language import Language
 
+from kgrec.extract.lexicon import is_known_word
+
 #: What the encoder compares a tag with: people …
 PERSON_PROBES = ("an actor", "an actress", "a singer", "a rapper", "a film director", "a writer")
 #: … and what else a tag may be.
@@ -42,18 +44,7 @@ def name_like(tag: str, nlp: Language) -> bool:
         return False
     if any(w.casefold() in nlp.Defaults.stop_words for w in words):
         return False  # "for katie", "her best"
-    index = _lexicon(nlp)
-    return bool(index) and any(not _known(w.casefold(), index) for w in words)
-
-
-#: Endings taken off a word before looking it up ("singers", "narrated", "gangs").
-_ENDINGS = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ly", ""))
-
-
-def _known(word: str, index: frozenset[str]) -> bool:
-    return word in index or any(
-        word.endswith(end) and word[: -len(end)] + add in index for end, add in _ENDINGS
-    )
+    return not all(is_known_word(w, nlp) for w in words)
 
 
 def people_tags(
@@ -73,23 +64,3 @@ def people_tags(
     for k, p, o in zip(todo, best_person, best_other, strict=True):
         out[k] = bool(p >= MIN_SIMILARITY and p - o >= MIN_MARGIN)
     return out
-
-
-def _lexicon(nlp: Language) -> frozenset[str]:
-    """Every word of the pipeline's lemma index, in any part of speech (empty when the
-    pipeline has none)."""
-    cached: frozenset[str] | None = getattr(nlp, "_kgrec_lexicon", None)
-    if cached is not None:
-        return cached
-    words: set[str] = set()
-    if "lemmatizer" in nlp.pipe_names:
-        lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
-        if lookups is not None and lookups.has_table("lemma_index"):
-            for entries in lookups.get_table("lemma_index").values():
-                words.update(entries)
-            if lookups.has_table("lemma_exc"):
-                for table in lookups.get_table("lemma_exc").values():
-                    words.update(table)
-    lexicon = frozenset(w.casefold() for w in words)
-    nlp._kgrec_lexicon = lexicon  # type: ignore[attr-defined]
-    return lexicon
