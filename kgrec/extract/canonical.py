@@ -3,13 +3,16 @@
 Four steps, per attribute kind: (1) the schema's vocabularies ("sci-fi" → "science
 fiction"); (2) spelling normalisation: names equal up to case, accents, punctuation,
 hyphens, spaces, "&"/"n" for "and" and a plural "s" are one ("Hip-Hop", "hiphop";
-"Björk", "Bjork"; "B.B. King", "BB King"); (3) for people, a lone surname links to the
-one full name that ends in it ("Nolan" → "Christopher Nolan"); (4) for concept kinds
-(genres, themes, moods — not people or places: "Tom Hanks"/"Tom Hardy" and "North
-Korea"/"South Korea" embed close together), names whose BERT embeddings have cosine
-similarity ≥ the threshold merge, greedily, into the most frequent (or an anchor) name,
-except where the names carry different numbers ("60s"/"80s") or one is the other plus
-more words ("prison"/"prison escape": a narrower idea, not a spelling).
+"Björk", "Bjork"; "B.B. King", "BB King"), and for concepts also a plural "es", letters
+typed again and again ("relaxxx"), words of emphasis ("i really love this song") and one
+slipped letter in a word English does not know ("launge" → "lounge"); (3) for people, a
+lone surname links to the one full name that ends in it ("Nolan" → "Christopher Nolan");
+(4) for concept kinds (genres, themes, moods — not people or places: "Tom Hanks"/"Tom
+Hardy" and "North Korea"/"South Korea" embed close together), names whose BERT
+embeddings have cosine similarity ≥ the threshold merge, greedily, into the most
+frequent (or an anchor) name, except where the names carry different numbers
+("60s"/"80s") or one is the other plus more words ("prison"/"prison escape": a narrower
+idea, not a spelling).
 """
 
 from __future__ import annotations
@@ -64,12 +67,45 @@ def fold_key(text: str) -> str:
 _MEDIUM_KEYS = frozenset(fold_key(m) for m in _MEDIUM_WORDS)
 
 
-def concept_key(name: str) -> str:
-    """Key of a concept's name (genre, theme, mood) that also ignores word order and the
-    medium: "synth pop music" = "synth-pop", "movie heist" = "heist movie" = "heist".
-    A name that is only medium words keeps them."""
+#: Words that stress a concept without changing it ("i fucking love this song", "music
+#: that reminds me of friends").
+_EMPHASIS_KEYS = frozenset(
+    fold_key(w)
+    for w in [
+        "actually",
+        "really",
+        "very",
+        "so",
+        "truly",
+        "totally",
+        "absolutely",
+        "extremely",
+        "super",
+        "just",
+        "fucking",
+        "fuckin",
+        "freaking",
+        "damn",
+        "bloody",
+        "that",
+        "which",
+    ]
+)
+
+
+def _unstressed_key(name: str) -> str:
+    """Spelling key of a name without its words of emphasis, in its word order."""
     words = [fold_key(w) for w in re.split(r"[\s/\-]+", name.casefold()) if fold_key(w)]
-    kept = [w for w in words if w not in _MEDIUM_KEYS] or words
+    return " ".join([w for w in words if w not in _EMPHASIS_KEYS] or words)
+
+
+def concept_key(name: str) -> str:
+    """Key of a concept's name (genre, theme, mood) that also ignores word order, the
+    medium and words of emphasis: "synth pop music" = "synth-pop", "movie heist" =
+    "heist movie" = "heist", "i really love this song" = "i love this song". A name
+    that is only such words keeps them."""
+    words = [fold_key(w) for w in re.split(r"[\s/\-]+", name.casefold()) if fold_key(w)]
+    kept = [w for w in words if w not in _MEDIUM_KEYS | _EMPHASIS_KEYS] or words
     return " ".join(sorted(kept))
 
 
@@ -95,6 +131,33 @@ def may_merge(a: str, b: str) -> bool:
     wa = {w for w in _words(a) if w not in _STOPWORDS}
     wb = {w for w in _words(b) if w not in _STOPWORDS}
     return not (wa < wb or wb < wa)
+
+
+def _slips(key: str) -> list[str]:
+    """Other readings of a spelling key: a plural "es" ("bitches" → "bitch") and letters
+    typed again and again ("relaxxx" → "relax", "cooool" → "cool")."""
+    out = []
+    if len(key) > 4 and re.search(r"(ch|sh|x|ss|z)e$", key):  # fold_key took the "s"
+        out.append(key[:-1])
+    if re.search(r"(.)\1\1", key):
+        out += [re.sub(r"(.)\1{2,}", r"\1", key), re.sub(r"(.)\1{2,}", r"\1\1", key)]
+    return out
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether ``a`` becomes ``b`` by one letter added, dropped, changed or two swapped."""
+    if a == b:
+        return False
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        return len(diff) == 1 or (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
 def clean_surface(text: str) -> str:
@@ -125,6 +188,7 @@ class Canonicalizer:
         embed: Callable[[Sequence[str]], np.ndarray] | None,
         threshold: float,
         anchors: Mapping[str, Iterable[str]] | None = None,
+        known_word: Callable[[str], bool] | None = None,
     ) -> None:
         self.schema, self.embed, self.threshold = schema, embed, threshold
         self.variants = _vocabulary_index(schema, fold_key)
@@ -135,6 +199,7 @@ class Canonicalizer:
             if kind not in NO_EMBEDDING_MERGE
         }
         self.anchors = {kind: list(dict.fromkeys(names)) for kind, names in (anchors or {}).items()}
+        self.known_word = known_word or (lambda _word: True)
 
     def canonical_map(self, kind: str, names: Sequence[str]) -> dict[str, str]:
         """``{name: canonical}`` for every name given (names are mentions' surfaces)."""
@@ -147,16 +212,21 @@ class Canonicalizer:
         spelled: dict[str, str] = {
             fold_key(a): a for a in self.anchors.get(kind, [])
         }  # fold key -> first (anchor or most frequent) spelling
+        concept = kind not in NO_EMBEDDING_MERGE
         for name, _ in counts.most_common():
             key = fold_key(name)
-            if key in vocab:
-                result[name] = vocab[key]
+            keys = [key, *_slips(key), _unstressed_key(name)] if concept else [key]
+            if hit := next((k for k in keys if k in vocab), None):
+                result[name] = vocab[hit]
             elif concept_key(name) in concepts:
                 result[name] = concepts[concept_key(name)]
-            elif key in spelled:
-                result[name] = spelled[key]
+            elif hit := next((k for k in keys if k in spelled), None):
+                result[name] = spelled[hit]
+            elif concept and " " not in name and (near := self._typo_of(key, [*vocab, *spelled])):
+                result[name] = vocab.get(near) or spelled[near]
             else:
-                spelled[key] = name
+                for k in keys:
+                    spelled.setdefault(k, name)
                 rest.append(name)
         if kind == "Person":
             self._link_surnames(rest, result)
@@ -166,6 +236,16 @@ class Canonicalizer:
             if result[name] in result and result[result[name]] != result[name]:
                 result[name] = result[result[name]]
         return {raw: result.get(clean_surface(raw), clean_surface(raw)) for raw in names}
+
+    def _typo_of(self, key: str, keys: Iterable[str]) -> str | None:
+        """The one known key ``key`` is a typing slip of: one letter added, dropped,
+        changed or swapped in a word of six letters or more ("launge" → "lounge",
+        "eletronica" → "electronica"), when ``key`` is no English word itself ("county"
+        is not a slip of "country")."""
+        if len(key) < 6 or not key.isalpha() or self.known_word(key):
+            return None
+        near = [k for k in keys if abs(len(k) - len(key)) <= 1 and _one_edit(key, k)]
+        return near[0] if len(set(near)) == 1 else None
 
     def _link_surnames(self, names: list[str], result: dict[str, str]) -> None:
         """A lone name links to the one full name ending in it ("Nolan" → "Christopher

@@ -66,7 +66,13 @@ class Extractor:
     ) -> None:
         self.nlp, self.schema, self.config = nlp, schema, config
         self._encoder = encoder
-        self.canonicalizer = Canonicalizer(schema, self._embed, config.merge_threshold, anchors)
+        self.canonicalizer = Canonicalizer(
+            schema,
+            self._embed,
+            config.merge_threshold,
+            anchors,
+            known_word=lambda word: is_known_word(word, nlp),
+        )
         self._genre_heads = genre_heads(schema)
         self._genre_endings: frozenset[str] | None = None
 

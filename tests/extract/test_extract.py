@@ -138,6 +138,22 @@ def test_a_lower_case_tag_the_encoder_knows_as_a_person_is_a_person(
     ]
 
 
+def test_slips_of_spelling_and_emphasis_merge_but_english_words_do_not(
+    extractor: Extractor,
+) -> None:
+    def merged(a: str, b: str, kind: str) -> bool:
+        x, y = extractor.canonicalize([a, b], kind=kind)
+        return x == y
+
+    assert merged("lounge", "launge", "Genre")  # a typing slip of a known name
+    assert merged("chilling", "chillinggg", "Theme")  # letters typed again
+    assert merged("witches", "witch", "Theme")  # plural "es"
+    assert merged("i really love this song", "i love this song", "Theme")  # emphasis
+    assert not merged("country", "county", "Theme")  # both English words
+    assert not merged("electro hop", "electropop", "Genre")  # a slip is within one word
+    assert not merged("american music", "americans", "Theme")
+
+
 def test_spellings_merge_but_different_people_and_places_do_not(extractor: Extractor) -> None:
     assert extractor.canonicalize(["Björk", "Bjork", "BJORK"], kind="Person") == ["Björk"] * 3
     assert len(set(extractor.canonicalize(["Hip-Hop", "hiphop", "hip hop"], kind="Genre"))) == 1
@@ -179,6 +195,7 @@ def test_organisations_by_grammar_vocabulary_and_ner(extractor: Extractor) -> No
         "Radiohead are an English rock band.",
         "Veteran spy Nathan Muir is retiring from the CIA.",
         "He knows his father will always be The Champ.",
+        "A look back at the early days of the Ramones in New York.",
     ]
     found = extractor.extract(texts, descriptions=[True] * len(texts))
     orgs = [{(m.canonical, m.relation) for m in ms if m.kind == "Organization"} for ms in found]
@@ -188,6 +205,7 @@ def test_organisations_by_grammar_vocabulary_and_ner(extractor: Extractor) -> No
     assert orgs[3] == {("Radiohead", None)}
     assert orgs[4] == {("CIA", None)}
     assert orgs[5] == set()  # a nickname NER calls ORG, with nothing to back it
+    assert {name for name, _ in orgs[6]} == {"Ramones"}  # "of the …s": a band
 
 
 def test_names_the_grammar_credits_stay_and_characters_go(extractor: Extractor) -> None:
