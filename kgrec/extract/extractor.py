@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span
 from kgrec.config import ExtractConfig
 from kgrec.extract.canonical import Canonicalizer, clean_surface, fold_key
 from kgrec.extract.encoder import TextEncoder
+from kgrec.extract.events import event_phrases
 from kgrec.extract.kinds import ner_kind
 from kgrec.extract.lexicon import is_known_word, lexicon
 from kgrec.extract.mention import Mention
@@ -322,7 +323,9 @@ class Extractor:
         taken: set[int] = set()
         groups = organization_phrases(doc) if "Organization" in kinds else []
         cast = cast_in_parentheses(doc) if "Person" in kinds else []
-        by_grammar = {i for span in [*groups, *cast] for i in range(span.start, span.end)}
+        events = event_phrases(doc) if "Theme" in kinds else []
+        by_grammar = {i for span in [*groups, *cast, *events] for i in range(span.start, span.end)}
+        in_events = {i for span in events for i in range(span.start, span.end)}
         for ent in extended_organizations(joined_names(doc.ents)):
             if ent.label_ == TITLE_LABEL:
                 taken.update(range(ent.start, ent.end))
@@ -330,6 +333,8 @@ class Extractor:
             from_ruler = ent.label_ in kinds
             if not from_ruler and by_grammar.intersection(range(ent.start, ent.end)):
                 continue  # the grammar's reading of the name wins over NER's guess
+            if in_events.intersection(range(ent.start, ent.end)):
+                continue  # "the Clone Wars" is an event, not the war genre
             kind = ent.label_ if from_ruler else self.schema.ner_labels.get(ent.label_)
             if not from_ruler:
                 ent = trim_name(ent)
@@ -342,7 +347,7 @@ class Extractor:
             out.append(self._mention(ent, kind, surface, RULER_SCORE if from_ruler else NER_SCORE))
             spans.append(ent)
             taken.update(range(ent.start, ent.end))
-        for found, kind in ((groups, "Organization"), (cast, "Person")):
+        for found, kind in ((groups, "Organization"), (cast, "Person"), (events, "Theme")):
             for span in found:
                 if not taken.intersection(range(span.start, span.end)):
                     out.append(self._mention(span, kind, span.text, GRAMMAR_SCORE))

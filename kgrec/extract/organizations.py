@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc, Span
 
+from kgrec.extract.events import EVENT_NOUNS
 from kgrec.extract.rules import MADE_NOUNS, WORK_NOUNS, first_conjunct, owns_a_work
 
 #: Words that make a name an organisation's ("Maryland School of the Arts", "Delta Force").
@@ -252,7 +253,8 @@ def _grammar_says_org(span: Span) -> bool:
     # "the Beatles", "the early days of the Beatles", not "the Americans" nor "the Lord
     # of the Rings" (a name's "of")
     in_a_name = root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.pos_ == "PROPN"
-    if plural and span[-1].ent_type_ != "NORP" and not in_a_name:
+    event = span[-1].lower_ in EVENT_NOUNS  # "the Clone Wars", "the Hunger Games"
+    if plural and span[-1].ent_type_ != "NORP" and not in_a_name and not event:
         return span[-1].tag_ == "NNPS" or person
     return before is not None and before.lower_ in ORG_CUES
 

@@ -127,6 +127,21 @@ def test_well_known_places_ner_mislabels_are_places(extractor: Extractor) -> Non
     assert places[3] == set()
 
 
+def test_named_events_are_themes_whatever_ner_made_of_their_words(
+    extractor: Extractor,
+) -> None:
+    texts = [
+        "A Gulf War veteran returns to Ohio.",  # NER: "Gulf War" ORG
+        "Set during the Watts riots, a family tries to hold on.",  # NER: "Watts" LOC
+        "Their war ends badly.",  # no name before it
+    ]
+    found = extractor.extract(texts, descriptions=[True] * len(texts))
+    got = [{(m.kind, m.canonical) for m in ms} for ms in found]
+    assert ("Theme", "Gulf War") in got[0]
+    assert ("Theme", "Watts riots") in got[1] and ("Place", "Watts") not in got[1]
+    assert not [m for m in found[2] if m.canonical.lower() == "war"]
+
+
 def test_a_lower_case_tag_the_encoder_knows_as_a_person_is_a_person(
     extractor: Extractor,
 ) -> None:
