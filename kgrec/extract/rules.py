@@ -257,6 +257,8 @@ def credit(span: Span) -> str | None:
         return "INVOLVES"
     if root.dep_ == "pobj" and head.lower_ == "by" and head.head.lemma_.lower() in _CREDIT_VERBS:
         return _CREDIT_VERBS[head.head.lemma_.lower()]  # "produced in Detroit by X"
+    if root.dep_ == "pobj" and head.lower_ == "by" and head.head.lemma_.lower() in WORK_NOUNS:
+        return "INVOLVES"  # "the third film of the trilogy by X", "a novel by X"
     if root.dep_ == "pobj" and head.lower_ == "from":
         work = head.head  # "this documentary from X", "a new film from X"
         if work.ent_type_ == "Genre" or work.lemma_.lower() in WORK_NOUNS:
@@ -292,8 +294,9 @@ def _a_true_story(noun: Token) -> bool:
 
 
 def owns_a_work(span: Span) -> bool:
-    """ "X's third film", "X's albums", "X's horror story": a possessive name before a
-    work noun ("story" and "tale" only after a genre: "Jack's story" is a plot's)."""
+    """ "X's third film", "X's albums", "X's horror story", "X's award winning book": a
+    possessive name before a work noun, across words that describe it ("story" and
+    "tale" only after a genre: "Jack's story" is a plot's)."""
     doc, end = span.doc, span.end
     if end < len(doc) and doc[end].tag_ == "POS":
         genre = False
@@ -304,7 +307,12 @@ def owns_a_work(span: Span) -> bool:
             ):
                 return True
             genre = genre or tok.ent_type_ == "Genre"
-            if tok.pos_ not in ("ADJ", "NUM", "ADV", "PUNCT") and tok.ent_type_ != "Genre":
+            # "X's award winning book": words that describe the work before it
+            describes = tok.pos_ in ("ADJ", "NUM", "ADV", "PUNCT", "NOUN") or tok.tag_ in (
+                "VBG",
+                "VBN",
+            )
+            if not describes and tok.ent_type_ != "Genre":
                 break
     return False
 
