@@ -242,8 +242,15 @@ class Extractor:
         for k, mentions in zip(todo, again, strict=True):
             whole = [m for m in mentions if (m.start, m.end) == (0, len(tags[k]))]
             # only a place NER gives the whole tag: with capitals, any two words read to
-            # it as a person ("Serial Killer", "Comic Book")
-            if whole and whole[0].score == NER_SCORE and whole[0].kind == "Place":
+            # it as a person ("Serial Killer", "Comic Book"); and one English word
+            # capitalised reads to it as a place now and then ("Stupid", "Deadpan")
+            one_word = " " not in tags[k].strip()
+            if (
+                whole
+                and whole[0].score == NER_SCORE
+                and whole[0].kind == "Place"
+                and not (one_word and is_known_word(tags[k], self.nlp))
+            ):
                 out[k] = [replace(whole[0], text=tags[k])]
         return out
 
