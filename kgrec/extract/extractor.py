@@ -26,7 +26,12 @@ from kgrec.extract.nlp import (
     add_entity_ruler,
     load_pipeline,
 )
-from kgrec.extract.organizations import extended_organizations, made_by, organization_phrases
+from kgrec.extract.organizations import (
+    acronym_organizations,
+    extended_organizations,
+    made_by,
+    organization_phrases,
+)
 from kgrec.extract.rules import (
     about_phrases,
     cast_in_parentheses,
@@ -328,7 +333,12 @@ class Extractor:
         out: list[Mention] = []
         spans: list[Span] = []
         taken: set[int] = set()
-        groups = organization_phrases(doc) if "Organization" in kinds else []
+        groups = (
+            organization_phrases(doc)
+            + acronym_organizations(doc, lambda word: is_known_word(word, self.nlp))
+            if "Organization" in kinds
+            else []
+        )
         cast = cast_in_parentheses(doc) if "Person" in kinds else []
         events = event_phrases(doc) if "Theme" in kinds else []
         by_grammar = {i for span in [*groups, *cast, *events] for i in range(span.start, span.end)}

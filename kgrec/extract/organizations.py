@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from spacy.tokens import Doc, Span
 
@@ -256,7 +256,51 @@ def _grammar_says_org(span: Span) -> bool:
     event = span[-1].lower_ in EVENT_NOUNS  # "the Clone Wars", "the Hunger Games"
     if plural and span[-1].ent_type_ != "NORP" and not in_a_name and not event:
         return span[-1].tag_ == "NNPS" or person
+    if before is not None and before.lower_ in ("called", "named") and span.start >= 2:
+        return doc[span.start - 2].lemma_.lower() in ORG_CUES | _NAMED_GROUPS
     return before is not None and before.lower_ in ORG_CUES
+
+
+#: Nouns for groups that "called X" / "named X" after them names ("a corporation called
+#: Eventualism", "a gang named the Jets").
+_NAMED_GROUPS = frozenset(
+    [
+        "corporation",
+        "organization",
+        "organisation",
+        "cult",
+        "sect",
+        "gang",
+        "club",
+        "team",
+        "school",
+        "college",
+        "university",
+        "church",
+        "party",
+        "society",
+        "company",
+    ]
+)
+
+
+def acronym_organizations(doc: Doc, known_word: Callable[[str], bool]) -> list[Span]:
+    """An acronym NER passed over that names something before a noun ("a corrupt LAPD
+    officer", "an IRA assassination"), when it is no English word ("SWAT", "DNA", "TV")."""
+    out = []
+    for tok in doc:
+        if (
+            tok.is_upper
+            and tok.is_alpha
+            and 2 <= len(tok) <= 5
+            and not tok.ent_type_
+            and tok.dep_ in ("compound", "nmod", "amod")
+            and tok.head.pos_ == "NOUN"
+            and tok.head.i > tok.i
+            and not known_word(tok.text)
+        ):
+            out.append(doc[tok.i : tok.i + 1])
+    return out
 
 
 def extended_organizations(ents: Sequence[Span]) -> list[Span]:
