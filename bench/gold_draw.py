@@ -132,6 +132,9 @@ LABELLED = {
     # a third (seed 2029, n = 150, none of the first two's movies or tags), labelled after
     # the rules were frozen at 1705764
     "blind3": (HERE / "gold_blind3", "blind"),
+    # a fourth (seed 2030, n = 160, none of the first three's movies or tags) with 204
+    # name pairs of its pool's tags, labelled after the rules were frozen at 4583d71
+    "blind4": (HERE / "gold_blind4", "blind"),
     "dev": (HERE / "gold_dev", "dev"),
 }
 
