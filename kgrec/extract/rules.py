@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc, Span, Token
 
+from kgrec.extract.places import known_places
+
 # Words before a name that say which role the name plays.
 _ROLE_CUES = (
     ("DIRECTED_BY", ("directed by", "director", "film by", "from director")),
@@ -229,14 +231,7 @@ def credit(span: Span) -> str | None:
     actor in parentheses after a character ("a cop (Matthew McConaughey)": STARRING).
     None for a name in a plot ("Jack meets Rose")."""
     doc = span.doc
-    if (
-        span.start > 0
-        and span.end < len(doc)
-        and doc[span.start - 1].text == "("
-        and doc[span.end].text == ")"
-        and span.start > 1
-        and doc[span.start - 2].is_alpha
-    ):
+    if any(span.start >= cast.start and span.end <= cast.end for cast in cast_in_parentheses(doc)):
         return "STARRING"
     root = first_conjunct(span.root)
     head = root.head
@@ -283,7 +278,54 @@ def credit(span: Span) -> str | None:
     before = doc[span.start - 1] if span.start else None
     if before is not None and before.lemma_.lower() in _MUSIC_TRADES:
         return "INVOLVES"  # "the blues guitarist B.B. King"
+    if any(_famous_as(c) for c in root.children if c.dep_ == "appos"):
+        return "INVOLVES"  # "Beatrix Potter, the author of …"
     return "INVOLVES" if owns_a_work(span) else None
+
+
+#: Nouns for what public people are known as ("the author of …", "America's … star").
+_FAME_NOUNS = frozenset(
+    [
+        "author",
+        "writer",
+        "novelist",
+        "poet",
+        "playwright",
+        "composer",
+        "painter",
+        "director",
+        "filmmaker",
+        "singer",
+        "songwriter",
+        "musician",
+        "actor",
+        "actress",
+        "comedian",
+        "comedienne",
+        "star",
+        "superstar",
+        "icon",
+        "legend",
+        "artist",
+        "rapper",
+        "athlete",
+        "champion",
+        "founder",
+        "inventor",
+    ]
+)
+
+
+def _famous_as(noun: Token) -> bool:
+    """An apposition that makes a name a public person's: a noun of fame with "the …
+    of" or a place's possessive ("the author of the beloved book", "America's most
+    unlikely sex star"), not a plot's "a struggling writer"."""
+    if noun.lemma_.lower() not in _FAME_NOUNS:
+        return False
+    dets = {c.lower_ for c in noun.children if c.dep_ == "det"}
+    has_of = any(c.dep_ == "prep" and c.lower_ == "of" for c in noun.children)
+    owner = any(c.dep_ == "poss" and c.ent_type_ in ("GPE", "NORP") for c in noun.children)
+    return ("the" in dets and has_of) or owner
 
 
 def _a_true_story(noun: Token) -> bool:
@@ -293,12 +335,19 @@ def _a_true_story(noun: Token) -> bool:
     )
 
 
+#: Quotation marks that open a work's title.
+_QUOTES = frozenset(['"', "'", "“", "‘", "«"])
+
+
 def owns_a_work(span: Span) -> bool:
-    """ "X's third film", "X's albums", "X's horror story", "X's award winning book": a
-    possessive name before a work noun, across words that describe it ("story" and
-    "tale" only after a genre: "Jack's story" is a plot's)."""
+    """ "X's third film", "X's albums", "X's horror story", "X's award winning book",
+    "Goethe's 'Faust'": a possessive name before a work noun, across words that describe
+    it, or before a title in quotes ("story" and "tale" only after a genre: "Jack's
+    story" is a plot's)."""
     doc, end = span.doc, span.end
     if end < len(doc) and doc[end].tag_ == "POS":
+        if end + 2 < len(doc) and doc[end + 1].text in _QUOTES and doc[end + 2].is_title:
+            return True  # "Shakespeare's "Henry IV"", "Goethe's 'Faust'"
         genre = False
         for tok in doc[end + 1 : end + 5]:
             lemma = tok.lemma_.lower()
@@ -576,18 +625,54 @@ def about_phrases(doc_span: Span) -> list[Span]:
 def cast_in_parentheses(doc: Doc) -> list[Span]:
     """Names in parentheses right after a character's name or role, the way plot
     summaries give the cast: "Billy Hoyle (Woody Harrelson)", "a cop (Matthew
-    McConaughey)". Two to four capitalised words, whatever NER made of them."""
+    McConaughey)", "a man (Campbell)", "his parents (Coolidge, Willard)". One to four
+    capitalised words a name, whatever NER made of them; not after a place ("the island
+    of Crete (Kriti)"), and a lone word not a known place's name."""
     out = []
     for tok in doc:
-        if tok.text != "(" or tok.i == 0 or not doc[tok.i - 1].is_alpha:
+        before = doc[tok.i - 1] if tok.i else None
+        if tok.text != "(" or before is None or not before.is_alpha:
+            continue
+        if _a_place(before):
             continue
         end = tok.i + 1
-        while end < len(doc) and end - tok.i <= 4 and doc[end].text != ")":
+        while end < len(doc) and end - tok.i <= 10 and doc[end].text != ")":
             end += 1
-        words = doc[tok.i + 1 : end]
-        closed = end < len(doc) and doc[end].text == ")" and 2 <= len(words) <= 4
-        if closed and all(
-            t.is_title or (t.is_alpha and t.is_upper) or t.text in ".-'" for t in words
-        ):
-            out.append(words)
+        if end >= len(doc) or doc[end].text != ")":
+            continue
+        parts: list[list[Token]] = [[]]
+        for t in doc[tok.i + 1 : end]:
+            if t.text == "," or t.lower_ == "and":
+                parts.append([])
+            else:
+                parts[-1].append(t)
+        names = [p for p in parts if p]
+        if names and all(_a_cast_name(p) for p in names):
+            out += [doc[p[0].i : p[-1].i + 1] for p in names]
     return out
+
+
+def _a_place(tok: Token) -> bool:
+    """A place's name: NER's, a known one, or "the island of X"."""
+    of = tok.head if tok.dep_ == "pobj" else None
+    return (
+        tok.ent_type_ in ("GPE", "LOC", "FAC")
+        or tok.text in known_places()
+        or (of is not None and of.lower_ == "of" and of.head.lemma_.lower() in _PLACE_NOUNS)
+    )
+
+
+def _a_cast_name(words: list[Token]) -> bool:
+    """One to four words that each begin with a capital ("McConaughey", "O'Neill"), a
+    lone one no known place's name."""
+    if not 1 <= len(words) <= 4:
+        return False
+    if len(words) == 1:
+        word = words[0]
+        return (
+            word.is_alpha
+            and word.text[0].isupper()
+            and not word.is_upper
+            and word.text not in known_places()
+        )
+    return all(t.text[:1].isupper() or t.text in ".-'" for t in words)

@@ -142,6 +142,22 @@ def test_named_events_are_themes_whatever_ner_made_of_their_words(
     assert not [m for m in found[2] if m.canonical.lower() == "war"]
 
 
+def test_the_grammar_of_credits_names_real_people(extractor: Extractor) -> None:
+    texts = [
+        "A comedy about a chef (Dunst) and his rivals (Farrow, Kessler).",
+        "A faithful adaptation of Chekhov's 'The Seagull' set in Maine.",
+        "The life of Mary Shelley, the author of the most famous horror novel.",
+        "The story follows Tom, a struggling writer in Paris.",  # a character
+        "They sail to the island of Crete (Kriti) in spring.",  # another name of a place
+    ]
+    found = extractor.extract(texts, descriptions=[True] * len(texts))
+    people = [{(m.canonical, m.relation) for m in ms if m.kind == "Person"} for ms in found]
+    assert people[0] == {("Dunst", "STARRING"), ("Farrow", "STARRING"), ("Kessler", "STARRING")}
+    assert people[1] == {("Chekhov", "INVOLVES")}
+    assert people[2] == {("Mary Shelley", "INVOLVES")}
+    assert people[3] == set() and people[4] == set()
+
+
 def test_a_lower_case_tag_the_encoder_knows_as_a_person_is_a_person(
     extractor: Extractor,
 ) -> None:
