@@ -38,6 +38,7 @@ from kgrec.extract.rules import (
     credit,
     joined_names,
     person_role,
+    places_called,
     polarity,
     trim_name,
 )
@@ -341,7 +342,9 @@ class Extractor:
         )
         cast = cast_in_parentheses(doc) if "Person" in kinds else []
         events = event_phrases(doc) if "Theme" in kinds else []
-        by_grammar = {i for span in [*groups, *cast, *events] for i in range(span.start, span.end)}
+        called = places_called(doc) if "Place" in kinds else []
+        grammar = [*groups, *cast, *events, *called]
+        by_grammar = {i for span in grammar for i in range(span.start, span.end)}
         in_events = {i for span in events for i in range(span.start, span.end)}
         for ent in extended_organizations(joined_names(doc.ents)):
             if ent.label_ == TITLE_LABEL:
@@ -364,7 +367,12 @@ class Extractor:
             out.append(self._mention(ent, kind, surface, RULER_SCORE if from_ruler else NER_SCORE))
             spans.append(ent)
             taken.update(range(ent.start, ent.end))
-        for found, kind in ((groups, "Organization"), (cast, "Person"), (events, "Theme")):
+        for found, kind in (
+            (groups, "Organization"),
+            (cast, "Person"),
+            (events, "Theme"),
+            (called, "Place"),
+        ):
             for span in found:
                 if not taken.intersection(range(span.start, span.end)):
                     out.append(self._mention(span, kind, span.text, GRAMMAR_SCORE))

@@ -59,6 +59,7 @@ ORG_WORDS = frozenset(
         "records",
         "recordings",
         "school",
+        "service",
         "society",
         "squad",
         "studio",

@@ -494,6 +494,8 @@ _PLACE_NOUNS = frozenset(
         "valley",
         "continent",
         "borough",
+        "community",
+        "settlement",
     ]
 )
 #: Verbs whose object is someone ("asks Agnes to be his wife", "marries Ann").
@@ -676,3 +678,22 @@ def _a_cast_name(words: list[Token]) -> bool:
             and word.text not in known_places()
         )
     return all(t.text[:1].isupper() or t.text in ".-'" for t in words)
+
+
+def places_called(doc: Doc) -> list[Span]:
+    """Names a place's noun introduces: "a Mormon community called Brigham", "a planet
+    named Arrakis"."""
+    out = []
+    for tok in doc[2:]:
+        before = doc[tok.i - 1]
+        if (
+            tok.pos_ == "PROPN"
+            and (tok.i == 0 or doc[tok.i - 1].pos_ != "PROPN")
+            and before.lower_ in ("called", "named")
+            and doc[tok.i - 2].lemma_.lower() in _PLACE_NOUNS
+        ):
+            end = tok.i
+            while end < len(doc) and doc[end].pos_ == "PROPN":
+                end += 1
+            out.append(doc[tok.i : end])
+    return out

@@ -125,6 +125,8 @@ def test_well_known_places_ner_mislabels_are_places(extractor: Extractor) -> Non
     places = [{m.canonical for m in ms if m.kind == "Place"} for ms in found]
     assert places[:3] == [{"Copenhagen", "Oslo"}, {"Manchester"}, {"Lyon", "Marseille"}]
     assert places[3] == set()
+    [called] = extractor.extract(["They settle in a mining town called Redrock."])
+    assert [(m.kind, m.canonical) for m in called] == [("Place", "Redrock")]  # NER: PERSON
 
 
 def test_named_events_are_themes_whatever_ner_made_of_their_words(
