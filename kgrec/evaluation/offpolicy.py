@@ -106,7 +106,9 @@ def snips(logs: Sequence[Logged], target: Target) -> Estimate:
     z2 = 1.96**2
     centre = (v + z2 / (2 * n)) / (1 + z2 / n)
     half = 1.96 * np.sqrt(v * (1 - v) / n + z2 / (4 * n * n)) / (1 + z2 / n)
-    return Estimate(v, float(max(centre - half, 0.0)), float(min(centre + half, 1.0)))
+    # Wilson's interval holds v; the min / max keep it so where rounding does not (v = 1)
+    low, high = min(max(centre - half, 0.0), v), max(min(centre + half, 1.0), v)
+    return Estimate(v, float(low), float(high))
 
 
 def doubly_robust(

@@ -158,3 +158,14 @@ def test_snips_intervals_hold_the_truth_when_the_target_is_rarely_logged() -> No
     held = [snips(logs, rare) for logs in (_logs(150, s) for s in range(100))]
     covered = np.mean([e.low <= 0.2 <= e.high for e in held if e.value == e.value])
     assert covered >= 0.88, covered
+
+
+def test_snips_interval_holds_its_own_value_at_the_ends() -> None:
+    # every slate the target would show was accepted (value 1) or none was (value 0):
+    # rounding in Wilson's formula must not leave the value outside its interval (six
+    # equal weights put the upper end at 0.9999999999999999)
+    for reward in (0.0, 1.0):
+        logs = [Logged(f"u{k}", "i3", 0.3, reward, ITEMS, SCORES) for k in range(6)]
+        logs += [Logged(f"v{k}", "i0", 0.1, 1.0 - reward, ITEMS, SCORES) for k in range(5)]
+        est = snips(logs, _best)
+        assert est.value == reward and est.low <= est.value <= est.high, est
