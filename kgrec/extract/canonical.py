@@ -95,7 +95,7 @@ _EMPHASIS_KEYS = frozenset(
 
 def _unstressed_key(name: str) -> str:
     """Spelling key of a name without its words of emphasis, in its word order."""
-    words = [fold_key(w) for w in re.split(r"[\s/\-]+", name.casefold()) if fold_key(w)]
+    words = [w for w in _words(name) if w]
     return " ".join([w for w in words if w not in _EMPHASIS_KEYS] or words)
 
 
@@ -104,7 +104,7 @@ def concept_key(name: str) -> str:
     medium and words of emphasis: "synth pop music" = "synth-pop", "movie heist" =
     "heist movie" = "heist", "i really love this song" = "i love this song". A name
     that is only such words keeps them."""
-    words = [fold_key(w) for w in re.split(r"[\s/\-]+", name.casefold()) if fold_key(w)]
+    words = [w for w in _words(name) if w]
     kept = [w for w in words if w not in _MEDIUM_KEYS | _EMPHASIS_KEYS] or words
     return " ".join(sorted(kept))
 

@@ -263,7 +263,7 @@ def _grammar_says_org(span: Span) -> bool:
 
 
 #: Nouns for groups that "called X" / "named X" after them names ("a corporation called
-#: Eventualism", "a gang named the Jets").
+#: Eventualism").
 _NAMED_GROUPS = frozenset(
     [
         "corporation",
@@ -287,7 +287,8 @@ _NAMED_GROUPS = frozenset(
 
 def acronym_organizations(doc: Doc, known_word: Callable[[str], bool]) -> list[Span]:
     """An acronym NER passed over that names something before a noun ("a corrupt LAPD
-    officer", "an IRA assassination"), when it is no English word ("SWAT", "DNA", "TV")."""
+    officer"), when it is no English word ("a SWAT team", "a DNA test", "a TV show"; the
+    lexicon also knows some organisations' acronyms, "IRA", which are then missed)."""
     out = []
     for tok in doc:
         if (
