@@ -78,7 +78,7 @@ class Extractor:
             self._embed,
             config.merge_threshold,
             anchors,
-            known_word=lambda word: is_known_word(word, nlp),
+            known_word=self._known_word,
         )
         self._genre_heads = genre_heads(schema)
         self._genre_endings: frozenset[str] | None = None
@@ -255,7 +255,7 @@ class Extractor:
                 whole
                 and whole[0].score == NER_SCORE
                 and whole[0].kind == "Place"
-                and not (one_word and is_known_word(tags[k], self.nlp))
+                and not (one_word and self._known_word(tags[k]))
             ):
                 out[k] = [replace(whole[0], text=tags[k])]
         return out
@@ -272,12 +272,15 @@ class Extractor:
             and not (len(mentions) == 1 and (mentions[0].start, mentions[0].end) == (0, len(tag)))
         )
 
+    def _known_word(self, word: str) -> bool:
+        return is_known_word(word, self.nlp)
+
     def _coined_genre(self, word: str) -> bool:
         """A word English does not know that ends in a genre's name or in an ending genres
         share ("electrofunk", "futurepop", "mathcore", "hiphop" of "j-hiphop")."""
         if self._genre_endings is None:
             self._genre_endings = genre_endings(self.schema, self.nlp)
-        return not is_known_word(word, self.nlp) and any(
+        return not self._known_word(word) and any(
             word.endswith(end) and len(word) > len(end) + 1 for end in self._genre_endings
         )
 
@@ -335,8 +338,7 @@ class Extractor:
         spans: list[Span] = []
         taken: set[int] = set()
         groups = (
-            organization_phrases(doc)
-            + acronym_organizations(doc, lambda word: is_known_word(word, self.nlp))
+            organization_phrases(doc) + acronym_organizations(doc, self._known_word)
             if "Organization" in kinds
             else []
         )

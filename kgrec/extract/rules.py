@@ -629,7 +629,11 @@ def cast_in_parentheses(doc: Doc) -> list[Span]:
     summaries give the cast: "Billy Hoyle (Woody Harrelson)", "a cop (Matthew
     McConaughey)", "a man (Campbell)", "his parents (Coolidge, Willard)". One to four
     capitalised words a name, whatever NER made of them; not after a place ("the island
-    of Crete (Kriti)"), and a lone word not a known place's name."""
+    of Crete (Kriti)"), and a lone word not a known place's name. Found once per doc
+    (:func:`credit` asks for every name in it)."""
+    cached = doc.user_data.get(_CAST_KEY)
+    if cached is not None:
+        return [doc[start:end] for start, end in cached]
     out = []
     for tok in doc:
         before = doc[tok.i - 1] if tok.i else None
@@ -651,7 +655,12 @@ def cast_in_parentheses(doc: Doc) -> list[Span]:
         names = [p for p in parts if p]
         if names and all(_a_cast_name(p) for p in names):
             out += [doc[p[0].i : p[-1].i + 1] for p in names]
+    doc.user_data[_CAST_KEY] = [(span.start, span.end) for span in out]
     return out
+
+
+#: Where :func:`cast_in_parentheses` keeps a doc's cast (token offsets).
+_CAST_KEY = "kgrec_cast_in_parentheses"
 
 
 def _a_place(tok: Token) -> bool:
