@@ -43,6 +43,7 @@ from kgrec.extract.rules import (
     trim_name,
 )
 from kgrec.extract.tag_names import people_tags
+from kgrec.extract.wordnet import famous_people
 from kgrec.graph.kg import normalise_key
 from kgrec.graph.schema import GraphSchema, load_schema
 
@@ -195,7 +196,9 @@ class Extractor:
         other themes (vocabulary, then embedding merge). A tag in lower case that nothing
         recognises is read again with capitals, for the places NER knows only so
         ("sahara"); one that looks like a name and that the encoder puts among people is
-        a Person ("cyndi lauper": :mod:`kgrec.extract.tag_names`)."""
+        a Person ("cyndi lauper": :mod:`kgrec.extract.tag_names`), and so is one that
+        names someone real WordNet knows, by full name ("kubrick": Stanley Kubrick,
+        :mod:`kgrec.extract.wordnet`)."""
         found = self._with_capitals(tags, self.extract(tags))
         out: list[list[Mention] | str | None] = []
         for tag, mentions in zip(tags, found, strict=True):
@@ -212,16 +215,21 @@ class Extractor:
                 out.append("Genre")
             else:
                 out.append(mentions if mentions and covered.issuperset(words) else None)
+        known: dict[str, str] = {}  # tags that name someone real, with the full name
         if "Person" in self.schema.attribute_kinds:
             unknown = [k for k, got in enumerate(out) if got is None]
+            real = famous_people()
+            known = {tags[k]: name for k in unknown if (name := real.full_name(tags[k]))}
             people = people_tags([tags[k] for k in unknown], self.nlp, self._embed)
             for k, person in zip(unknown, people, strict=True):
-                out[k] = "Person" if person else None
+                out[k] = "Person" if person or tags[k] in known else None
         whole: dict[str, list[str]] = {"Theme": [], "Genre": [], "Person": []}  # one mention
         for tag, got in zip(tags, out, strict=True):
             if not isinstance(got, list):
                 surface = clean_surface(tag)
-                if got == "Person" and surface.islower():
+                if got == "Person" and tag in known:
+                    surface = known[tag]  # "kubrick": Stanley Kubrick
+                elif got == "Person" and surface.islower():
                     surface = surface.title()  # "cyndi lauper": Cyndi Lauper
                 whole[got or "Theme"].append(surface)
         canon = {kind: iter(self.canonicalize(names, kind=kind)) for kind, names in whole.items()}
@@ -342,6 +350,8 @@ class Extractor:
             if "Organization" in kinds
             else []
         )
+        # "the Charles Dickens story" reads as a company's; WordNet knows him
+        groups = [g for g in groups if not famous_people().full_name(g.text, lone=False)]
         cast = cast_in_parentheses(doc) if "Person" in kinds else []
         events = event_phrases(doc) if "Theme" in kinds else []
         called = places_called(doc) if "Place" in kinds else []
@@ -393,6 +403,8 @@ class Extractor:
         relation = None
         if kind == "Person":
             relation = person_role(span) or credit(span)
+            if relation is None and famous_people().full_name(span.text, lone=False):
+                relation = "INVOLVES"  # a real person the plot names: "Elvis Presley"
         elif kind == "Organization" and made_by(span):
             relation = "MADE_BY"
         return Mention(

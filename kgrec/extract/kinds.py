@@ -7,6 +7,7 @@ from spacy.tokens import Span
 from kgrec.extract.organizations import ORG_WORDS, looks_like_a_name, organization
 from kgrec.extract.places import known_places
 from kgrec.extract.rules import PERSONAL_NOUNS, acts_like_a_person, person_role
+from kgrec.extract.wordnet import famous_people
 
 #: NER labels that may stand for a person's name when the wording gives a role.
 _NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "WORK_OF_ART"}
@@ -38,6 +39,14 @@ def ner_kind(ent: Span, kind: str | None, kinds: set[str]) -> str | None:
         return "Organization"  # "John Hughes High School", NER's PERSON
     if "Place" in kinds and kind in ("Organization", "Person") and _a_known_place(ent):
         return "Place"  # "shot in Copenhagen" (NER's ORG), "flees Manchester" (PERSON)
+    if (
+        kind in ("Organization", "Place")
+        and "Person" in kinds
+        and ent.label_ in _NAME_LABELS
+        and ent.text not in known_places()
+        and famous_people().full_name(ent.text, lone=False)
+    ):
+        return "Person"  # "the Charles Dickens story": NER's ORG for someone real
     if kind == "Organization" and not organization(ent):
         return "Person" if looks_like_a_name(ent) and "Person" in kinds else None
     if kind == "Place" and acts_like_a_person(ent) and "Person" in kinds:

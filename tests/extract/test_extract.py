@@ -313,3 +313,41 @@ def test_a_person_credited_in_one_description_is_real_in_another(extractor: Extr
     assert [m.canonical for m in second if m.kind == "Person"] == ["Mara Lindqvist"]
     [alone] = extractor.extract(texts[1:], descriptions=[True])  # no credit anywhere
     assert [m for m in alone if m.kind == "Person"] == []
+
+
+def test_real_people_wordnet_knows_are_people_where_characters_are_not(
+    extractor: Extractor,
+) -> None:
+    texts = [
+        "Two schoolgirls on a trip to Washington end up walking Richard Nixon's dog.",
+        "The tale of Charles Dickens and the winter he wrote a ghost story.",
+        "Years later, Emerson and Tracy meet again at the old harbour.",  # characters
+        "Agent Lucas Marsh hunts a gang of smugglers across Nevada.",  # nobody known
+        "A young detective idolises Sherlock Holmes and James Bond.",  # fiction
+    ]
+    found = extractor.extract(texts, descriptions=[True] * len(texts))
+    people = [{(m.canonical, m.relation) for m in ms if m.kind == "Person"} for ms in found]
+    assert people[0] == {("Richard Nixon", "INVOLVES")}
+    assert people[1] == {("Charles Dickens", "INVOLVES")}  # NER's ORG reading loses
+    assert people[2] == people[3] == people[4] == set()
+
+
+def test_a_tag_naming_someone_real_gets_their_full_name(extractor: Extractor) -> None:
+    found = extractor.extract_tags(["queen victoria", "kubrick", "marley", "usher"])
+    assert [[(m.kind, m.canonical) for m in ms] for ms in found] == [
+        [("Person", "Queen Victoria")],
+        [("Person", "Stanley Kubrick")],
+        [("Person", "Bob Marley")],
+        [("Theme", "usher")],  # an English word first
+    ]
+
+
+def test_wordnet_people_leave_out_common_surnames_given_names_and_fiction() -> None:
+    from kgrec.extract.wordnet import famous_people
+
+    people = famous_people()
+    assert people.full_name("Hitler") == "Adolf Hitler"
+    assert people.full_name("henry viii") == "Henry VIII"
+    assert people.full_name("Hitler", lone=False) is None  # lone names only where asked
+    for name in ("Taylor", "Kelly", "Victoria", "Anne", "Bishop", "Fagin", "Zeus", "Moses"):
+        assert people.full_name(name) is None, name

