@@ -12,7 +12,8 @@ from kgrec.extract.places import known_places
 _ROLE_CUES = (
     ("DIRECTED_BY", ("directed by", "director", "film by", "from director")),
     ("WRITTEN_BY", ("written by", "novel by", "book by", "screenplay by", "based on")),
-    ("STARRING", ("starring", "featuring", "co-starring")),
+    # "the film stars X", "guest stars X", "co-stars X" (not "the star quarterback X")
+    ("STARRING", ("starring", "featuring", "co-starring", "stars", "guest star", "co-star")),
 )
 _NEGATIVE_LEMMAS = {"hate", "dislike", "avoid", "loathe", "detest", "skip"}
 _ABOUT_HEADS = {"about", "explore", "confront"}
