@@ -135,6 +135,9 @@ LABELLED = {
     # a fourth (seed 2030, n = 160, none of the first three's movies or tags) with 204
     # name pairs of its pool's tags, labelled after the rules were frozen at 4583d71
     "blind4": (HERE / "gold_blind4", "blind"),
+    # a fifth (seed 2031, n = 160, none of the first four's movies or tags), labelled after
+    # the rules were frozen at 68b6815; no name pairs (canonicalisation did not change)
+    "blind5": (HERE / "gold_blind5", "blind"),
     "dev": (HERE / "gold_dev", "dev"),
 }
 
