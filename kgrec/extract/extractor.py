@@ -43,7 +43,7 @@ from kgrec.extract.rules import (
     trim_name,
 )
 from kgrec.extract.tag_names import people_tags
-from kgrec.extract.wordnet import famous_people
+from kgrec.extract.wordnet import famous_people, fictional_names
 from kgrec.graph.kg import normalise_key
 from kgrec.graph.schema import GraphSchema, load_schema
 
@@ -153,7 +153,7 @@ class Extractor:
                 stream, batch_size=self.config.batch_size, n_process=self.config.n_process
             )
         ]
-        raw = [_link_surnames_in_text(m) for m in self._vote_kinds(raw)]
+        raw = [_link_surnames_in_text(_without_fiction(m)) for m in self._vote_kinds(raw)]
         if descriptions is not None:
             # a full name credited in any text is a real person in every text
             real = {c for c in _credited([m for ms in raw for m in ms]) if " " in c}
@@ -469,6 +469,28 @@ def genre_endings(schema: GraphSchema, nlp: Language) -> frozenset[str]:
     return frozenset(endings - _MEDIUM - STOP_WORDS)
 
 
+#: Titles before a character's name ("Count Dracula", "Captain Nemo").
+_TITLES = frozenset(["count", "countess", "captain", "king", "queen", "lord", "lady", "sir", "dr"])
+
+
+def _without_fiction(mentions: list[Mention]) -> list[Mention]:
+    """The mentions less the people NER found that WordNet knows as fictional characters
+    or mythical beings ("Dracula", "Count Dracula", "Sherlock Holmes"), whatever credits
+    them. Dropped after the kinds are voted: the kind stays a person's."""
+    return [
+        m
+        for m in mentions
+        if not (m.kind == "Person" and m.score == NER_SCORE and _fictional(m.text))
+    ]
+
+
+def _fictional(name: str) -> bool:
+    words = [w.casefold().rstrip(".") for w in name.split()]
+    if len(words) > 1 and words[0] in _TITLES:
+        words = words[1:]
+    return " ".join(words) in fictional_names()
+
+
 def _share_roles(mentions: list[Mention], spans: list[Span]) -> list[Mention]:
     """Names joined by "and" / "," share a role: "starring Tom Hanks and Meg Ryan"."""
     owner = {
@@ -479,7 +501,7 @@ def _share_roles(mentions: list[Mention], spans: list[Span]) -> list[Mention]:
     out = []
     for m, span in zip(mentions, spans, strict=True):
         tok = span.root
-        while m.relation is None and tok.dep_ == "conj" and tok.head is not tok:
+        while m.relation is None and tok.dep_ == "conj" and tok.head.i != tok.i:
             tok = tok.head
             other = owner.get(tok.i)
             if other is not None and other.kind == m.kind and other.relation is not None:

@@ -198,7 +198,7 @@ def _works_in_plural(ent: Span) -> bool:
 
 def _a_taste(tok: Token) -> bool:
     """The word is what someone says they like or dislike ("I love westerns")."""
-    while tok.dep_ == "conj" and tok.head is not tok:
+    while tok.dep_ == "conj" and tok.head.i != tok.i:
         tok = tok.head
     return tok.dep_ in ("dobj", "pobj") and tok.head.lemma_.casefold() in _TASTE_VERBS
 

@@ -7,16 +7,39 @@ from collections.abc import Sequence
 from spacy.tokens import Doc, Span, Token
 
 from kgrec.extract.places import known_places
+from kgrec.extract.wordnet import person_nouns
 
 # Words before a name that say which role the name plays.
 _ROLE_CUES = (
     ("DIRECTED_BY", ("directed by", "director", "film by", "from director")),
     ("WRITTEN_BY", ("written by", "novel by", "book by", "screenplay by", "based on")),
     # "the film stars X", "guest stars X", "co-stars X" (not "the star quarterback X")
-    ("STARRING", ("starring", "featuring", "co-starring", "stars", "guest star", "co-star")),
+    (
+        "STARRING",
+        ("starring", "featuring", "co-starring", "stars", "guest star", "co-star", "voiced by"),
+    ),
 )
 _NEGATIVE_LEMMAS = {"hate", "dislike", "avoid", "loathe", "detest", "skip"}
 _ABOUT_HEADS = {"about", "explore", "confront"}
+#: Nouns whose "about" is what someone thinks or says ("an opinion about females").
+_OPINIONS = {
+    "opinion",
+    "view",
+    "thought",
+    "idea",
+    "question",
+    "rumor",
+    "rumour",
+    "joke",
+    "lie",
+    "complaint",
+    "information",
+    "advice",
+    "doubt",
+    "worry",
+    "concern",
+    "feeling",
+}
 #: Verbs whose "about" is what someone thinks or says, not what the item is about.
 _ABOUT_VERBS = {
     "forget",
@@ -49,7 +72,7 @@ _ABOUT_VERBS = {
 
 
 def first_conjunct(tok: Token) -> Token:
-    while tok.dep_ == "conj" and tok.head is not tok:
+    while tok.dep_ == "conj" and tok.head.i != tok.i:
         tok = tok.head
     return tok
 
@@ -115,7 +138,7 @@ def person_role(span: Span) -> str | None:
         return "STARRING"
     window = span.doc[max(0, span.start - 3) : span.start].text.lower()
     for role, cues in _ROLE_CUES:
-        if any(window.endswith(cue) for cue in cues):
+        if any(window.endswith(cue) for cue in cues) and not _someone_elses(span, True):
             return role
     after = span.doc[span.end : span.end + 2].text.lower()
     if after.startswith("stars") or after.startswith("as "):
@@ -237,14 +260,14 @@ def credit(span: Span) -> str | None:
     root = first_conjunct(span.root)
     head = root.head
     lemma = head.lemma_.lower()
-    if root.dep_ == "nsubj" and lemma in _CREDIT_VERBS:
+    if root.dep_ == "nsubj" and lemma in _CREDIT_VERBS and not _writes_something_else(head):
         return _CREDIT_VERBS[lemma]
     if (
         root.dep_ == "nsubj"
         and lemma == "play"
-        and any(c.dep_ == "dobj" and c.lemma_.lower() in _ROLE_NOUNS for c in head.children)
+        and any(c.dep_ == "dobj" and _a_part(c) for c in head.children)
     ):
-        return "STARRING"
+        return "STARRING"  # "X played the title role", "X plays a bounty hunter"
     if (
         root.dep_ == "nsubj"
         and lemma == "be"
@@ -255,6 +278,8 @@ def credit(span: Span) -> str | None:
         return _CREDIT_VERBS[head.head.lemma_.lower()]  # "produced in Detroit by X"
     if root.dep_ == "pobj" and head.lower_ == "by" and head.head.lemma_.lower() in WORK_NOUNS:
         return "INVOLVES"  # "the third film of the trilogy by X", "a novel by X"
+    if root.dep_ == "pobj" and head.lower_ == "by" and _of_the_same_name(head.head):
+        return "WRITTEN_BY"  # "based on the book of the same name by X"
     if root.dep_ == "pobj" and head.lower_ == "from":
         work = head.head  # "this documentary from X", "a new film from X"
         if work.ent_type_ == "Genre" or work.lemma_.lower() in WORK_NOUNS:
@@ -278,9 +303,12 @@ def credit(span: Span) -> str | None:
             return "STARRING"
     before = doc[span.start - 1] if span.start else None
     if before is not None and before.lemma_.lower() in _MUSIC_TRADES:
-        return "INVOLVES"  # "the blues guitarist B.B. King"
+        # "the blues guitarist B.B. King", not "his producer Julie"
+        return None if _someone_elses(span, False) else "INVOLVES"
     if any(_famous_as(c) for c in root.children if c.dep_ == "appos"):
         return "INVOLVES"  # "Beatrix Potter, the author of …"
+    if root.dep_ == "appos" and _real(root.head):
+        return "INVOLVES"  # "a real tobacco executive, Jeffrey Wigand"
     return "INVOLVES" if owns_a_work(span) else None
 
 
@@ -327,6 +355,58 @@ def _famous_as(noun: Token) -> bool:
     has_of = any(c.dep_ == "prep" and c.lower_ == "of" for c in noun.children)
     owner = any(c.dep_ == "poss" and c.ent_type_ in ("GPE", "NORP") for c in noun.children)
     return ("the" in dets and has_of) or owner
+
+
+def _someone_elses(span: Span, of_an_organisation: bool) -> bool:
+    """Whether the role noun right before ``span`` is a plot's, not a credit: owned
+    ("his producer Julie", "Mac's director") or, if ``of_an_organisation``, an
+    organisation's ("CIA director Bill Cabot"); the word before the noun says so."""
+    if span.start < 2:
+        return False
+    noun, before = span.doc[span.start - 1], span.doc[span.start - 2]
+    if noun.pos_ != "NOUN" or before.head.i != noun.i:
+        return False
+    return before.dep_ == "poss" or (
+        of_an_organisation and before.dep_ == "compound" and before.ent_type_ == "ORG"
+    )
+
+
+def _a_part(noun: Token) -> bool:
+    """What an actor plays: a role ("the title role") or someone ("a bounty hunter", "the
+    villain"), not a game or an instrument ("poker", "the piano")."""
+    word = noun.lemma_.lower()
+    return word in _ROLE_NOUNS or (noun.pos_ == "NOUN" and word in person_nouns())
+
+
+def _writes_something_else(verb: Token) -> bool:
+    """ "Ike writes an offensive column", "she writes letters": a plot's writing, where a
+    credit's "X wrote the songs" / "X wrote and directed it" names a work or nothing."""
+    if verb.lemma_.lower() not in ("write", "co-write", "pen"):
+        return False
+    objects = [c for c in verb.children if c.dep_ == "dobj" and c.pos_ == "NOUN"]
+    return any(
+        o.lemma_.lower() not in WORK_NOUNS | _WRITTEN_WORKS and o.ent_type_ != "Genre"
+        for o in objects
+    )  # "X writes dark ballads": a genre is a work
+
+
+#: What a credited writer writes besides :data:`WORK_NOUNS`.
+_WRITTEN_WORKS = frozenset(
+    ["lyric", "story", "word", "poem", "ballad", "hit", "tune", "anthem", "verse", "chapter"]
+)
+
+
+def _of_the_same_name(noun: Token) -> bool:
+    """ "name" of "the book of the same name": the work the film is based on."""
+    return noun.lemma_.lower() == "name" and any(c.lower_ == "same" for c in noun.children)
+
+
+def _real(noun: Token) -> bool:
+    """A noun for someone qualified as real ("a real tobacco executive", "the real-life
+    boxer")."""
+    return noun.pos_ == "NOUN" and any(
+        c.dep_ == "amod" and c.lower_ in ("real", "real-life") for c in noun.children
+    )
 
 
 def _a_true_story(noun: Token) -> bool:
@@ -435,6 +515,9 @@ def acts_like_a_person(span: Span) -> bool:
     ("Lucas, Perry and Meg") or what a verb does to a person ("asks Agnes to …")."""
     if len(span) != 1:
         return False
+    before = span.doc[span.start - 1] if span.start else None
+    if before is not None and before.pos_ == "NOUN" and before.lower_ in person_nouns():
+        return True  # "his real bride Victoria", "the caretaker Jacinto"
     tok = first_conjunct(span.root)
     if tok.dep_ == "nsubj" and tok.head.pos_ == "VERB":
         return tok.head.lemma_.lower() not in _PLACE_VERBS
@@ -610,7 +693,10 @@ def about_phrases(doc_span: Span) -> list[Span]:
         if root.dep_ not in ("pobj", "dobj") or root.head.lemma_.lower() not in _ABOUT_HEADS:
             continue
         # "a film about X"; not "he has forgotten about X"
-        if root.head.lower_ == "about" and root.head.head.lemma_.lower() in _ABOUT_VERBS:
+        if (
+            root.head.lower_ == "about"
+            and root.head.head.lemma_.lower() in _ABOUT_VERBS | _OPINIONS
+        ):
             continue
         if chunk.root.lemma_.lower() in _GENERIC_HEADS or chunk.root.lower_ in _GENERIC_HEADS:
             continue

