@@ -32,6 +32,7 @@ from kgrec.extract.organizations import (
     made_by,
     organization_phrases,
 )
+from kgrec.extract.places import places_named
 from kgrec.extract.rules import (
     about_phrases,
     cast_in_parentheses,
@@ -248,8 +249,10 @@ class Extractor:
     def _with_capitals(
         self, tags: Sequence[str], found: list[list[Mention]]
     ) -> list[list[Mention]]:
-        todo = [
-            k for k, (t, m) in enumerate(zip(tags, found, strict=True)) if not m and t.islower()
+        todo = [  # not a style of a genre: "british rock" is no place with capitals
+            k
+            for k, (t, m) in enumerate(zip(tags, found, strict=True))
+            if not m and t.islower() and not self._genre_tag(t, [])
         ]
         again = self.extract([tags[k].title() for k in todo]) if todo else []
         out = list(found)
@@ -354,7 +357,7 @@ class Extractor:
         groups = [g for g in groups if not famous_people().full_name(g.text, lone=False)]
         cast = cast_in_parentheses(doc) if "Person" in kinds else []
         events = event_phrases(doc) if "Theme" in kinds else []
-        called = places_called(doc) if "Place" in kinds else []
+        called = places_called(doc) + places_named(doc) if "Place" in kinds else []
         grammar = [*groups, *cast, *events, *called]
         by_grammar = {i for span in grammar for i in range(span.start, span.end)}
         in_events = {i for span in events for i in range(span.start, span.end)}

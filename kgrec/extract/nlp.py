@@ -162,7 +162,10 @@ def _names_the_item(ent: Span) -> bool:
     tok, doc = ent.root, ent.doc
     if tok.pos_ not in ("NOUN", "ADJ", "PROPN") or tok.tag_ not in ("NN", "JJ", "NNP"):
         return False
-    nxt = doc[ent.end].lower_ if ent.end < len(doc) else ""
+    end = ent.end
+    while end + 1 < len(doc) and doc[end].text in ("/", "&") and doc[end + 1].ent_type_:
+        end += 2  # "action/adventure starring …": the pair names the work
+    nxt = doc[end].lower_ if end < len(doc) else ""
     if not (tok.dep_ in ("ROOT", "attr") and nxt not in ("of", "with", "between")) and (
         nxt not in _WORK_FOLLOWERS
     ):
@@ -170,6 +173,8 @@ def _names_the_item(ent: Span) -> bool:
     for left in reversed(doc[max(0, ent.start - 6) : ent.start]):
         if left.pos_ == "DET":
             return left.lower_ in _WORK_DETERMINERS
+        if left.text in ("/", "&", ",", "-"):
+            continue  # "this blistering, fast-paced action/adventure"
         if left.pos_ not in ("ADJ", "ADV", "PROPN", "CCONJ", "VERB") and not left.ent_type_:
             return False
     return False

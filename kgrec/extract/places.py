@@ -16,6 +16,10 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
+from spacy.tokens import Doc, Span
+
+from kgrec.extract.wordnet import geographic_names
+
 #: Smallest city (people) whose name is taken as a place's.
 MIN_POPULATION = 100_000
 
@@ -49,3 +53,47 @@ def _rows(path: Path) -> list[list[str]]:
 def _plain(name: str) -> str:
     """The name without accents ("Montréal" → "Montreal")."""
     return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+
+
+#: Words before a place NER passed over ("in the Himalayas", "across the Sahara").
+_BEFORE_A_PLACE = frozenset(
+    ["in", "to", "from", "at", "near", "across", "into", "through", "over", "around", "of"]
+)
+_LONGEST = 5
+
+
+def places_named(doc: Doc) -> list[Span]:
+    """Geographic names WordNet knows that NER passed over, where a preposition comes
+    before them ("crash land in the Himalayas", "a trek across the Sahara"): ranges,
+    deserts, rivers and regions the small English model often misses."""
+    names = geographic_names()
+    if not names:
+        return []
+    firsts = _first_words()
+    in_ents = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+    out: list[Span] = []
+    i = 0
+    while i < len(doc):
+        if doc[i].text not in firsts or i in in_ents:
+            i += 1
+            continue
+        end = next(
+            (
+                j
+                for j in range(min(len(doc), i + _LONGEST), i, -1)
+                if doc[i:j].text in names and not in_ents.intersection(range(i, j))
+            ),
+            None,
+        )
+        before = i - 1 - (i > 0 and doc[i - 1].lower_ == "the")
+        if end is not None and before >= 0 and doc[before].lower_ in _BEFORE_A_PLACE:
+            out.append(doc[i:end])
+            i = end
+        else:
+            i += 1
+    return out
+
+
+@cache
+def _first_words() -> frozenset[str]:
+    return frozenset(name.split()[0] for name in geographic_names())

@@ -515,7 +515,19 @@ def acts_like_a_person(span: Span) -> bool:
     ("Lucas, Perry and Meg") or what a verb does to a person ("asks Agnes to …")."""
     if len(span) != 1:
         return False
-    before = span.doc[span.start - 1] if span.start else None
+    doc = span.doc
+    if (
+        span.start >= 2
+        and doc[span.start - 1].text == ","
+        and doc[span.start - 2].ent_type_
+        in (
+            "GPE",
+            "LOC",
+            "FAC",
+        )
+    ):
+        return False  # "In Casablanca, Morocco": a place after a place, whatever the parse
+    before = doc[span.start - 1] if span.start else None
     if before is not None and before.pos_ == "NOUN" and before.lower_ in person_nouns():
         return True  # "his real bride Victoria", "the caretaker Jacinto"
     tok = first_conjunct(span.root)

