@@ -400,3 +400,13 @@ def test_places_ner_passes_over_and_tones_of_a_genre_pair(extractor: Extractor) 
     assert ("uplifting", "Mood") in found[3]
     [[tag]] = extractor.extract_tags(["british rock"])
     assert (tag.kind, tag.canonical) == ("Genre", "british rock")  # no place with capitals
+
+
+def test_film_forms_and_names_that_only_look_like_them(extractor: Extractor) -> None:
+    texts = [
+        "An off-beat dramatic comedy and a buddy picture in one.",
+        "Mecha and Gregorio drink wine by the pool all summer.",  # a name, not the genre
+    ]
+    found = [{(m.canonical, m.kind) for m in ms} for ms in extractor.extract(texts)]
+    assert {("comedy-drama", "Genre"), ("buddy film", "Genre")} <= found[0]
+    assert not [c for c, kind in found[1] if kind == "Genre"]
