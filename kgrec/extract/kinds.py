@@ -31,6 +31,7 @@ def ner_kind(ent: Span, kind: str | None, kinds: set[str]) -> str | None:
     if (
         ent.label_ in _NAME_LABELS
         and "Person" in kinds
+        and ent.root.dep_ != "amod"  # "a novel by American author X": a nationality
         and person_role(ent)
         and not any(t.lower_ in ORG_WORDS for t in ent)  # "with Sun Records"
     ):

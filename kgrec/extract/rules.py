@@ -276,8 +276,8 @@ def credit(span: Span) -> str | None:
         return "INVOLVES"
     if root.dep_ == "pobj" and head.lower_ == "by" and head.head.lemma_.lower() in _CREDIT_VERBS:
         return _CREDIT_VERBS[head.head.lemma_.lower()]  # "produced in Detroit by X"
-    if root.dep_ == "pobj" and head.lower_ == "by" and head.head.lemma_.lower() in WORK_NOUNS:
-        return "INVOLVES"  # "the third film of the trilogy by X", "a novel by X"
+    if root.dep_ == "pobj" and head.lower_ == "by" and head.head.lemma_.lower() in _BY_WORKS:
+        return "INVOLVES"  # "the third film of the trilogy by X", "a story by X"
     if root.dep_ == "pobj" and head.lower_ == "by" and _of_the_same_name(head.head):
         return "WRITTEN_BY"  # "based on the book of the same name by X"
     if root.dep_ == "pobj" and head.lower_ == "from":
@@ -394,6 +394,8 @@ def _writes_something_else(verb: Token) -> bool:
 _WRITTEN_WORKS = frozenset(
     ["lyric", "story", "word", "poem", "ballad", "hit", "tune", "anthem", "verse", "chapter"]
 )
+#: Works whose "by X" is their author ("a novel by X", "a story by X", "a tale by X").
+_BY_WORKS = (WORK_NOUNS | _WRITTEN_WORKS | {"tale"}) - {"word"}
 
 
 def _of_the_same_name(noun: Token) -> bool:

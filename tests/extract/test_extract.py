@@ -410,3 +410,13 @@ def test_film_forms_and_names_that_only_look_like_them(extractor: Extractor) -> 
     found = [{(m.canonical, m.kind) for m in ms} for ms in extractor.extract(texts)]
     assert {("comedy-drama", "Genre"), ("buddy film", "Genre")} <= found[0]
     assert not [c for c, kind in found[1] if kind == "Genre"]
+
+
+def test_a_story_by_someone_and_no_nationality_for_a_person(extractor: Extractor) -> None:
+    texts = [
+        "Based on a story by Swiss writer Anna Keller.",
+        "A novel by American author Jack Harlan.",
+    ]
+    found = extractor.extract(texts, descriptions=[True, True])
+    people = [{(m.canonical, m.kind) for m in ms if m.kind == "Person"} for ms in found]
+    assert people == [{("Anna Keller", "Person")}, {("Jack Harlan", "Person")}]
