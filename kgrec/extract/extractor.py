@@ -353,8 +353,6 @@ class Extractor:
             if "Organization" in kinds
             else []
         )
-        # "the Charles Dickens story" reads as a company's; WordNet knows him
-        groups = [g for g in groups if not famous_people().full_name(g.text, lone=False)]
         cast = cast_in_parentheses(doc) if "Person" in kinds else []
         events = event_phrases(doc) if "Theme" in kinds else []
         called = places_called(doc) + places_named(doc) if "Place" in kinds else []

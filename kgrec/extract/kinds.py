@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Span
 
 from kgrec.extract.organizations import ORG_WORDS, looks_like_a_name, organization
-from kgrec.extract.places import known_places
+from kgrec.extract.places import PLACE_PREPOSITIONS, known_places
 from kgrec.extract.rules import PERSONAL_NOUNS, acts_like_a_person, person_role
 from kgrec.extract.wordnet import famous_people
 
@@ -73,31 +73,16 @@ def _a_known_place(ent: Span) -> bool:
 
 
 #: Words before a place ("in", "to", "flees", "leaves" …).
-_TOWARDS_A_PLACE = frozenset(
-    [
-        "in",
-        "to",
-        "from",
-        "at",
-        "near",
-        "across",
-        "into",
-        "toward",
-        "towards",
-        "through",
-        "around",
-        "outside",
-        "inside",
-        "flee",
-        "leave",
-        "visit",
-        "reach",
-        "enter",
-        "tour",
-        "return",
-        "move",
-    ]
-)
+_TOWARDS_A_PLACE = PLACE_PREPOSITIONS | {
+    "flee",
+    "leave",
+    "visit",
+    "reach",
+    "enter",
+    "tour",
+    "return",
+    "move",
+}
 
 
 def _acts(ent: Span) -> bool:

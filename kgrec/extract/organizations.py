@@ -9,6 +9,7 @@ from spacy.tokens import Doc, Span
 
 from kgrec.extract.events import EVENT_NOUNS
 from kgrec.extract.rules import MADE_NOUNS, WORK_NOUNS, first_conjunct, owns_a_work
+from kgrec.extract.wordnet import famous_people
 
 #: Words that make a name an organisation's ("Maryland School of the Arts", "Delta Force").
 ORG_WORDS = frozenset(
@@ -193,7 +194,8 @@ def organization_phrases(doc: Doc) -> list[Span]:
     * a group noun before it: "the band Low".
 
     NER's PERSON guess for a run wins over the maker's-noun rule ("a Hitchcock film" is a
-    director's); the others hold against it, as people take no "the" and are no band."""
+    director's); the others hold against it, as people take no "the" and are no band. A
+    real person's full name WordNet knows is never one ("the Charles Dickens story")."""
     out: list[Span] = []
     i = 0
     while i < len(doc):
@@ -206,7 +208,8 @@ def organization_phrases(doc: Doc) -> list[Span]:
         span = doc[i:j]
         if span[-1].text in ("&", "."):
             span = doc[i : j - 1]
-        if _grammar_says_org(span):
+        # "the Charles Dickens story" reads as a company's; WordNet knows him
+        if _grammar_says_org(span) and not famous_people().full_name(span.text, lone=False):
             out.append(span)
         i = j
     return out

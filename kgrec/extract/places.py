@@ -55,10 +55,27 @@ def _plain(name: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
 
 
-#: Words before a place NER passed over ("in the Himalayas", "across the Sahara").
-_BEFORE_A_PLACE = frozenset(
-    ["in", "to", "from", "at", "near", "across", "into", "through", "over", "around", "of"]
+#: Prepositions before a place ("in", "across", "towards" …).
+PLACE_PREPOSITIONS = frozenset(
+    [
+        "in",
+        "to",
+        "from",
+        "at",
+        "near",
+        "across",
+        "into",
+        "toward",
+        "towards",
+        "through",
+        "over",
+        "around",
+        "outside",
+        "inside",
+    ]
 )
+#: Words before a place NER passed over ("in the Himalayas", "the beaches of Normandy").
+_BEFORE_A_PLACE = PLACE_PREPOSITIONS | {"of"}
 _LONGEST = 5
 
 

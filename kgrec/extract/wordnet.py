@@ -92,16 +92,11 @@ def fictional_names() -> frozenset[str]:
     if data is None:
         return frozenset()
     synsets = _synsets(data)
-    unreal = _descendants(synsets, _NOT_PEOPLE)
-    real = {  # "Marlowe" is Chandler's detective and the playwright
-        w.casefold()
-        for offset, synset in synsets.items()
-        if synset.instance_of and synset.lexfile == _PERSON_FILE and offset not in unreal
-        for w in synset.words
-    }
+    # "Marlowe" is Chandler's detective and the playwright
+    real = {w.casefold() for offset in _people(data) for w in synsets[offset].words}
     return frozenset(
         w.casefold()
-        for offset in unreal
+        for offset in _unreal(data)
         if synsets[offset].instance_of
         for w in synsets[offset].words
         if w[:1].isupper() and w.casefold() not in real
@@ -142,14 +137,10 @@ def famous_people() -> FamousPeople:
     if data is None:
         return FamousPeople({}, {})
     synsets = _synsets(data)
-    unreal = _descendants(synsets, _NOT_PEOPLE)
     people = [
-        s.words
-        for offset, s in synsets.items()
-        if s.instance_of
-        and s.lexfile == _PERSON_FILE
-        and offset not in unreal
-        and not _NOT_REAL.search(s.gloss)
+        synsets[offset].words
+        for offset in _people(data)
+        if not _NOT_REAL.search(synsets[offset].gloss)
     ]
     full: dict[str, str] = {}
     given: set[str] = set()
@@ -204,6 +195,24 @@ def _descendants(synsets: dict[str, _Synset], roots: frozenset[str]) -> set[str]
         return memo[offset]
 
     return {offset for offset in synsets if under(offset)}
+
+
+@cache
+def _unreal(data: Path) -> frozenset[str]:
+    """Offsets of fictional characters, mythical beings and their kinds."""
+    return frozenset(_descendants(_synsets(data), _NOT_PEOPLE))
+
+
+@cache
+def _people(data: Path) -> list[str]:
+    """Offsets of the people WordNet lists as instances, less the unreal ones (glosses
+    not read: a name may still be a saint's or a biblical figure's)."""
+    unreal = _unreal(data)
+    return [
+        offset
+        for offset, s in _synsets(data).items()
+        if s.instance_of and s.lexfile == _PERSON_FILE and offset not in unreal
+    ]
 
 
 @cache
