@@ -222,8 +222,10 @@ class Extractor:
             real = famous_people()
             known = {tags[k]: name for k in unknown if (name := real.full_name(tags[k]))}
             people = people_tags([tags[k] for k in unknown], self.nlp, self._embed)
+            fiction = fictional_names()  # "james bond", "peter pan"
             for k, person in zip(unknown, people, strict=True):
-                out[k] = "Person" if person or tags[k] in known else None
+                real_one = (person and tags[k].casefold() not in fiction) or tags[k] in known
+                out[k] = "Person" if real_one else None
         whole: dict[str, list[str]] = {"Theme": [], "Genre": [], "Person": []}  # one mention
         for tag, got in zip(tags, out, strict=True):
             if not isinstance(got, list):
@@ -404,7 +406,7 @@ class Extractor:
         relation = None
         if kind == "Person":
             relation = person_role(span) or credit(span)
-            if relation is None and famous_people().full_name(span.text, lone=False):
+            if relation is None and _someone_famous(span):
                 relation = "INVOLVES"  # a real person the plot names: "Elvis Presley"
         elif kind == "Organization" and made_by(span):
             relation = "MADE_BY"
@@ -518,6 +520,20 @@ def _credited(mentions: Iterable[Mention]) -> set[str]:
         for m in mentions
         if m.kind == "Person" and (m.relation is not None or m.score != NER_SCORE)
     }
+
+
+def _someone_famous(span: Span) -> bool:
+    """A real person WordNet knows: by full name ("Elvis Presley"), or by a surname no one
+    has as a given name ("Shakespeare's story", not "Tracy"), unless NER took it for an
+    organisation ("Harvard", "Disney"). Where the text gives a longer name that ends in
+    it, the surname is that name's ("Ben Gates … Gates" is a character, not Bill Gates)."""
+    if " " in span.text.strip() or span.label_ == "ORG":
+        return famous_people().full_name(span.text, lone="none") is not None
+    word = span.text.casefold()
+    for ent in span.doc.ents:
+        if len(ent) > 1 and ent[-1].lower_ == word and ent[0].pos_ == "PROPN":
+            return famous_people().full_name(ent.text, lone="none") is not None
+    return famous_people().full_name(span.text, lone="surname") is not None
 
 
 def _without_characters(mentions: list[Mention], real: set[str]) -> list[Mention]:

@@ -45,7 +45,7 @@ def ner_kind(ent: Span, kind: str | None, kinds: set[str]) -> str | None:
         and "Person" in kinds
         and ent.label_ in _NAME_LABELS
         and ent.text not in known_places()
-        and famous_people().full_name(ent.text, lone=False)
+        and famous_people().full_name(ent.text, lone="none")
     ):
         return "Person"  # "the Charles Dickens story": NER's ORG for someone real
     if kind == "Organization" and not organization(ent):

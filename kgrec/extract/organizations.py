@@ -209,7 +209,7 @@ def organization_phrases(doc: Doc) -> list[Span]:
         if span[-1].text in ("&", "."):
             span = doc[i : j - 1]
         # "the Charles Dickens story" reads as a company's; WordNet knows him
-        if _grammar_says_org(span) and not famous_people().full_name(span.text, lone=False):
+        if _grammar_says_org(span) and not famous_people().full_name(span.text, lone="none"):
             out.append(span)
         i = j
     return out

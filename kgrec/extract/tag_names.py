@@ -15,7 +15,9 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from spacy.language import Language
 
+from kgrec.extract.census import given_names, surnames
 from kgrec.extract.lexicon import is_known_word
+from kgrec.extract.wordnet import person_nouns
 
 #: What the encoder compares a tag with: people …
 PERSON_PROBES = ("an actor", "an actress", "a singer", "a rapper", "a film director", "a writer")
@@ -38,12 +40,19 @@ MIN_SIMILARITY, MIN_MARGIN = 0.3, 0.05
 
 def name_like(tag: str, nlp: Language) -> bool:
     """A tag of one to three words, letters only, no function word, with a word the
-    lexicon does not know."""
-    words = tag.split()
+    lexicon does not know, or a given name and a surname ("tom hardy", "will ferrell")."""
+    words = tag.casefold().split()
     if not 1 <= len(words) <= 3 or not all(w.isalpha() for w in words):
         return False
-    if any(w.casefold() in nlp.Defaults.stop_words for w in words):
+    if any(w in nlp.Defaults.stop_words for w in words):
         return False  # "for katie", "her best"
+    if (
+        len(words) == 2
+        and words[0] in given_names()
+        and words[1] in surnames()
+        and words[1] not in person_nouns()  # "irish singer"
+    ):
+        return True
     return not all(is_known_word(w, nlp) for w in words)
 
 

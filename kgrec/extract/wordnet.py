@@ -24,6 +24,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Literal
+
+from kgrec.extract.census import given_names
+
+#: Which lone names :meth:`FamousPeople.full_name` takes.
+Lone = Literal["any", "surname", "none"]
 
 #: Glosses of figures who are not real people.
 _NOT_REAL = re.compile(
@@ -52,14 +58,17 @@ class FamousPeople:
     full_names: dict[str, str]
     lone_names: dict[str, str | None]
 
-    def full_name(self, name: str, lone: bool = True) -> str | None:
+    def full_name(self, name: str, lone: Lone = "any") -> str | None:
         """The full name of the real person ``name`` names, as WordNet writes it ("queen
         victoria" → "Queen Victoria"); None when it is nobody WordNet knows or could be
-        anyone. Lone names count only if ``lone``."""
+        anyone. Lone names count as ``lone`` says: any of them, only those no one has as a
+        given name ("surname": "Hemingway", not "Tracy"), or none."""
         key = " ".join(name.replace("’", "'").split()).casefold()
         if key in self.full_names:
             return self.full_names[key]
-        if lone and key in self.lone_names:
+        if key in self.lone_names and (
+            lone == "any" or (lone == "surname" and key not in given_names())
+        ):
             return self.lone_names[key] or name
         return None
 
@@ -79,7 +88,8 @@ def person_nouns() -> frozenset[str]:
                 continue
             fields = line.split()
             first = fields[-int(fields[2])]  # senses are listed most frequent first
-            if fields[0].islower() and synsets[first].lexfile == _PERSON_FILE:
+            sense = synsets[first]  # the index is lower case: "mann" is Thomas Mann
+            if sense.lexfile == _PERSON_FILE and not sense.instance_of:
                 out.add(fields[0].replace("_", " "))
     return frozenset(out)
 

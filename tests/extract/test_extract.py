@@ -348,7 +348,9 @@ def test_wordnet_people_leave_out_common_surnames_given_names_and_fiction() -> N
     people = famous_people()
     assert people.full_name("Hitler") == "Adolf Hitler"
     assert people.full_name("henry viii") == "Henry VIII"
-    assert people.full_name("Hitler", lone=False) is None  # lone names only where asked
+    assert people.full_name("Hitler", lone="none") is None  # lone names only where asked
+    assert people.full_name("Hemingway", lone="surname") == "Ernest Hemingway"
+    assert people.full_name("Tracy", lone="surname") is None  # anyone's given name
     for name in ("Taylor", "Kelly", "Victoria", "Anne", "Bishop", "Fagin", "Zeus", "Moses"):
         assert people.full_name(name) is None, name
 
@@ -420,3 +422,25 @@ def test_a_story_by_someone_and_no_nationality_for_a_person(extractor: Extractor
     found = extractor.extract(texts, descriptions=[True, True])
     people = [{(m.canonical, m.kind) for m in ms if m.kind == "Person"} for ms in found]
     assert people == [{("Anna Keller", "Person")}, {("Jack Harlan", "Person")}]
+
+
+def test_census_names_and_famous_surnames(extractor: Extractor) -> None:
+    from kgrec.extract.census import given_names, surnames
+
+    assert {"tracy", "tom", "will"} <= given_names() and "hemingway" not in given_names()
+    assert {"hardy", "ferrell"} <= surnames()
+    texts = [
+        "Their affair blossoms, until Hemingway asks Agnes to be his wife.",
+        "Archaeologist Ben Gates searches for a chest. Gates finds a map.",  # a character
+        "A Harvard professor is sent to Haiti.",  # NER's organisation
+    ]
+    found = extractor.extract(texts, descriptions=[True] * len(texts))
+    people = [{(m.canonical, m.relation) for m in ms if m.kind == "Person"} for ms in found]
+    assert people[0] == {("Hemingway", "INVOLVES")}
+    assert people[1] == people[2] == set()
+    tags = extractor.extract_tags(["tom hardy", "irish singer", "james bond"])
+    assert [[(m.kind, m.canonical) for m in ms] for ms in tags] == [
+        [("Person", "Tom Hardy")],  # a given name and a surname, both English words
+        [("Theme", "irish singer")],  # a noun for someone, not a surname
+        [("Theme", "james bond")],  # fiction
+    ]
