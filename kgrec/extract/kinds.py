@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from spacy.tokens import Span
 
+from kgrec.extract.census import given_names
 from kgrec.extract.organizations import ORG_WORDS, looks_like_a_name, organization
 from kgrec.extract.places import PLACE_PREPOSITIONS, known_places
-from kgrec.extract.rules import PERSONAL_NOUNS, acts_like_a_person, person_role
-from kgrec.extract.wordnet import famous_people
+from kgrec.extract.rules import PERSONAL_NOUNS, PLACE_NOUNS, acts_like_a_person, person_role
+from kgrec.extract.wordnet import all_place_names, famous_people
 
 #: NER labels that may stand for a person's name when the wording gives a role.
 _NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "WORK_OF_ART"}
@@ -52,9 +53,31 @@ def ner_kind(ent: Span, kind: str | None, kinds: set[str]) -> str | None:
         return "Person" if looks_like_a_name(ent) and "Person" in kinds else None
     if kind == "Place" and acts_like_a_person(ent) and "Person" in kinds:
         return "Person"  # "Barrie meets Sylvia": NER's GPE for a name
+    if kind == "Place" and len(ent) == 1 and not _a_place_anyway(ent):
+        if famous_people().full_name(ent.text, lone="surname") and "Person" in kinds:
+            return "Person"  # "the Kubrick classic"
+        if ent.text.casefold() in given_names():
+            return None  # "Rebecca becomes resentful": a name no list has as a place
     if ent.label_ == "EVENT" and _acts(ent):
         return None  # "Hugo is an orphan", "Black Beauty narrates": not events
     return kind
+
+
+def _a_place_anyway(ent: Span) -> bool:
+    """A name GeoNames or WordNet has as a place ("Phoenix", "Troy"), one before a known
+    place ("from Laurens, Iowa"), or a place noun's ("the island of Eden")."""
+    doc = ent.doc
+    start = ent.start
+    if start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].lemma_ in PLACE_NOUNS:
+        return True
+    after = doc[ent.end : ent.end + 2]
+    if len(after) == 2 and after[0].text == ",":
+        return _listed_place(ent.text) or _listed_place(after[1].text)
+    return _listed_place(ent.text)
+
+
+def _listed_place(name: str) -> bool:
+    return name in known_places() or name in all_place_names()
 
 
 def _a_known_place(ent: Span) -> bool:

@@ -552,13 +552,13 @@ def _apposition_for_someone(tok: Token, other: Token) -> bool:
     lo, hi = sorted((tok.i, other.i))
     return (
         other.pos_ in ("NOUN", "NUM")
-        and other.lemma_.lower() not in _PLACE_NOUNS
+        and other.lemma_.lower() not in PLACE_NOUNS
         and any(t.text == "," for t in tok.doc[lo:hi])
     )
 
 
 #: Nouns a place stands in apposition with ("Providence's Italian neighbourhood, Federal Hill").
-_PLACE_NOUNS = frozenset(
+PLACE_NOUNS = frozenset(
     [
         "city",
         "town",
@@ -770,7 +770,7 @@ def _a_place(tok: Token) -> bool:
     return (
         tok.ent_type_ in ("GPE", "LOC", "FAC")
         or tok.text in known_places()
-        or (of is not None and of.lower_ == "of" and of.head.lemma_.lower() in _PLACE_NOUNS)
+        or (of is not None and of.lower_ == "of" and of.head.lemma_.lower() in PLACE_NOUNS)
     )
 
 
@@ -800,7 +800,7 @@ def places_called(doc: Doc) -> list[Span]:
             tok.pos_ == "PROPN"
             and (tok.i == 0 or doc[tok.i - 1].pos_ != "PROPN")
             and before.lower_ in ("called", "named")
-            and doc[tok.i - 2].lemma_.lower() in _PLACE_NOUNS
+            and doc[tok.i - 2].lemma_.lower() in PLACE_NOUNS
         ):
             end = tok.i
             while end < len(doc) and doc[end].pos_ == "PROPN":

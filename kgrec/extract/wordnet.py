@@ -122,21 +122,30 @@ def geographic_names() -> frozenset[str]:
     data = _data_dir()
     if data is None:
         return frozenset()
-    synsets = _synsets(data)
     people = {
         w.casefold()
-        for synset in synsets.values()
+        for synset in _synsets(data).values()
         if synset.lexfile == _PERSON_FILE
         for name in synset.words
         for w in (name, *name.split())
     }
     taken = people | _common_words(data)
+    return frozenset(name for name in all_place_names() if name.casefold() not in taken)
+
+
+@cache
+def all_place_names() -> frozenset[str]:
+    """Every name (as written) of a place or geographic feature WordNet lists, those that
+    are also someone's name or an English word included ("Troy", "Reading")."""
+    data = _data_dir()
+    if data is None:
+        return frozenset()
     return frozenset(
         name
-        for synset in synsets.values()
+        for synset in _synsets(data).values()
         if synset.instance_of and synset.lexfile in _PLACE_FILES
         for name in synset.words
-        if name[:1].isupper() and name.casefold() not in taken
+        if name[:1].isupper()
     )
 
 

@@ -444,3 +444,19 @@ def test_census_names_and_famous_surnames(extractor: Extractor) -> None:
         [("Theme", "irish singer")],  # a noun for someone, not a surname
         [("Theme", "james bond")],  # fiction
     ]
+
+
+def test_a_given_name_is_no_place_unless_the_wording_or_a_list_says_so(
+    extractor: Extractor,
+) -> None:
+    texts = [
+        "Sara makes friends on campus, and Rebecca becomes resentful.",
+        "He drives from Laurens, Iowa, to Wisconsin on a lawn mower.",
+        "Elliot sails to the island of Eden with his camera.",
+        "Paris convinces Helen to leave Sparta for Troy.",
+    ]
+    found = [{m.canonical for m in ms if m.kind == "Place"} for ms in extractor.extract(texts)]
+    assert "Rebecca" not in found[0]
+    assert "Laurens" in found[1]
+    assert "Eden" in found[2]
+    assert "Troy" in found[3]
