@@ -138,6 +138,9 @@ LABELLED = {
     # a fifth (seed 2031, n = 160, none of the first four's movies or tags), labelled after
     # the rules were frozen at 68b6815; no name pairs (canonicalisation did not change)
     "blind5": (HERE / "gold_blind5", "blind"),
+    # a sixth (seed 2032, n = 160, none of the first five's movies or tags), labelled after
+    # the rules were frozen at d2be4cf; no name pairs (canonicalisation did not change)
+    "blind6": (HERE / "gold_blind6", "blind"),
     "dev": (HERE / "gold_dev", "dev"),
 }
 
