@@ -13,7 +13,9 @@ names someone real only where it names people and nothing else: no English word 
 part of speech ("Hemingway", "Goethe"), never a given name ("Victoria", "Anne" open full
 names of WordNet's people), the surname of at most two of them ("Taylor" and "Kelly" are
 of many). Even so a plot's "Tracy", "Cody" or "Emerson" is a character about half the
-time, so the extractor trusts lone names only where a tag is nothing but the name.
+time, so in a description the extractor trusts only lone names no one has as a given name
+(the census' lists, :mod:`kgrec.extract.census`: "Hemingway", not "Tracy"); a tag that is
+nothing but the name may be any of them.
 """
 
 from __future__ import annotations
