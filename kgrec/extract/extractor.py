@@ -222,9 +222,9 @@ class Extractor:
             real = famous_people()
             known = {tags[k]: name for k in unknown if (name := real.full_name(tags[k]))}
             people = people_tags([tags[k] for k in unknown], self.nlp, self._embed)
-            fiction = fictional_names()  # "james bond", "peter pan"
             for k, person in zip(unknown, people, strict=True):
-                real_one = (person and tags[k].casefold() not in fiction) or tags[k] in known
+                # never a fictional one: "james bond", "peter pan"
+                real_one = (person and not _fictional(tags[k])) or tags[k] in known
                 out[k] = "Person" if real_one else None
         whole: dict[str, list[str]] = {"Theme": [], "Genre": [], "Person": []}  # one mention
         for tag, got in zip(tags, out, strict=True):

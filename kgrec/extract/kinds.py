@@ -66,9 +66,9 @@ def ner_kind(ent: Span, kind: str | None, kinds: set[str]) -> str | None:
 def _a_place_anyway(ent: Span) -> bool:
     """A name GeoNames or WordNet has as a place ("Phoenix", "Troy"), one before a known
     place ("from Laurens, Iowa"), or a place noun's ("the island of Eden")."""
-    doc = ent.doc
-    start = ent.start
-    if start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].lemma_ in PLACE_NOUNS:
+    doc, start = ent.doc, ent.start
+    of_a_place = start >= 2 and doc[start - 1].lower_ == "of"
+    if of_a_place and doc[start - 2].lemma_.lower() in PLACE_NOUNS:
         return True
     after = doc[ent.end : ent.end + 2]
     if len(after) == 2 and after[0].text == ",":
@@ -77,7 +77,8 @@ def _a_place_anyway(ent: Span) -> bool:
 
 
 def _listed_place(name: str) -> bool:
-    return name in known_places() or name in all_place_names()
+    """In GeoNames' or WordNet's lists, as written or capitalised (a tag's "paris")."""
+    return any(n in known_places() or n in all_place_names() for n in (name, name.title()))
 
 
 def _a_known_place(ent: Span) -> bool:

@@ -460,3 +460,5 @@ def test_a_given_name_is_no_place_unless_the_wording_or_a_list_says_so(
     assert "Laurens" in found[1]
     assert "Eden" in found[2]
     assert "Troy" in found[3]
+    [[paris]] = extractor.extract_tags(["paris"])  # a given name too, and a listed place
+    assert (paris.kind, paris.canonical) == ("Place", "paris")
