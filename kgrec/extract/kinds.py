@@ -5,7 +5,12 @@ from __future__ import annotations
 from spacy.tokens import Span
 
 from kgrec.extract.census import given_names
-from kgrec.extract.organizations import ORG_WORDS, looks_like_a_name, organization
+from kgrec.extract.organizations import (
+    ORG_WORDS,
+    listed_organization,
+    looks_like_a_name,
+    organization,
+)
 from kgrec.extract.places import PLACE_PREPOSITIONS, known_places
 from kgrec.extract.rules import PERSONAL_NOUNS, PLACE_NOUNS, acts_like_a_person, person_role
 from kgrec.extract.wordnet import all_place_names, famous_people
@@ -37,8 +42,8 @@ def ner_kind(ent: Span, kind: str | None, kinds: set[str]) -> str | None:
         and not any(t.lower_ in ORG_WORDS for t in ent)  # "with Sun Records"
     ):
         return "Person"
-    if ent[-1].lower_ in ORG_WORDS and "Organization" in kinds:
-        return "Organization"  # "John Hughes High School", NER's PERSON
+    if "Organization" in kinds and (ent[-1].lower_ in ORG_WORDS or listed_organization(ent)):
+        return "Organization"  # "John Hughes High School", "Scotland Yard": NER's PERSON
     if "Place" in kinds and kind in ("Organization", "Person") and _a_known_place(ent):
         return "Place"  # "shot in Copenhagen" (NER's ORG), "flees Manchester" (PERSON)
     if (

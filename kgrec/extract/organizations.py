@@ -7,9 +7,10 @@ from collections.abc import Callable, Sequence
 
 from spacy.tokens import Doc, Span
 
+from kgrec.extract.census import given_names, surnames
 from kgrec.extract.events import EVENT_NOUNS
 from kgrec.extract.rules import MADE_NOUNS, WORK_NOUNS, first_conjunct, owns_a_work
-from kgrec.extract.wordnet import famous_people
+from kgrec.extract.wordnet import famous_people, organization_names
 
 #: Words that make a name an organisation's ("Maryland School of the Arts", "Delta Force").
 ORG_WORDS = frozenset(
@@ -96,6 +97,35 @@ ORG_WORDS = frozenset(
         "technologies",
         "pharmaceuticals",
         "fc",
+        # groups WordNet files under organisations ("the Deep Eyes Squadron")
+        "squadron",
+        "brigade",
+        "battalion",
+        "regiment",
+        "platoon",
+        "legion",
+        "fellowship",
+        "brotherhood",
+        "sisterhood",
+        "alliance",
+        "coalition",
+        "cartel",
+        "syndicate",
+        "consortium",
+        "militia",
+        "troupe",
+        "choir",
+        "fraternity",
+        "sorority",
+        "seminary",
+        "conservatory",
+        "commission",
+        "directorate",
+        "constabulary",
+        "patrol",
+        "cult",
+        "sect",
+        "unit",
     ]
 )
 
@@ -146,6 +176,24 @@ def organization(span: Span) -> bool:
         return True
     before = span.doc[span.start - 1] if span.start else None
     return before is not None and before.lower_ in ORG_CUES
+
+
+def listed_organization(span: Span) -> bool:
+    """A name WordNet lists as an organisation's ("Scotland Yard", "the Gestapo", "IRA"),
+    not where NER reads it as a people or faith ("the Soviets"). One word that is also a
+    surname or a given name, or that opens a sentence, counts only where NER calls it an
+    organisation ("a Harvard student", not "Penn", not "Fed up with school"); an acronym
+    is no one's name ("IRA", not "Ira")."""
+    text = span.text[4:] if span.text.lower().startswith("the ") else span.text
+    if text not in organization_names() or span[-1].ent_type_ == "NORP":
+        return False
+    word = text.casefold()
+    if " " in text or text.isupper():
+        return True
+    if span.root.pos_ not in ("PROPN", "NOUN"):
+        return False  # "Fed up with school"
+    a_name = word in surnames() or word in given_names()
+    return span.root.ent_type_ == "ORG" if a_name or span.start == span.sent.start else True
 
 
 def made_by(span: Span) -> bool:
@@ -216,6 +264,8 @@ def organization_phrases(doc: Doc) -> list[Span]:
 
 
 def _grammar_says_org(span: Span) -> bool:
+    if listed_organization(span):
+        return True
     doc = span.doc
     person = span[-1].ent_type_ == "PERSON"
     before = doc[span.start - 1] if span.start else None

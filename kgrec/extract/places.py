@@ -81,8 +81,9 @@ _LONGEST = 5
 
 def places_named(doc: Doc) -> list[Span]:
     """Geographic names WordNet knows that NER passed over, where a preposition comes
-    before them ("crash land in the Himalayas", "a trek across the Sahara"): ranges,
-    deserts, rivers and regions the small English model often misses."""
+    before them ("crash land in the Himalayas", "a trek across the Sahara") or they
+    qualify a noun ("a Wall Street trader"): ranges, deserts, rivers, regions and
+    districts the small English model often misses."""
     names = geographic_names()
     if not names:
         return []
@@ -103,12 +104,23 @@ def places_named(doc: Doc) -> list[Span]:
             None,
         )
         before = i - 1 - (i > 0 and doc[i - 1].lower_ == "the")
-        if end is not None and before >= 0 and doc[before].lower_ in _BEFORE_A_PLACE:
+        after_a_preposition = before >= 0 and doc[before].lower_ in _BEFORE_A_PLACE
+        if end is not None and (after_a_preposition or _qualifies_a_noun(doc[i:end])):
             out.append(doc[i:end])
             i = end
         else:
             i += 1
     return out
+
+
+def _qualifies_a_noun(span: Span) -> bool:
+    """A name before the noun it qualifies ("a Wall Street trader", "Normandy's beaches")."""
+    root = span.root
+    return (
+        root.dep_ in ("compound", "nmod", "poss")
+        and root.head.pos_ == "NOUN"
+        and root.head.i >= span.end
+    )
 
 
 @cache

@@ -157,6 +157,7 @@ _CREDIT_VERBS = {
     "co-direct": "DIRECTED_BY",
     "star": "STARRING",
     "co-star": "STARRING",
+    "portray": "STARRING",
     "narrate": "INVOLVES",
     "produce": "INVOLVES",
     "compose": "INVOLVES",
@@ -276,6 +277,8 @@ def credit(span: Span) -> str | None:
         return "INVOLVES"
     if root.dep_ == "pobj" and head.lower_ == "by" and head.head.lemma_.lower() in _CREDIT_VERBS:
         return _CREDIT_VERBS[head.head.lemma_.lower()]  # "produced in Detroit by X"
+    if root.dep_ == "pobj" and head.lower_ == "by" and head.head.lemma_.lower() == "play":
+        return "STARRING"  # "the princess, played by X"
     if root.dep_ == "pobj" and head.lower_ == "by" and head.head.lemma_.lower() in _BY_WORKS:
         return "INVOLVES"  # "the third film of the trilogy by X", "a story by X"
     if root.dep_ == "pobj" and head.lower_ == "by" and _of_the_same_name(head.head):
@@ -728,7 +731,8 @@ def about_phrases(doc_span: Span) -> list[Span]:
 def cast_in_parentheses(doc: Doc) -> list[Span]:
     """Names in parentheses right after a character's name or role, the way plot
     summaries give the cast: "Billy Hoyle (Woody Harrelson)", "a cop (Matthew
-    McConaughey)", "a man (Campbell)", "his parents (Coolidge, Willard)". One to four
+    McConaughey)", "a man (Campbell)", "his parents (Coolidge, Willard)", "Nathan (Kevin
+    Kline in his feature film debut)". One to four
     capitalised words a name, whatever NER made of them; not after a place ("the island
     of Crete (Kriti)"), and a lone word not a known place's name. Found once per doc
     (:func:`credit` asks for every name in it)."""
@@ -743,12 +747,17 @@ def cast_in_parentheses(doc: Doc) -> list[Span]:
         if _a_place(before):
             continue
         end = tok.i + 1
-        while end < len(doc) and end - tok.i <= 10 and doc[end].text != ")":
+        while end < len(doc) and end - tok.i <= 14 and doc[end].text != ")":
             end += 1
         if end >= len(doc) or doc[end].text != ")":
             continue
+        inside = list(doc[tok.i + 1 : end])
+        for k, t in enumerate(inside[:-1]):
+            if t.lower_ == "in" and inside[k + 1].lower_ in ("his", "her", "their"):
+                inside = inside[:k]  # "(Kevin Kline in his feature film debut)"
+                break
         parts: list[list[Token]] = [[]]
-        for t in doc[tok.i + 1 : end]:
+        for t in inside:
             if t.text == "," or t.lower_ == "and":
                 parts.append([])
             else:

