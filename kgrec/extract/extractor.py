@@ -44,7 +44,7 @@ from kgrec.extract.rules import (
     trim_name,
 )
 from kgrec.extract.tag_names import people_tags
-from kgrec.extract.wordnet import famous_people, fictional_names
+from kgrec.extract.wordnet import TITLES, famous_people, fictional_names
 from kgrec.graph.kg import normalise_key
 from kgrec.graph.schema import GraphSchema, load_schema
 
@@ -376,6 +376,8 @@ class Extractor:
                 if not len(ent):
                     continue
                 kind = ner_kind(ent, kind, kinds)
+                if kind == "Person":
+                    ent = _untitled(ent)
             if kind is None:
                 continue
             surface = ent.ent_id_ if from_ruler and ent.ent_id_ else ent.text
@@ -472,10 +474,6 @@ def genre_endings(schema: GraphSchema, nlp: Language) -> frozenset[str]:
     return frozenset(endings - _MEDIUM - STOP_WORDS)
 
 
-#: Titles before a character's name ("Count Dracula", "Captain Nemo").
-_TITLES = frozenset(["count", "countess", "captain", "king", "queen", "lord", "lady", "sir", "dr"])
-
-
 def _without_fiction(mentions: list[Mention]) -> list[Mention]:
     """The mentions less the people NER found that WordNet knows as fictional characters
     or mythical beings ("Dracula", "Count Dracula", "Sherlock Holmes"), whatever credits
@@ -489,7 +487,7 @@ def _without_fiction(mentions: list[Mention]) -> list[Mention]:
 
 def _fictional(name: str) -> bool:
     words = [w.casefold().rstrip(".") for w in name.split()]
-    if len(words) > 1 and words[0] in _TITLES:
+    if len(words) > 1 and words[0] in TITLES:  # "Count Dracula", "Captain Nemo"
         words = words[1:]
     return " ".join(words) in fictional_names()
 
@@ -520,6 +518,20 @@ def _credited(mentions: Iterable[Mention]) -> set[str]:
         for m in mentions
         if m.kind == "Person" and (m.relation is not None or m.score != NER_SCORE)
     }
+
+
+def _untitled(span: Span) -> Span:
+    """A real person's name without the title or rank before it ("Marshal Erwin Rommel" is
+    Erwin Rommel); a name WordNet writes with its title keeps it ("Queen Victoria")."""
+    people = famous_people()
+    while (
+        len(span) > 1
+        and span[0].lower_.rstrip(".") in TITLES
+        and span.text.casefold() not in people.full_names
+        and people.full_name(span[1:].text, lone="none")
+    ):
+        span = span[1:]
+    return span
 
 
 def _someone_famous(span: Span) -> bool:

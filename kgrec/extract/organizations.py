@@ -190,7 +190,7 @@ def listed_organization(span: Span) -> bool:
     word = text.casefold()
     if " " in text or text.isupper():
         return True
-    if span.root.pos_ not in ("PROPN", "NOUN"):
+    if span.root.pos_ in ("VERB", "AUX", "ADV", "ADP"):
         return False  # "Fed up with school"
     a_name = word in surnames() or word in given_names()
     return span.root.ent_type_ == "ORG" if a_name or span.start == span.sent.start else True

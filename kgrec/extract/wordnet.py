@@ -72,7 +72,65 @@ class FamousPeople:
             lone == "any" or (lone == "surname" and key not in given_names())
         ):
             return self.lone_names[key] or name
+        words = name.split()
+        if len(words) > 1 and words[0].casefold().rstrip(".") in TITLES:
+            return self.full_name(" ".join(words[1:]), lone)  # "Marshal Erwin Rommel"
         return None
+
+
+#: Titles and ranks before a name ("King", "Count", "Field Marshal", "Dr.").
+TITLES = frozenset(
+    [
+        "count",
+        "countess",
+        "duke",
+        "duchess",
+        "captain",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "emperor",
+        "empress",
+        "tsar",
+        "czar",
+        "pope",
+        "lord",
+        "lady",
+        "sir",
+        "dame",
+        "dr",
+        "doctor",
+        "professor",
+        "prof",
+        "general",
+        "gen",
+        "field",
+        "marshal",
+        "marshall",
+        "admiral",
+        "colonel",
+        "col",
+        "major",
+        "lieutenant",
+        "lt",
+        "sergeant",
+        "president",
+        "senator",
+        "sen",
+        "congressman",
+        "congresswoman",
+        "governor",
+        "gov",
+        "mayor",
+        "chancellor",
+        "reverend",
+        "rev",
+        "mr",
+        "mrs",
+        "ms",
+    ]
+)
 
 
 @cache

@@ -502,3 +502,20 @@ def test_cast_cues_and_new_tone_words(extractor: Extractor) -> None:
         [("Mood", "irreverent")],
         [("Mood", "absurd")],
     ]
+
+
+def test_a_title_before_a_famous_name_is_not_part_of_it(extractor: Extractor) -> None:
+    from kgrec.extract.wordnet import famous_people
+
+    people = famous_people()
+    assert people.full_name("Marshal Erwin Rommel", lone="none") == "Erwin Rommel"
+    assert people.full_name("Captain Nemo") is None  # fiction stays out
+    texts = [
+        "Marshall Erwin Rommel, touring the defenses, notes that the invasion will come.",
+        "The film follows Queen Victoria in her later years.",  # WordNet's own name
+    ]
+    found = extractor.extract(texts, descriptions=[True] * len(texts))
+    assert [[m.text for m in ms if m.kind == "Person"] for ms in found] == [
+        ["Erwin Rommel"],
+        ["Queen Victoria"],
+    ]
