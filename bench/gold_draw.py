@@ -141,6 +141,9 @@ LABELLED = {
     # a sixth (seed 2032, n = 160, none of the first five's movies or tags), labelled after
     # the rules were frozen at d2be4cf; no name pairs (canonicalisation did not change)
     "blind6": (HERE / "gold_blind6", "blind"),
+    # a seventh (seed 2033, n = 160, none of the first six's movies or tags), labelled
+    # after the rules were frozen at 7d99a6c; no name pairs
+    "blind7": (HERE / "gold_blind7", "blind"),
     "dev": (HERE / "gold_dev", "dev"),
 }
 
