@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span
 
 from kgrec.config import ExtractConfig
 from kgrec.extract.canonical import Canonicalizer, clean_surface, fold_key
+from kgrec.extract.census import given_names, surnames
 from kgrec.extract.encoder import TextEncoder
 from kgrec.extract.events import event_phrases
 from kgrec.extract.kinds import ner_kind
@@ -35,6 +36,7 @@ from kgrec.extract.organizations import (
 from kgrec.extract.places import places_named
 from kgrec.extract.rules import (
     about_phrases,
+    about_real_people,
     cast_in_parentheses,
     credit,
     joined_names,
@@ -408,7 +410,7 @@ class Extractor:
         relation = None
         if kind == "Person":
             relation = person_role(span) or credit(span)
-            if relation is None and _someone_famous(span):
+            if relation is None and (_someone_famous(span) or _in_a_true_story(span)):
                 relation = "INVOLVES"  # a real person the plot names: "Elvis Presley"
         elif kind == "Organization" and made_by(span):
             relation = "MADE_BY"
@@ -532,6 +534,18 @@ def _untitled(span: Span) -> Span:
     ):
         span = span[1:]
     return span
+
+
+def _in_a_true_story(span: Span) -> bool:
+    """A name in a text that says its story is real, made like a person's: a given name
+    first ("Veronica Guerin", "Pauline"), or one surname ("Lumumba"); not a title or a
+    band NER called someone ("Quiz Show", "Soul Surfer", "The New Yorker")."""
+    if not about_real_people(span.doc):
+        return False
+    words = span.text.casefold().split()
+    if len(words) == 1:
+        return words[0] in surnames() or words[0] in given_names()
+    return words[0] in given_names()
 
 
 def _someone_famous(span: Span) -> bool:

@@ -47,13 +47,13 @@ def ner_kind(ent: Span, kind: str | None, kinds: set[str]) -> str | None:
     if "Place" in kinds and kind in ("Organization", "Person") and _a_known_place(ent):
         return "Place"  # "shot in Copenhagen" (NER's ORG), "flees Manchester" (PERSON)
     if (
-        kind in ("Organization", "Place")
+        kind in ("Organization", "Place", "Theme")
         and "Person" in kinds
-        and ent.label_ in _NAME_LABELS
+        and ent.label_ in _NAME_LABELS | {"EVENT"}
         and ent.text not in known_places()
         and famous_people().full_name(ent.text, lone="none")
     ):
-        return "Person"  # "the Charles Dickens story": NER's ORG for someone real
+        return "Person"  # "the Charles Dickens story", "Victor Hugo's novel" (NER's EVENT)
     if kind == "Organization" and not organization(ent):
         return "Person" if looks_like_a_name(ent) and "Person" in kinds else None
     if kind == "Place" and acts_like_a_person(ent) and "Person" in kinds:

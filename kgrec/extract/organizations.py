@@ -340,22 +340,32 @@ _NAMED_GROUPS = frozenset(
 
 def acronym_organizations(doc: Doc, known_word: Callable[[str], bool]) -> list[Span]:
     """An acronym NER passed over that names something before a noun ("a corrupt LAPD
-    officer"), when it is no English word ("a SWAT team", "a DNA test", "a TV show"; the
-    lexicon also knows some organisations' acronyms, "IRA", which are then missed)."""
+    officer") or after "the" ("help from the LAPD"), when it is no English word ("a SWAT
+    team", "a DNA test", "a TV show"; the lexicon also knows some organisations'
+    acronyms, "IRA", which WordNet's list of organisations then finds)."""
     out = []
     for tok in doc:
+        before_a_noun = (
+            tok.dep_ in ("compound", "nmod", "amod")
+            and tok.head.pos_ == "NOUN"
+            and tok.head.i > tok.i
+        )
+        # "help from the LAPD": a name "the" points to, three letters or more
+        named = tok.i > 0 and doc[tok.i - 1].lower_ == "the" and len(tok) >= 3
         if (
             tok.is_upper
             and tok.is_alpha
             and 2 <= len(tok) <= 5
             and not tok.ent_type_
-            and tok.dep_ in ("compound", "nmod", "amod")
-            and tok.head.pos_ == "NOUN"
-            and tok.head.i > tok.i
+            and (before_a_noun or (named and tok.dep_ in _NAMED_DEPS))
             and not known_word(tok.text)
         ):
             out.append(doc[tok.i : tok.i + 1])
     return out
+
+
+#: Where "the" + an acronym stands as a name: an object or a subject.
+_NAMED_DEPS = frozenset(["pobj", "dobj", "nsubj", "nsubjpass", "conj", "appos"])
 
 
 def extended_organizations(ents: Sequence[Span]) -> list[Span]:
@@ -367,7 +377,8 @@ def extended_organizations(ents: Sequence[Span]) -> list[Span]:
         while end < len(doc) and doc[end].is_title and doc[end].ent_type_ == "":
             end += 1
         last = doc[end - 1]
-        if end > ent.end and last.lower_ in ORG_WORDS and ent.label_ in ("PERSON", "GPE", "ORG"):
+        labels = ("PERSON", "GPE", "ORG", "Organization")  # the last: the vocabulary's
+        if end > ent.end and last.lower_ in ORG_WORDS and ent.label_ in labels:
             out.append(Span(doc, ent.start, end, "ORG"))
         else:
             out.append(ent)

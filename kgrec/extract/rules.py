@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from spacy.tokens import Doc, Span, Token
 
 from kgrec.extract.places import known_places
-from kgrec.extract.wordnet import person_nouns
+from kgrec.extract.wordnet import famous_people, person_nouns
 
 # Words before a name that say which role the name plays.
 _ROLE_CUES = (
@@ -112,8 +112,25 @@ def joined_names(ents: Sequence[Span]) -> list[Span]:
         ):
             out[-1] = Span(ent.doc, prev.start, ent.end, "PERSON")
         else:
-            out.append(ent)
+            out.append(_with_first_name(ent, prev.end if prev is not None else 0))
     return out
+
+
+def _with_first_name(ent: Span, free: int) -> Span:
+    """A PERSON with the first name NER left out before it, where the whole is someone
+    real WordNet knows ("Adolf" + "Hitler")."""
+    start = ent.start
+    if ent.label_ != "PERSON" or start <= free:
+        return ent
+    tok = ent.doc[start - 1]
+    if tok.pos_ != "PROPN" or not tok.is_title or tok.head.i not in range(start, ent.end):
+        return ent
+    whole = ent.doc[start - 1 : ent.end]
+    return (
+        Span(ent.doc, start - 1, ent.end, "PERSON")
+        if famous_people().full_name(whole.text, lone="none")
+        else ent
+    )
 
 
 def person_role(span: Span) -> str | None:
@@ -419,6 +436,37 @@ def _a_true_story(noun: Token) -> bool:
     return noun.lemma_.lower() == "story" and any(
         c.lower_ in ("true", "real", "real-life") for c in noun.children
     )
+
+
+def about_real_people(doc: Doc) -> bool:
+    """Whether the text says its story is real ("based on a true story", "inspired by true
+    events", "a biopic", "the real-life story"): the people it names are then real.
+    Found once per doc."""
+    cached = doc.user_data.get(_REAL_KEY)
+    if cached is None:
+        cached = any(
+            tok.lemma_.lower() in _REAL_LIFE_WORKS
+            or (
+                tok.lemma_.lower() in ("story", "event", "tale")
+                and any(_said_plainly(c) for c in tok.children)
+            )
+            for tok in doc
+        )
+        doc.user_data[_REAL_KEY] = cached
+    return bool(cached)
+
+
+_REAL_KEY = "kgrec_about_real_people"
+
+
+def _said_plainly(tok: Token) -> bool:
+    """ "true" / "real" before a story, not in quotes (Bubba Ho-tep's "true" story)."""
+    quoted = tok.i > 0 and tok.nbor(-1).text in _QUOTES
+    return tok.lower_ in ("true", "real", "real-life") and not quoted
+
+
+#: Words for a work about real people.
+_REAL_LIFE_WORKS = frozenset(["biopic", "biography", "biographical", "docudrama", "autobiography"])
 
 
 #: Quotation marks that open a work's title.
@@ -799,17 +847,26 @@ def _a_cast_name(words: list[Token]) -> bool:
     return all(t.text[:1].isupper() or t.text in ".-'" for t in words)
 
 
+#: Place nouns whose "of" names the place ("the city of Zion"), not a part or an owner
+#: ("the capital of France" is France, "the home of Elvis" someone's).
+_PLACE_OF_NOUNS = frozenset(
+    ["city", "town", "village", "kingdom", "planet", "island", "land", "province", "state"]
+)
+
+
 def places_called(doc: Doc) -> list[Span]:
     """Names a place's noun introduces: "a Mormon community called Brigham", "a planet
-    named Arrakis"."""
+    named Arrakis", "the human city of Zion", "the kingdom of Arendelle"."""
     out = []
     for tok in doc[2:]:
         before = doc[tok.i - 1]
+        noun = doc[tok.i - 2]
+        of_a_place = before.lower_ == "of" and noun.lower_ in _PLACE_OF_NOUNS
         if (
             tok.pos_ == "PROPN"
             and (tok.i == 0 or doc[tok.i - 1].pos_ != "PROPN")
-            and before.lower_ in ("called", "named")
-            and doc[tok.i - 2].lemma_.lower() in PLACE_NOUNS
+            and (before.lower_ in ("called", "named") or of_a_place)
+            and noun.lemma_.lower() in PLACE_NOUNS
         ):
             end = tok.i
             while end < len(doc) and doc[end].pos_ == "PROPN":

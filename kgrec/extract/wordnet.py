@@ -65,7 +65,7 @@ class FamousPeople:
         victoria" → "Queen Victoria"); None when it is nobody WordNet knows or could be
         anyone. Lone names count as ``lone`` says: any of them, only those no one has as a
         given name ("surname": "Hemingway", not "Tracy"), or none."""
-        key = " ".join(name.replace("’", "'").split()).casefold()
+        key = _key(name)
         if key in self.full_names:
             return self.full_names[key]
         if key in self.lone_names and (
@@ -76,6 +76,12 @@ class FamousPeople:
         if len(words) > 1 and words[0].casefold().rstrip(".") in TITLES:
             return self.full_name(" ".join(words[1:]), lone)  # "Marshal Erwin Rommel"
         return None
+
+
+def _key(name: str) -> str:
+    """A name for look-up: lower case, one space between words and after an initial's
+    period ("C.S. Lewis" and "C. S. Lewis" are one name)."""
+    return " ".join(re.sub(r"\.(?=\w)", ". ", name.replace("’", "'")).split()).casefold()
 
 
 #: Titles and ranks before a name ("King", "Count", "Field Marshal", "Dr.").
@@ -292,7 +298,7 @@ def famous_people() -> FamousPeople:
         for name in words:
             parts = name.split()
             if len(parts) > 1:
-                full[name.casefold()] = name
+                full[_key(name)] = name
                 given.add(parts[0].casefold())
             else:
                 lone[name.casefold()].add(_usual_full_name(name, words))

@@ -519,3 +519,36 @@ def test_a_title_before_a_famous_name_is_not_part_of_it(extractor: Extractor) ->
         ["Erwin Rommel"],
         ["Queen Victoria"],
     ]
+
+
+def test_names_ner_cuts_short_or_mislabels_and_places_a_noun_of_introduces(
+    extractor: Extractor,
+) -> None:
+    texts = [
+        "Rogers must stop the Red Skull – Adolf Hitler's ruthless head of weaponry.",
+        "A poor man is introduced to Victor Hugo's classic novel.",  # NER's EVENT
+        "C.S. Lewis, a world-renowned writer and professor, leads a passionless life.",
+        "In Search of the Castaways is a 1962 Walt Disney Productions feature film.",
+        "The human city of Zion defends itself against the machines.",
+        "With little help from the LAPD, McClane sets out to rescue the hostages.",
+    ]
+    found = extractor.extract(texts, descriptions=[True] * len(texts))
+    got = [{(m.kind, m.text) for m in ms if m.kind != "Genre"} for ms in found]
+    assert got[0] == {("Person", "Adolf Hitler")}
+    assert got[1] == {("Person", "Victor Hugo")}
+    assert got[2] == {("Person", "C.S. Lewis")}  # WordNet writes "C. S. Lewis"
+    assert got[3] == {("Organization", "Walt Disney Productions")}
+    assert got[4] == {("Place", "Zion")}
+    assert got[5] == {("Organization", "LAPD")}
+
+
+def test_people_a_true_story_names_are_real(extractor: Extractor) -> None:
+    texts = [
+        "Based on a true story, in which basketball coach Ken Carter benches his team.",
+        'Bubba Ho-tep tells the "true" story of an old man named Sebastian Haff.',  # quoted
+        "Quiz Show tells the true story of a scandal.",  # a title NER may call someone
+    ]
+    found = extractor.extract(texts, descriptions=[True] * len(texts))
+    people = [{m.text for m in ms if m.kind == "Person"} for ms in found]
+    assert people[0] == {"Ken Carter"}
+    assert people[1] == people[2] == set()
