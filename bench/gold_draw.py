@@ -144,6 +144,9 @@ LABELLED = {
     # a seventh (seed 2033, n = 160, none of the first six's movies or tags), labelled
     # after the rules were frozen at 7d99a6c; no name pairs
     "blind7": (HERE / "gold_blind7", "blind"),
+    # an eighth (seed 2034, n = 160, none of the first seven's movies or tags), labelled
+    # after the rules were frozen at 2b88541; no name pairs
+    "blind8": (HERE / "gold_blind8", "blind"),
     "dev": (HERE / "gold_dev", "dev"),
 }
 
