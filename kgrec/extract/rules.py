@@ -294,7 +294,12 @@ def credit(span: Span) -> str | None:
         return "INVOLVES"
     if root.dep_ == "pobj" and head.lower_ == "by" and head.head.lemma_.lower() in _CREDIT_VERBS:
         return _CREDIT_VERBS[head.head.lemma_.lower()]  # "produced in Detroit by X"
-    if root.dep_ == "pobj" and head.lower_ == "by" and head.head.lemma_.lower() == "play":
+    if (
+        root.dep_ == "pobj"
+        and head.lower_ == "by"
+        and head.head.lemma_.lower() == "play"
+        and head.head.pos_ == "VERB"  # not "a play by Arthur Miller"
+    ):
         return "STARRING"  # "the princess, played by X"
     if root.dep_ == "pobj" and head.lower_ == "by" and head.head.lemma_.lower() in _BY_WORKS:
         return "INVOLVES"  # "the third film of the trilogy by X", "a story by X"

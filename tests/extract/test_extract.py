@@ -552,3 +552,11 @@ def test_people_a_true_story_names_are_real(extractor: Extractor) -> None:
     people = [{m.text for m in ms if m.kind == "Person"} for ms in found]
     assert people[0] == {"Ken Carter"}
     assert people[1] == people[2] == set()
+
+
+def test_a_play_by_someone_is_no_part_they_played(extractor: Extractor) -> None:
+    texts = ['It is based on the play "The Crucible" by Arthur Miller.']
+    [found] = extractor.extract(texts, descriptions=[True])
+    assert [(m.text, m.relation) for m in found if m.kind == "Person"] == [
+        ("Arthur Miller", "INVOLVES")
+    ]
