@@ -529,7 +529,7 @@ def _untitled(span: Span) -> Span:
     while (
         len(span) > 1
         and span[0].lower_.rstrip(".") in TITLES
-        and span.text.casefold() not in people.full_names
+        and not people.lists(span.text)
         and people.full_name(span[1:].text, lone="none")
     ):
         span = span[1:]

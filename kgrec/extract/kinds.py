@@ -17,6 +17,8 @@ from kgrec.extract.wordnet import all_place_names, famous_people
 
 #: NER labels that may stand for a person's name when the wording gives a role.
 _NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "WORK_OF_ART"}
+#: … and that may stand for someone WordNet knows ("Victor Hugo's" as an EVENT).
+_REAL_NAME_LABELS = _NAME_LABELS | {"EVENT"}
 
 
 #: Where a one-word EVENT sits when it is a name: a subject, or before another name.
@@ -49,7 +51,7 @@ def ner_kind(ent: Span, kind: str | None, kinds: set[str]) -> str | None:
     if (
         kind in ("Organization", "Place", "Theme")
         and "Person" in kinds
-        and ent.label_ in _NAME_LABELS | {"EVENT"}
+        and ent.label_ in _REAL_NAME_LABELS
         and ent.text not in known_places()
         and famous_people().full_name(ent.text, lone="none")
     ):

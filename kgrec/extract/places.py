@@ -82,8 +82,8 @@ _LONGEST = 5
 def places_named(doc: Doc) -> list[Span]:
     """Geographic names WordNet knows that NER passed over, where a preposition comes
     before them ("crash land in the Himalayas", "a trek across the Sahara") or they
-    qualify a noun ("a Wall Street trader"): ranges, deserts, rivers, regions and
-    districts the small English model often misses."""
+    qualify a noun ("a Brooklyn kid"): ranges, deserts, rivers, regions and districts
+    the small English model often misses."""
     names = geographic_names()
     if not names:
         return []
@@ -114,7 +114,7 @@ def places_named(doc: Doc) -> list[Span]:
 
 
 def _qualifies_a_noun(span: Span) -> bool:
-    """A name before the noun it qualifies ("a Wall Street trader", "Normandy's beaches")."""
+    """A name before the noun it qualifies ("a Brooklyn kid", "Normandy's beaches")."""
     root = span.root
     return (
         root.dep_ in ("compound", "nmod", "poss")

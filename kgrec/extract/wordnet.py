@@ -77,6 +77,10 @@ class FamousPeople:
             return self.full_name(" ".join(words[1:]), lone)  # "Marshal Erwin Rommel"
         return None
 
+    def lists(self, name: str) -> bool:
+        """Whether WordNet lists ``name`` itself as a full name ("Queen Victoria")."""
+        return _key(name) in self.full_names
+
 
 def _key(name: str) -> str:
     """A name for look-up: lower case, one space between words and after an initial's
