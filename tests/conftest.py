@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +22,23 @@ from kgrec.store import neo4j_server
 settings.register_profile("ci", derandomize=True, database=None)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _scratch_tempdir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The test session's temporary files go to pytest's own folder, which pytest prunes:
+    PyG writes a module per message-passing class into the temp folder and never deletes
+    it (``torch_geometric.template``), so each run would leave files in /tmp."""
+    scratch = str(tmp_path_factory.mktemp("tmp"))
+    old_dir, old_env = tempfile.tempdir, os.environ.get("TMPDIR")
+    tempfile.tempdir = scratch
+    os.environ["TMPDIR"] = scratch  # subprocesses: the CLI, the service
+    yield
+    tempfile.tempdir = old_dir
+    if old_env is None:
+        os.environ.pop("TMPDIR", None)
+    else:
+        os.environ["TMPDIR"] = old_env
 
 
 @pytest.fixture(scope="session")
