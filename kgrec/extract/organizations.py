@@ -368,9 +368,15 @@ def acronym_organizations(doc: Doc, known_word: Callable[[str], bool]) -> list[S
 _NAMED_DEPS = frozenset(["pobj", "dobj", "nsubj", "nsubjpass", "conj", "appos"])
 
 
+#: A country's bodies named after it in lower case ("the US government").
+_STATE_BODIES = frozenset(["government", "army", "navy"])
+
+
 def extended_organizations(ents: Sequence[Span]) -> list[Span]:
     """An entity followed by capitalised words that end in an organisation word is that
-    organisation: "John Hughes" (PERSON) + "High School" is "John Hughes High School"."""
+    organisation: "John Hughes" (PERSON) + "High School" is "John Hughes High School";
+    a country followed by its government, army or navy is that body ("the US
+    government")."""
     out: list[Span] = []
     for ent in ents:
         doc, end = ent.doc, ent.end
@@ -380,6 +386,8 @@ def extended_organizations(ents: Sequence[Span]) -> list[Span]:
         labels = ("PERSON", "GPE", "ORG", "Organization")  # the last: the vocabulary's
         if end > ent.end and last.lower_ in ORG_WORDS and ent.label_ in labels:
             out.append(Span(doc, ent.start, end, "ORG"))
+        elif ent.label_ == "GPE" and end < len(doc) and doc[end].lower_ in _STATE_BODIES:
+            out.append(Span(doc, ent.start, end + 1, "ORG"))  # "the US government"
         else:
             out.append(ent)
     return out

@@ -78,17 +78,23 @@ def first_conjunct(tok: Token) -> Token:
 
 
 _LEADING_NOISE = {"starring", "stars", "director", "directed", "with", "featuring", "by", "and"}
+#: Periods NER takes into a place's name ("Victorian England", "medieval France").
+_PERIODS = frozenset(
+    ["victorian", "elizabethan", "edwardian", "regency", "medieval", "ancient", "colonial"]
+)
 
 
 def trim_name(span: Span) -> Span:
     """Drop role words and lower-case words NER sometimes swallows ("Starring Kenji
-    Kaminski", "jewel thief Tony") and a trailing "'s"."""
+    Kaminski", "jewel thief Tony"), a period before a place ("Victorian England") and a
+    trailing "'s"."""
     start, end = span.start, span.end
     doc = span.doc
     while start < end and (
         doc[start].lower_ in _LEADING_NOISE
         or doc[start].pos_ == "DET"
         or (span.label_ == "PERSON" and doc[start].is_lower)  # "jewel thief Tony"
+        or (span.label_ in ("GPE", "LOC") and doc[start].lower_ in _PERIODS)
     ):
         start += 1
     while end > start and doc[end - 1].tag_ == "POS":

@@ -560,3 +560,17 @@ def test_a_play_by_someone_is_no_part_they_played(extractor: Extractor) -> None:
     assert [(m.text, m.relation) for m in found if m.kind == "Person"] == [
         ("Arthur Miller", "INVOLVES")
     ]
+
+
+def test_a_period_is_no_part_of_a_place_and_a_countrys_government_is_a_body(
+    extractor: Extractor,
+) -> None:
+    texts = [
+        "In Victorian England, a master criminal plans to steal gold.",
+        "A UFO is stranded on earth and impounded by the US government.",
+    ]
+    found = extractor.extract(texts, descriptions=[True] * len(texts))
+    assert [[(m.kind, m.text) for m in ms] for ms in found] == [
+        [("Place", "England")],
+        [("Organization", "US government")],
+    ]
