@@ -12,7 +12,12 @@ from kgrec.extract.organizations import (
     organization,
 )
 from kgrec.extract.places import PLACE_PREPOSITIONS, known_places
-from kgrec.extract.rules import PERSONAL_NOUNS, PLACE_NOUNS, acts_like_a_person, person_role
+from kgrec.extract.rules import (
+    PERSONAL_NOUNS,
+    acts_like_a_person,
+    after_a_place_nouns_of,
+    person_role,
+)
 from kgrec.extract.wordnet import all_place_names, famous_people
 
 #: NER labels that may stand for a person's name when the wording gives a role.
@@ -74,8 +79,7 @@ def _a_place_anyway(ent: Span) -> bool:
     """A name GeoNames or WordNet has as a place ("Phoenix", "Troy"), one before a known
     place ("from Laurens, Iowa"), or a place noun's ("the island of Eden")."""
     doc, start = ent.doc, ent.start
-    of_a_place = start >= 2 and doc[start - 1].lower_ == "of"
-    if of_a_place and doc[start - 2].lemma_.lower() in PLACE_NOUNS:
+    if after_a_place_nouns_of(doc, start):
         return True
     after = doc[ent.end : ent.end + 2]
     if len(after) == 2 and after[0].text == ",":

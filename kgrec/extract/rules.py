@@ -443,9 +443,10 @@ def _real(noun: Token) -> bool:
 
 
 def _a_true_story(noun: Token) -> bool:
-    """ "the (incredible) true story", "the real-life story": a story of real people."""
-    return noun.lemma_.lower() == "story" and any(
-        c.lower_ in ("true", "real", "real-life") for c in noun.children
+    """ "the (incredible) true story", "the real-life tale", "true events": a story of real
+    people ("true" not in quotes: Bubba Ho-tep's "true" story)."""
+    return noun.lemma_.lower() in ("story", "tale", "event") and any(
+        _said_plainly(c) for c in noun.children
     )
 
 
@@ -455,14 +456,7 @@ def about_real_people(doc: Doc) -> bool:
     Found once per doc."""
     cached = doc.user_data.get(_REAL_KEY)
     if cached is None:
-        cached = any(
-            tok.lemma_.lower() in _REAL_LIFE_WORKS
-            or (
-                tok.lemma_.lower() in ("story", "event", "tale")
-                and any(_said_plainly(c) for c in tok.children)
-            )
-            for tok in doc
-        )
+        cached = any(tok.lemma_.lower() in _REAL_LIFE_WORKS or _a_true_story(tok) for tok in doc)
         doc.user_data[_REAL_KEY] = cached
     return bool(cached)
 
@@ -471,7 +465,7 @@ _REAL_KEY = "kgrec_about_real_people"
 
 
 def _said_plainly(tok: Token) -> bool:
-    """ "true" / "real" before a story, not in quotes (Bubba Ho-tep's "true" story)."""
+    """ "true" / "real" before a story, not in quotes."""
     quoted = tok.i > 0 and tok.nbor(-1).text in _QUOTES
     return tok.lower_ in ("true", "real", "real-life") and not quoted
 
@@ -610,10 +604,13 @@ def acts_like_a_person(span: Span) -> bool:
 
 
 def _apposition_for_someone(tok: Token, other: Token) -> bool:
-    """``other`` is a noun set off by a comma beside ``tok`` that is not a place's noun."""
+    """``other`` is a noun or an age set off by a comma beside ``tok`` that is not a
+    place's noun; a year is no age ("Havana, Cuba, 1979")."""
     lo, hi = sorted((tok.i, other.i))
+    a_year = other.pos_ == "NUM" and len(other.text) == 4 and other.text.isdigit()
     return (
         other.pos_ in ("NOUN", "NUM")
+        and not a_year
         and other.lemma_.lower() not in PLACE_NOUNS
         and any(t.text == "," for t in tok.doc[lo:hi])
     )
@@ -858,8 +855,13 @@ def _a_cast_name(words: list[Token]) -> bool:
     return all(t.text[:1].isupper() or t.text in ".-'" for t in words)
 
 
+def after_a_place_nouns_of(doc: Doc, i: int, nouns: frozenset[str] = PLACE_NOUNS) -> bool:
+    """Whether token ``i`` follows "<place noun> of" ("the island of Eden")."""
+    return i >= 2 and doc[i - 1].lower_ == "of" and doc[i - 2].lemma_.lower() in nouns
+
+
 #: Place nouns whose "of" names the place ("the city of Zion"), not a part or an owner
-#: ("the capital of France" is France, "the home of Elvis" someone's).
+#: ("the capital of France" names its city, "the home of Elvis" his house).
 _PLACE_OF_NOUNS = frozenset(
     ["city", "town", "village", "kingdom", "planet", "island", "land", "province", "state"]
 )
@@ -871,13 +873,13 @@ def places_called(doc: Doc) -> list[Span]:
     out = []
     for tok in doc[2:]:
         before = doc[tok.i - 1]
-        noun = doc[tok.i - 2]
-        of_a_place = before.lower_ == "of" and noun.lower_ in _PLACE_OF_NOUNS
+        called = (
+            before.lower_ in ("called", "named") and doc[tok.i - 2].lemma_.lower() in PLACE_NOUNS
+        )
         if (
             tok.pos_ == "PROPN"
             and (tok.i == 0 or doc[tok.i - 1].pos_ != "PROPN")
-            and (before.lower_ in ("called", "named") or of_a_place)
-            and noun.lemma_.lower() in PLACE_NOUNS
+            and (called or after_a_place_nouns_of(doc, tok.i, _PLACE_OF_NOUNS))
         ):
             end = tok.i
             while end < len(doc) and doc[end].pos_ == "PROPN":

@@ -269,7 +269,6 @@ _NOT_ORGANIZATIONS = frozenset(
         "Germany",
         "Reich",
         "Empire",
-        "empire",
         "House",
         "Hall",
         "Bottom",
@@ -378,9 +377,7 @@ def _common_words(data: Path) -> frozenset[str]:
     """Lower-case words of every part of speech that name no one thing ("hunt", "bishop",
     "nice"): the nouns of WordNet's non-instance synsets, all verbs, adjectives, adverbs."""
     words = {w.casefold() for s in _synsets(data).values() if not s.instance_of for w in s.words}
-    for pos in ("verb", "adj", "adv"):
-        words.update(w.casefold() for w in _index_words(data / f"index.{pos}"))
-    return frozenset(words)
+    return frozenset(words | _other_words(data))
 
 
 @cache
@@ -388,9 +385,15 @@ def _lower_case_words(data: Path) -> frozenset[str]:
     """Words English writes in lower case: nouns written so in some synset, and every
     verb, adjective and adverb."""
     words = {w for s in _synsets(data).values() for w in s.words if w[:1].islower()}
-    for pos in ("verb", "adj", "adv"):
-        words.update(_index_words(data / f"index.{pos}"))
-    return frozenset(words)
+    return frozenset(words | _other_words(data))
+
+
+@cache
+def _other_words(data: Path) -> frozenset[str]:
+    """Every verb, adjective and adverb WordNet indexes (all lower case)."""
+    return frozenset(
+        w.casefold() for pos in ("verb", "adj", "adv") for w in _index_words(data / f"index.{pos}")
+    )
 
 
 @cache

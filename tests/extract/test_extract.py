@@ -574,3 +574,9 @@ def test_a_period_is_no_part_of_a_place_and_a_countrys_government_is_a_body(
         [("Place", "England")],
         [("Organization", "US government")],
     ]
+
+
+def test_a_year_beside_a_place_is_no_age(extractor: Extractor) -> None:
+    texts = ["Havana, Cuba, 1979. A gay artist attempts to seduce the straight David."]
+    [found] = extractor.extract(texts, descriptions=[True])
+    assert ("Place", "Havana") in [(m.kind, m.text) for m in found]
