@@ -257,7 +257,8 @@ class Pipeline:
                 break
         if self._encoder is not None:
             self._encoder.save_cache(self.work_dir / ENCODER_CACHE)
-        summary.counts = KnowledgeGraph.load(self.work_dir / GRAPH_DIR).counts()
+        if (self.work_dir / GRAPH_DIR / "nodes.parquet").exists():  # not before the graph stage
+            summary.counts = KnowledgeGraph.load(self.work_dir / GRAPH_DIR).counts()
         metrics = self.work_dir / METRICS_FILE
         summary.metrics = json.loads(metrics.read_text()) if metrics.exists() else {}
         return summary

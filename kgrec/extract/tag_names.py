@@ -73,3 +73,41 @@ def people_tags(
     for k, p, o in zip(todo, best_person, best_other, strict=True):
         out[k] = bool(p >= MIN_SIMILARITY and p - o >= MIN_MARGIN)
     return out
+
+
+#: What the encoder compares an artist's name with besides :data:`PERSON_PROBES`.
+GROUP_PROBES = ("a rock band", "a band", "a music group", "a pop group")
+
+
+def artist_kinds(
+    names: Sequence[str], nlp: Language, embed: Callable[[Sequence[str]], np.ndarray]
+) -> list[str]:
+    """ "Person" or "Organization" for each music artist's name.
+
+    A given name and a surname is a Person ("tom waits", "britney spears"). Else a name
+    that reads as a group is an Organization: "the" first or a plural noun last ("the
+    smiths", "boyz ii men", "pussycat dolls"). Else a name the encoder puts nearer to
+    people (singers, rappers) than to groups by :data:`MIN_MARGIN` is a Person ("usher",
+    "bow wow"), and any other a group's, as most acts of a music catalogue are
+    ("combichrist", "kamelot")."""
+    if not names:
+        return []
+    docs = list(nlp.pipe([n.casefold() for n in names], disable=["ner"]))
+    vectors = embed([*PERSON_PROBES, *GROUP_PROBES, *names])
+    people = vectors[: len(PERSON_PROBES)]
+    groups = vectors[len(PERSON_PROBES) : len(PERSON_PROBES) + len(GROUP_PROBES)]
+    cand = vectors[len(PERSON_PROBES) + len(GROUP_PROBES) :]
+    lead = (cand @ people.T).max(axis=1) - (cand @ groups.T).max(axis=1)
+    out: list[str] = []
+    for doc, margin in zip(docs, lead, strict=True):
+        words = [t.lower_ for t in doc]
+        group = words[0] == "the" or doc[-1].tag_ in ("NNS", "NNPS")
+        named = (
+            len(words) == 2
+            and words[0] != words[1]  # "duran duran"
+            and words[0] in given_names()
+            and words[1] in surnames()
+            and words[1] not in person_nouns()
+        )
+        out.append("Person" if named or (not group and margin >= MIN_MARGIN) else "Organization")
+    return out

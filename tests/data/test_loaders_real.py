@@ -110,6 +110,7 @@ def test_hetrec_lastfm(tmp_path: Path) -> None:
     ds = load_hetrec_lastfm(folder)
     items = ds.items.set_index("item_id")
     assert items.loc["2", "title"] == "Björk"
+    assert set(items["kind"]) == {"artist"}  # tags that name one link to it
     assert items.loc["1", "tags"] == "j-rock"  # two users gave it
     assert items.loc["2", "tags"] == ""  # one user only: below MIN_TAG_USES
     assert ds.interactions["rating"].tolist() == [13883.0, 20.0]

@@ -580,3 +580,37 @@ def test_a_year_beside_a_place_is_no_age(extractor: Extractor) -> None:
     texts = ["Havana, Cuba, 1979. A gay artist attempts to seduce the straight David."]
     [found] = extractor.extract(texts, descriptions=[True])
     assert ("Place", "Havana") in [(m.kind, m.text) for m in found]
+
+
+def test_a_tag_naming_an_act_of_a_music_catalogue_is_that_act() -> None:
+    import pandas as pd
+
+    from kgrec.data.dataset import Dataset
+    from kgrec.extract.corpus import extract_dataset
+
+    acts = ["Pearl Jam", "The Smiths", "Britney Spears", "Love", "2002", "Kamelot", "Usher"]
+    items = pd.DataFrame(
+        {
+            "item_id": [str(k) for k in range(len(acts))],
+            "title": acts,
+            "kind": "artist",
+            "tags": ["grunge|the smiths", "pearl jam|love", "kamelot|2002", "", "", "", ""],
+        }
+    )
+    inter = pd.DataFrame({"user_id": ["u"] * 3, "item_id": ["0", "1", "2"]})
+    users = pd.DataFrame({"user_id": ["u"], "text": [""]})
+    ex = Extractor.from_config()
+    found = extract_dataset(Dataset(inter, items, users), ex)
+    tags = found[found["source"] == "tag"].set_index("text")
+    assert tags.loc["pearl jam", ["kind", "canonical"]].tolist() == ["Organization", "Pearl Jam"]
+    assert tags.loc["the smiths", "kind"] == "Organization"  # "the", a plural
+    assert tags.loc["kamelot", "kind"] == "Organization"  # most acts are groups
+    # one English word, or digits, read as what they say: no act
+    assert tags.loc["love", "kind"] == "Theme" and tags.loc["2002", "kind"] == "Theme"
+    # a given name and a surname, or a name the encoder puts among singers, is a person
+    [[britney], [bow_wow]] = ex.extract_tags(["britney spears", "bow wow"])
+    assert (britney.kind, britney.canonical) == ("Person", "Britney Spears")
+    assert bow_wow.kind == "Theme"  # no act of this catalogue
+    ex.know({"ARTIST": ["Bow Wow"]})
+    [[bow_wow]] = ex.extract_tags(["bow wow"])
+    assert (bow_wow.kind, bow_wow.canonical) == ("Person", "Bow Wow")
