@@ -600,7 +600,11 @@ def extract_eval(
         Path, typer.Option(help="Folder with mentions.jsonl and merge_pairs.tsv.")
     ] = Path("tests/data/gold"),
     pipeline: Annotated[
-        Path | None, typer.Option(help="Use this pipeline's [extract] settings.")
+        Path | None,
+        typer.Option(
+            help="Use this pipeline's [extract] settings, and the acts its catalogue holds "
+            "(tags may name them)."
+        ),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -614,8 +618,13 @@ def extract_eval(
         raise DataError(
             f"no gold set at {gold}: pass --gold FOLDER (mentions.jsonl + merge_pairs.tsv)"
         )
-    config = load_config(pipeline).extract if pipeline else None
-    result = evaluate_extraction(Extractor.from_config(config), gold)
+    extractor = Extractor.from_config(load_config(pipeline).extract if pipeline else None)
+    if pipeline:
+        from kgrec.data.loaders import load_dataset
+        from kgrec.extract.corpus import catalogue_acts
+
+        extractor.know(catalogue_acts(load_dataset(load_config(pipeline).data).items))
+    result = evaluate_extraction(extractor, gold)
     if as_json:
         for part in result["mentions"].values():
             part.pop("errors")

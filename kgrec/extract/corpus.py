@@ -31,8 +31,7 @@ def extract_dataset(
     canonicalised together so a user's "sci-fi" and an item's "science fiction" meet in
     one node. ``feed`` wraps the texts on their way into spaCy (e.g. a progress bar)."""
     items, users = dataset.items, dataset.users
-    if {"kind", "title"} <= set(items.columns):  # a music catalogue: tags may name its acts
-        extractor.know({ARTIST_LABEL: list(items.loc[items["kind"] == "artist", "title"])})
+    extractor.know(catalogue_acts(items))
     # tags first: the people they name ("Tom Hanks") are then known to the ruler, so
     # spaCy labels them right in descriptions, and lone surnames can link to them
     tag_rows = _tag_mentions(items, extractor) if "tags" in items.columns else []
@@ -57,6 +56,14 @@ def extract_dataset(
             rows += _metadata_mentions(items, column, kind, relation, extractor)
     frame = pd.DataFrame(rows + tag_rows, columns=MENTION_FRAME_COLUMNS)
     return frame.astype({"start": "int64", "end": "int64", "polarity": "int64", "score": "float64"})
+
+
+def catalogue_acts(items: pd.DataFrame) -> dict[str, list[str]]:
+    """``{"ARTIST": names}`` of the items that are music acts (``kind`` = "artist"), which
+    tags may name (:meth:`Extractor.extract_tags`); empty for other catalogues."""
+    if not {"kind", "title"} <= set(items.columns):
+        return {}
+    return {ARTIST_LABEL: [str(t) for t in items.loc[items["kind"] == "artist", "title"]]}
 
 
 #: Item columns of names ("A|B") that are attributes as they are: column, kind, relation.

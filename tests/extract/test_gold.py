@@ -94,3 +94,26 @@ def test_bad_gold_line_is_named(tmp_path: Path) -> None:
     )
     with pytest.raises(DataError, match=r"line 1: span 0:4 of x reads 'I lo'"):
         load_gold_mentions(bad)
+
+
+def test_extract_eval_with_a_pipeline_knows_its_catalogues_acts(tmp_path: Path) -> None:
+    data = tmp_path / "lfm"
+    data.mkdir()
+    (data / "artists.dat").write_text("id\tname\turl\tpictureURL\n1\tPearl Jam\tu\tp\n")
+    (data / "user_artists.dat").write_text("userID\tartistID\tweight\n2\t1\t10\n")
+    pipeline = tmp_path / "p.toml"
+    pipeline.write_text(f'name = "p"\n[data]\nsource = "lastfm"\npath = "{data}"\n')
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    mention = {"text": "pearl jam", "kind": "Organization", "canonical": "Pearl Jam"}
+    row = {"id": "t1", "source": "tag", "text": "pearl jam", "split": "blind"}
+    (gold / "mentions.jsonl").write_text(
+        json.dumps({**row, "mentions": [{**mention, "start": 0, "end": 9}]}) + "\n"
+    )
+    (gold / "merge_pairs.tsv").write_text("kind\ta\tb\tlabel\n")
+    scores = {}
+    for args in ([], ["--pipeline", str(pipeline)]):  # without it, no catalogue is known
+        res = CliRunner().invoke(app, ["extract-eval", "--gold", str(gold), "--json", *args])
+        assert res.exit_code == 0, res.output
+        scores[bool(args)] = json.loads(res.stdout)["mentions"]["all"]["overall"]["recall"]
+    assert scores == {False: 0.0, True: 1.0}
