@@ -403,6 +403,7 @@ class Extractor:
         grammar = [*groups, *cast, *events, *called]
         by_grammar = {i for span in grammar for i in range(span.start, span.end)}
         in_events = {i for span in events for i in range(span.start, span.end)}
+        in_groups = {i for span in groups if len(span) > 1 for i in range(span.start, span.end)}
         for ent in extended_organizations(joined_names(doc.ents)):
             if ent.label_ == TITLE_LABEL:
                 taken.update(range(ent.start, ent.end))
@@ -410,6 +411,8 @@ class Extractor:
             from_ruler = ent.label_ in kinds
             if not from_ruler and by_grammar.intersection(range(ent.start, ent.end)):
                 continue  # the grammar's reading of the name wins over NER's guess
+            if from_ruler and in_groups.issuperset(range(ent.start, ent.end)):
+                continue  # a vocabulary word inside an organisation's name: "crime family"
             if in_events.intersection(range(ent.start, ent.end)):
                 continue  # "the Clone Wars" is an event, not the war genre
             kind = ent.label_ if from_ruler else self.schema.ner_labels.get(ent.label_)

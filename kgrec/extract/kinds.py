@@ -10,6 +10,7 @@ from kgrec.extract.organizations import (
     listed_organization,
     looks_like_a_name,
     organization,
+    school_or_team,
 )
 from kgrec.extract.places import PLACE_PREPOSITIONS, known_places
 from kgrec.extract.rules import (
@@ -49,7 +50,9 @@ def ner_kind(ent: Span, kind: str | None, kinds: set[str]) -> str | None:
         and not any(t.lower_ in ORG_WORDS for t in ent)  # "with Sun Records"
     ):
         return "Person"
-    if "Organization" in kinds and (ent[-1].lower_ in ORG_WORDS or listed_organization(ent)):
+    if "Organization" in kinds and (
+        ent[-1].lower_ in ORG_WORDS or listed_organization(ent) or school_or_team(ent)
+    ):
         return "Organization"  # "John Hughes High School", "Scotland Yard": NER's PERSON
     if "Place" in kinds and kind in ("Organization", "Person") and _a_known_place(ent):
         return "Place"  # "shot in Copenhagen" (NER's ORG), "flees Manchester" (PERSON)

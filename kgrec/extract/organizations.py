@@ -153,6 +153,13 @@ ORG_CUES = frozenset(
 )
 
 
+def school_or_team(span: Span) -> bool:
+    """A name that a school's "High" ends or "Team" opens ("Ridgemont High", "Team USA
+    Hockey"), not one of a single word ("High Noon" has no name before "High")."""
+    words = [t for t in span if not t.is_punct and t.tag_ != "POS"]
+    return len(words) >= 2 and (words[-1].text == "High" or words[0].text == "Team")
+
+
 def organization(span: Span) -> bool:
     """Whether the grammar backs an ORG guess: an acronym ("FBI"), an organisation word in
     the name ("Delta Force"), a maker's noun after it ("a Netflix series"), or a word
@@ -163,7 +170,7 @@ def organization(span: Span) -> bool:
         return False  # "gangsta rap": a lower-case word is no organisation's name
     if len(words) == 1 and words[0].is_upper and words[0].is_alpha and len(words[0]) >= 2:
         return True
-    if any(t.lower_ in ORG_WORDS for t in words):
+    if any(t.lower_ in ORG_WORDS for t in words) or school_or_team(span):
         return True
     if made_by(span):
         return True
@@ -239,7 +246,8 @@ def organization_phrases(doc: Doc) -> list[Span]:
     * released / signed on or to it: "released on Blue Note", "signed to Motown";
     * the subject of "be" with a group noun: "Radiohead are an English rock band";
     * "the" and a plural name: "the Beatles' last album", "the Smiths";
-    * a group noun before it: "the band Low".
+    * a group noun before it: "the band Low";
+    * "crime family" after it, which joins the name: "the Corleone crime family".
 
     NER's PERSON guess for a run wins over the maker's-noun rule ("a Hitchcock film" is a
     director's); the others hold against it, as people take no "the" and are no band. A
@@ -256,11 +264,19 @@ def organization_phrases(doc: Doc) -> list[Span]:
         span = doc[i:j]
         if span[-1].text in ("&", "."):
             span = doc[i : j - 1]
+        if [t.lower_ for t in doc[span.end : span.end + 2]] in _CRIME_GROUPS:
+            start = span.start + (len(span) > 1 and doc[span.start - 1].text == "-")
+            out.append(doc[start : span.end + 2])  # "the Corleone crime family", not
+            # "Italian-American Corleone crime family"
         # "the Charles Dickens story" reads as a company's; WordNet knows him
-        if _grammar_says_org(span) and not famous_people().full_name(span.text, lone="none"):
+        elif _grammar_says_org(span) and not famous_people().full_name(span.text, lone="none"):
             out.append(span)
         i = j
     return out
+
+
+#: A family or ring named after its head: an organisation, name and all.
+_CRIME_GROUPS = [["crime", "family"], ["crime", "syndicate"], ["crime", "ring"], ["crime", "clan"]]
 
 
 def _grammar_says_org(span: Span) -> bool:
@@ -374,20 +390,29 @@ _STATE_BODIES = frozenset(["government", "army", "navy"])
 
 def extended_organizations(ents: Sequence[Span]) -> list[Span]:
     """An entity followed by capitalised words that end in an organisation word is that
-    organisation: "John Hughes" (PERSON) + "High School" is "John Hughes High School";
-    a country followed by its government, army or navy is that body ("the US
-    government")."""
+    organisation: "John Hughes" (PERSON) + "High School" is "John Hughes High School",
+    "Ridgemont" + "High" is "Ridgemont High", "the United States" + "Government"; a name
+    that ends in "High" is a school ("Pacific Palisades High", "Lizzie Borden High's
+    class"); "Team" before a name makes a team ("Team USA Hockey"); a country followed by
+    its government, army or navy is that body ("the US government")."""
     out: list[Span] = []
+    labels = ("PERSON", "GPE", "ORG", "FAC", "Organization", "Place")  # ours: vocabularies'
     for ent in ents:
-        doc, end = ent.doc, ent.end
+        doc, start, end = ent.doc, ent.start, ent.end
         while end < len(doc) and doc[end].is_title and doc[end].ent_type_ == "":
             end += 1
-        last = doc[end - 1]
-        labels = ("PERSON", "GPE", "ORG", "Organization")  # the last: the vocabulary's
-        if end > ent.end and last.lower_ in ORG_WORDS and ent.label_ in labels:
-            out.append(Span(doc, ent.start, end, "ORG"))
-        elif ent.label_ == "GPE" and end < len(doc) and doc[end].lower_ in _STATE_BODIES:
-            out.append(Span(doc, ent.start, end + 1, "ORG"))  # "the US government"
+        while end > ent.end and doc[end - 1].tag_ == "POS":
+            end -= 1
+        last = doc[end - 1] if doc[end - 1].tag_ != "POS" else doc[end - 2]
+        school = last.text == "High" and last.i > start  # "Ridgemont High", not "High Noon"
+        team = start > 0 and doc[start - 1].text == "Team" and ent.label_ in labels
+        if team:
+            start -= 1
+        worded = end > ent.end and last.lower_ in ORG_WORDS
+        if ent.label_ in labels and (team or school or worded):
+            out.append(Span(doc, start, last.i + 1, "ORG"))
+        elif ent.label_ in ("GPE", "Place") and end < len(doc) and doc[end].lower_ in _STATE_BODIES:
+            out.append(Span(doc, start, end + 1, "ORG"))  # "the US government"
         else:
             out.append(ent)
     return out

@@ -614,3 +614,24 @@ def test_a_tag_naming_an_act_of_a_music_catalogue_is_that_act() -> None:
     ex.know({"ARTIST": ["Bow Wow"]})
     [[bow_wow]] = ex.extract_tags(["bow wow"])
     assert (bow_wow.kind, bow_wow.canonical) == ("Person", "Bow Wow")
+
+
+def test_schools_teams_crime_families_and_a_places_bodies_are_organisations(
+    extractor: Extractor,
+) -> None:
+    texts = [
+        "The students of Ridgemont High spend the year chasing girls.",
+        "He is named coach of Team USA Hockey for the Junior Goodwill Games.",
+        "A chronicle of the fictional Italian-American Corleone crime family.",
+        "He resigns from the San Francisco Police Department after his partner dies.",
+        "Gary Cooper stars in High Noon as a marshal.",
+    ]
+    found = extractor.extract(texts, descriptions=[True] * len(texts))
+    orgs = [[m.text for m in ms if m.kind == "Organization"] for ms in found]
+    assert orgs == [
+        ["Ridgemont High"],
+        ["Team USA Hockey"],
+        ["Corleone crime family"],  # the vocabulary's "family" is part of the name
+        ["San Francisco Police Department"],
+        [],  # no name before "High"
+    ]
