@@ -147,6 +147,9 @@ LABELLED = {
     # an eighth (seed 2034, n = 160, none of the first seven's movies or tags), labelled
     # after the rules were frozen at 2b88541; no name pairs
     "blind8": (HERE / "gold_blind8", "blind"),
+    # a ninth (seed 2035, n = 160, none of sets 1–8's movies or tags), labelled after the
+    # rules were frozen at e4e6b7d, the schema's vocabularies read first
+    "blind9": (HERE / "gold_blind9", "blind"),
     "dev": (HERE / "gold_dev", "dev"),
 }
 
