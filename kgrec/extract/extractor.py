@@ -34,7 +34,7 @@ from kgrec.extract.organizations import (
     made_by,
     organization_phrases,
 )
-from kgrec.extract.places import places_named
+from kgrec.extract.places import places_named, places_of_a_title
 from kgrec.extract.rules import (
     about_phrases,
     about_real_people,
@@ -399,7 +399,11 @@ class Extractor:
         )
         cast = cast_in_parentheses(doc) if "Person" in kinds else []
         events = event_phrases(doc) if "Theme" in kinds else []
-        called = places_called(doc) + places_named(doc) if "Place" in kinds else []
+        called = (
+            places_called(doc) + places_named(doc) + places_of_a_title(doc)
+            if "Place" in kinds
+            else []
+        )
         grammar = [*groups, *cast, *events, *called]
         by_grammar = {i for span in grammar for i in range(span.start, span.end)}
         in_events = {i for span in events for i in range(span.start, span.end)}

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Span
 
-from kgrec.extract.wordnet import geographic_names
+from kgrec.extract.wordnet import TITLES, all_place_names, geographic_names
 
 #: Smallest city (people) whose name is taken as a place's.
 MIN_POPULATION = 100_000
@@ -110,6 +110,27 @@ def places_named(doc: Doc) -> list[Span]:
             i = end
         else:
             i += 1
+    return out
+
+
+def places_of_a_title(doc: Doc) -> list[Span]:
+    """Places WordNet lists after a ruler's title and "of" that NER passed over ("Hamlet,
+    Prince of Denmark", "the Duke of Burgundy")."""
+    names = all_place_names()
+    in_ents = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+    out: list[Span] = []
+    for tok in doc:
+        if (
+            tok.i >= 2
+            and tok.is_title
+            and tok.i not in in_ents
+            and doc[tok.i - 1].lower_ == "of"
+            and doc[tok.i - 2].lower_ in TITLES
+        ):
+            ends = [j for j in range(tok.i + 1, min(len(doc), tok.i + _LONGEST) + 1)]
+            end = max((j for j in ends if doc[tok.i : j].text in names), default=None)
+            if end is not None:
+                out.append(doc[tok.i : end])
     return out
 
 

@@ -452,16 +452,35 @@ def _a_true_story(noun: Token) -> bool:
 
 def about_real_people(doc: Doc) -> bool:
     """Whether the text says its story is real ("based on a true story", "inspired by true
-    events", "a biopic", "the real-life story"): the people it names are then real.
+    events", "a biopic", "the real-life story", "a documentary look at"): the people it
+    names are then real.
     Found once per doc."""
     cached = doc.user_data.get(_REAL_KEY)
     if cached is None:
-        cached = any(tok.lemma_.lower() in _REAL_LIFE_WORKS or _a_true_story(tok) for tok in doc)
+        cached = any(
+            tok.lemma_.lower() in _REAL_LIFE_WORKS or _a_true_story(tok) or _a_documentary(tok)
+            for tok in doc
+        )
         doc.user_data[_REAL_KEY] = cached
     return bool(cached)
 
 
 _REAL_KEY = "kgrec_about_real_people"
+
+
+def _a_documentary(tok: Token) -> bool:
+    """ "documentary" for the work ("A documentary look at …", "this documentary follows"),
+    not for what someone makes ("a documentary filmmaker", "shooting a documentary")."""
+    if tok.lower_ not in ("documentary", "documentaries"):
+        return False
+    head = tok.head.lemma_.lower()
+    if tok.dep_ in ("compound", "amod", "nmod") and (head in person_nouns() or head in _CREWS):
+        return False
+    return tok.dep_ != "dobj"
+
+
+#: Groups that make a documentary ("a documentary crew").
+_CREWS = frozenset(["crew", "team", "unit", "company"])
 
 
 def _said_plainly(tok: Token) -> bool:
@@ -589,6 +608,8 @@ def acts_like_a_person(span: Span) -> bool:
     if before is not None and before.pos_ == "NOUN" and before.lower_ in person_nouns():
         return True  # "his real bride Victoria", "the caretaker Jacinto"
     tok = first_conjunct(span.root)
+    if tok.dep_ == "pobj" and tok.head.lower_ in ("in", "at") and tok.head.i == tok.sent.start:
+        return False  # "In Australia, a gang murders a cop": a setting, whatever the parse
     if tok.dep_ == "nsubj" and tok.head.pos_ == "VERB":
         return tok.head.lemma_.lower() not in _PLACE_VERBS
     if tok.dep_ == "poss" and tok.head.lemma_.lower() in PERSONAL_NOUNS | WORK_NOUNS:

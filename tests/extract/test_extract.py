@@ -635,3 +635,22 @@ def test_schools_teams_crime_families_and_a_places_bodies_are_organisations(
         ["San Francisco Police Department"],
         [],  # no name before "High"
     ]
+
+
+def test_a_documentarys_people_are_real_and_places_a_parse_or_ner_misses(
+    extractor: Extractor,
+) -> None:
+    texts = [
+        "This documentary follows Bob Smith as he climbs Everest.",
+        "While shooting a documentary, Ann and Bill get lost in the woods.",
+        "Hamlet, Prince of Denmark, returns home to find his father murdered.",
+        "In Australia, a gang murders a cop.",
+    ]
+    found = extractor.extract(texts, descriptions=[True] * len(texts))
+    names = [[(m.kind, m.text) for m in ms if m.kind in ("Person", "Place")] for ms in found]
+    assert names == [
+        [("Person", "Bob Smith"), ("Place", "Everest")],
+        [],  # a documentary the characters make: they stay characters
+        [("Place", "Denmark")],
+        [("Place", "Australia")],  # a setting, though the parse hangs "a cop" on it
+    ]
