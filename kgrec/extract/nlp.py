@@ -42,6 +42,8 @@ def load_pipeline(name: str = "auto") -> Language:
 
 #: Vocabulary kinds whose entries are nouns that also appear in the plural ("thrillers").
 PLURAL_KINDS = frozenset({"Genre", "Theme"})
+#: Entries whose plural means something else: "his new powers" are abilities, not power.
+SINGULAR_ONLY = frozenset({"power"})
 
 
 def plural(phrase: str) -> str:
@@ -64,7 +66,9 @@ def ruler_patterns(
         for canonical, variants in vocab.items():
             surfaces = dict.fromkeys((canonical, *variants))
             if kind in PLURAL_KINDS:
-                surfaces.update(dict.fromkeys(plural(s) for s in list(surfaces)))
+                surfaces.update(
+                    dict.fromkeys(plural(s) for s in list(surfaces) if s not in SINGULAR_ONLY)
+                )
             for surface in surfaces:
                 patterns.append({"label": kind, "pattern": surface, "id": canonical})
     for label, names in (known_names or {}).items():

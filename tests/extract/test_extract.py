@@ -654,3 +654,9 @@ def test_a_documentarys_people_are_real_and_places_a_parse_or_ner_misses(
         [("Place", "Denmark")],
         [("Place", "Australia")],  # a setting, though the parse hangs "a cop" on it
     ]
+
+
+def test_powers_are_abilities_not_the_theme_power(extractor: Extractor) -> None:
+    texts = ["He must harness his new powers to find a way home.", "A story of power and greed."]
+    found = extractor.extract(texts, descriptions=[True, True])
+    assert [[m.canonical for m in ms if m.kind == "Theme"] for ms in found] == [[], ["power"]]
