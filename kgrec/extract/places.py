@@ -127,7 +127,7 @@ def places_of_a_title(doc: Doc) -> list[Span]:
             and doc[tok.i - 1].lower_ == "of"
             and doc[tok.i - 2].lower_ in TITLES
         ):
-            ends = [j for j in range(tok.i + 1, min(len(doc), tok.i + _LONGEST) + 1)]
+            ends = range(tok.i + 1, min(len(doc), tok.i + _LONGEST) + 1)
             end = max((j for j in ends if doc[tok.i : j].text in names), default=None)
             if end is not None:
                 out.append(doc[tok.i : end])
