@@ -618,12 +618,13 @@ def extract_eval(
         raise DataError(
             f"no gold set at {gold}: pass --gold FOLDER (mentions.jsonl + merge_pairs.tsv)"
         )
-    extractor = Extractor.from_config(load_config(pipeline).extract if pipeline else None)
-    if pipeline:
+    settings = load_config(pipeline) if pipeline else None
+    extractor = Extractor.from_config(settings.extract if settings else None)
+    if settings:
         from kgrec.data.loaders import load_dataset
         from kgrec.extract.corpus import catalogue_acts
 
-        extractor.know(catalogue_acts(load_dataset(load_config(pipeline).data).items))
+        extractor.know(catalogue_acts(load_dataset(settings.data).items))
     result = evaluate_extraction(extractor, gold)
     if as_json:
         for part in result["mentions"].values():

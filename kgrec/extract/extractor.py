@@ -76,13 +76,10 @@ class Extractor:
         config: ExtractConfig,
         encoder: TextEncoder | None = None,
         anchors: Mapping[str, Iterable[str]] | None = None,
-        artists: Iterable[str] = (),
     ) -> None:
         self.nlp, self.schema, self.config = nlp, schema, config
-        #: A music catalogue's artists by lower-case name, for tags that name one.
-        self.artists: dict[str, str] = {
-            a.casefold().strip(): a.strip() for a in artists if a.strip()
-        }
+        #: A music catalogue's artists by :func:`_act_key`, for tags that name one.
+        self.artists: dict[str, str] = {}
         self._encoder = encoder
         self.canonicalizer = Canonicalizer(
             schema,
@@ -111,7 +108,9 @@ class Extractor:
         names = dict(known_names or {})
         artists = names.pop(ARTIST_LABEL, ())
         add_entity_ruler(nlp, schema, names)
-        return cls(nlp, schema, config, encoder, anchors, artists)
+        extractor = cls(nlp, schema, config, encoder, anchors)
+        extractor.know({ARTIST_LABEL: artists})
+        return extractor
 
     def know(self, names: Mapping[str, Iterable[str]]) -> None:
         """Add names known from metadata or tags (``{"Person": [...]}``): the EntityRuler
@@ -121,7 +120,7 @@ class Extractor:
         names = dict(names)
         for artist in names.pop(ARTIST_LABEL, ()):
             if artist.strip():
-                self.artists[artist.casefold().strip()] = artist.strip()
+                self.artists[_act_key(artist)] = artist.strip()
         if "kgrec_ruler" not in self.nlp.pipe_names:
             add_entity_ruler(self.nlp, self.schema)
         ruler = self.nlp.get_pipe("kgrec_ruler")
@@ -246,8 +245,8 @@ class Extractor:
                 # never a fictional one: "james bond", "peter pan"
                 real_one = (person and not _fictional(tags[k])) or tags[k] in known
                 out[k] = "Person" if real_one else None
-        whole: dict[str, list[str]] = {kind: [] for kind in ("Theme", "Genre", "Person")}
-        whole["Organization"] = []  # one mention per tag, of these kinds
+        # one mention per tag, of these kinds
+        whole: dict[str, list[str]] = {k: [] for k in ("Theme", "Genre", "Person", "Organization")}
         for tag, got in zip(tags, out, strict=True):
             if not isinstance(got, list):
                 surface = clean_surface(tag)
@@ -307,11 +306,11 @@ class Extractor:
             k
             for k, got in enumerate(found)
             if got is None
-            and (key := tags[k].casefold().strip()) in self.artists
+            and (key := _act_key(tags[k])) in self.artists
             and any(ch.isalpha() for ch in key)  # "2002" is a year more often than a band
             and not (" " not in key and self._known_word(key))
         ]
-        names = [self.artists[tags[k].casefold().strip()] for k in todo]
+        names = [self.artists[_act_key(tags[k])] for k in todo]
         kinds = artist_kinds(names, self.nlp, self._embed)
         return {k: (kind, name) for k, kind, name in zip(todo, kinds, names, strict=True)}
 
@@ -532,6 +531,11 @@ def _without_fiction(mentions: list[Mention]) -> list[Mention]:
         for m in mentions
         if not (m.kind == "Person" and m.score == NER_SCORE and _fictional(m.text))
     ]
+
+
+def _act_key(name: str) -> str:
+    """An act's name or a tag, for matching one to the other ("Pearl Jam" / "pearl jam ")."""
+    return name.casefold().strip()
 
 
 def _fictional(name: str) -> bool:
