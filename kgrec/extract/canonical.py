@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
+from kgrec.extract.synonyms import MeaningKeys
 from kgrec.graph.schema import GraphSchema
 
 #: Kinds whose names never merge by embedding similarity alone.
@@ -35,10 +36,13 @@ _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "first": 1, "second": 2, "third
 
 #: Abbreviations read as their words: at a name's start ("St. Louis", "Mt. Fuji") or anywhere.
 _LEADING_ABBREVIATIONS = {"st": "saint", "mt": "mount", "ft": "fort"}
-_ABBREVIATIONS = {"bros": "brothers"}
+_ABBREVIATIONS = {"bros": "brothers", "fav": "favorite", "fave": "favorite", "favs": "favorites"}
 #: Words that name the medium, not the concept: "synth pop music" is synthpop, "heist
 #: movie" and "movie heist" are the heist genre.
-_MEDIUM_WORDS = frozenset({"music", "movie", "movies", "film", "films", "genre", "flick", "flicks"})
+_MEDIUM_WORDS = frozenset(
+    {"music", "movie", "movies", "film", "films", "genre", "flick", "flicks", "song", "songs"}
+    | {"track", "tracks", "tune", "tunes"}
+)
 
 
 def _expand(text: str) -> str:
@@ -107,6 +111,14 @@ def concept_key(name: str) -> str:
     words = [w for w in _words(name) if w]
     kept = [w for w in words if w not in _MEDIUM_KEYS | _EMPHASIS_KEYS] or words
     return " ".join(sorted(kept))
+
+
+def _plain_words(name: str) -> list[str]:
+    """A concept's own words, in lower case, without the medium or words of emphasis,
+    plurals kept ("american music" is "american", not "americans")."""
+    words = [re.sub(r"[^\w]|_", "", w) for w in re.split(r"[\s\-/]+", _expand(name.casefold()))]
+    words = [w for w in words if w]
+    return [w for w in words if fold_key(w) not in _MEDIUM_KEYS | _EMPHASIS_KEYS] or words
 
 
 def _words(name: str) -> list[str]:
@@ -189,6 +201,7 @@ class Canonicalizer:
         threshold: float,
         anchors: Mapping[str, Iterable[str]] | None = None,
         known_word: Callable[[str], bool] | None = None,
+        meanings: Callable[[list[str]], MeaningKeys] | None = None,
     ) -> None:
         self.schema, self.embed, self.threshold = schema, embed, threshold
         self.variants = _vocabulary_index(schema, fold_key)
@@ -200,6 +213,7 @@ class Canonicalizer:
         }
         self.anchors = {kind: list(dict.fromkeys(names)) for kind, names in (anchors or {}).items()}
         self.known_word = known_word or (lambda _word: True)
+        self.meanings = meanings
 
     def canonical_map(self, kind: str, names: Sequence[str]) -> dict[str, str]:
         """``{name: canonical}`` for every name given (names are mentions' surfaces)."""
@@ -213,19 +227,31 @@ class Canonicalizer:
             fold_key(a): a for a in self.anchors.get(kind, [])
         }  # fold key -> first (anchor or most frequent) spelling
         concept = kind not in NO_EMBEDDING_MERGE
-        for name, _ in counts.most_common():
+        # the more frequent spelling first; on a tie, a word English knows ("genius"
+        # before "genious"), so that the slip follows the word
+        names_in_order = sorted(
+            counts, key=lambda n: (-counts[n], not self.known_word(n.casefold()))
+        )
+        for name in names_in_order:
             key = fold_key(name)
             keys = [key, *_slips(key), _unstressed_key(name)] if concept else [key]
+            # the same concept in other words: word order, the medium, synonyms
+            near = self._meaning(name) if concept else MeaningKeys((), ())
+            order = "o:" + " ".join(sorted(_plain_words(name)))
+            lookup = [*keys, *([order, *near.lookup] if concept else [])]
             if hit := next((k for k in keys if k in vocab), None):
                 result[name] = vocab[hit]
             elif concept_key(name) in concepts:
                 result[name] = concepts[concept_key(name)]
-            elif hit := next((k for k in keys if k in spelled), None):
+            elif hit := next((k for k in lookup if k in spelled), None):
                 result[name] = spelled[hit]
-            elif concept and " " not in name and (near := self._typo_of(key, [*vocab, *spelled])):
-                result[name] = vocab.get(near) or spelled[near]
+            elif (
+                concept and " " not in name and (near_key := self._typo_of(key, [*vocab, *spelled]))
+            ):
+                result[name] = vocab.get(near_key) or spelled[near_key]
             else:
-                for k in keys:
+                register = [*keys, *([order, *near.register] if concept else [])]
+                for k in register:
                     spelled.setdefault(k, name)
                 rest.append(name)
         if kind == "Person":
@@ -236,6 +262,11 @@ class Canonicalizer:
             if result[name] in result and result[result[name]] != result[name]:
                 result[name] = result[result[name]]
         return {raw: result.get(clean_surface(raw), clean_surface(raw)) for raw in names}
+
+    def _meaning(self, name: str) -> MeaningKeys:
+        if self.meanings is None:
+            return MeaningKeys((), ())
+        return self.meanings(_plain_words(name))
 
     def _typo_of(self, key: str, keys: Iterable[str]) -> str | None:
         """The one known key ``key`` is a typing slip of: one letter added, dropped,

@@ -46,6 +46,7 @@ from kgrec.extract.rules import (
     polarity,
     trim_name,
 )
+from kgrec.extract.synonyms import meaning_keys
 from kgrec.extract.tag_names import artist_kinds, people_tags
 from kgrec.extract.wordnet import TITLES, famous_people, fictional_names
 from kgrec.graph.kg import normalise_key
@@ -87,6 +88,7 @@ class Extractor:
             config.merge_threshold,
             anchors,
             known_word=self._known_word,
+            meanings=meaning_keys,
         )
         self._genre_heads = genre_heads(schema)
         self._genre_endings: frozenset[str] | None = None

@@ -285,6 +285,28 @@ def test_canonical_forms_know_order_medium_abbreviations_and_containment(
         assert len(set(extractor.canonicalize([a, b], kind=kind))) == 2, (a, b)
 
 
+def test_concepts_merge_by_first_meaning_but_not_by_a_later_one_or_a_sibling(
+    extractor: Extractor,
+) -> None:
+    def merged(a: str, b: str, kind: str = "Theme") -> bool:
+        x, y = extractor.canonicalize([a, b], kind=kind)
+        return x == y
+
+    assert merged("crazy", "insane")  # an adjective and the head of its cluster
+    assert merged("gorgeous", "beautiful")
+    assert merged("favourite sad songs", "favorite sad songs")  # synonyms word by word
+    assert merged("murder", "slaying")  # one synset
+    assert merged("nostalgia", "nostalgic")  # a noun and its adjective, both first senses
+    assert merged("polish", "polish music")  # the medium among names, not only vocabularies
+    assert merged("genious", "genius")  # the slip follows the English word, in either order
+    assert merged("fav male singers", "favorite male vocalist")  # "fav", singer = vocalist
+    assert not merged("red", "blue")  # two adjectives of one cluster ("chromatic")
+    assert not merged("sad", "blue")  # "blue" is a colour first
+    assert not merged("gorgeous", "lovely")  # siblings too
+    assert not merged("dark", "black")  # first senses of their own
+    assert not merged("american music", "americans")
+
+
 def test_vocabulary_suggestions_are_typed_by_their_neighbours(extractor: Extractor) -> None:
     from kgrec.extract.vocabulary import suggest_vocabulary
 
