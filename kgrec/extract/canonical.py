@@ -5,7 +5,9 @@ fiction"); (2) spelling normalisation: names equal up to case, accents, punctuat
 hyphens, spaces, "&"/"n" for "and" and a plural "s" are one ("Hip-Hop", "hiphop";
 "Björk", "Bjork"; "B.B. King", "BB King"), and for concepts also a plural "es", letters
 typed again and again ("relaxxx"), words of emphasis ("i really love this song") and one
-slipped letter in a word English does not know ("launge" → "lounge"); (3) for people, a
+slipped letter in a word English does not know ("launge" → "lounge"), and for concepts one
+word order and one first meaning in WordNet ("movie heist" / "heist movie", "gorgeous" /
+"beautiful": :mod:`kgrec.extract.synonyms`); (3) for people, a
 lone surname links to the one full name that ends in it ("Nolan" → "Christopher Nolan");
 (4) for concept kinds (genres, themes, moods — not people or places: "Tom Hanks"/"Tom
 Hardy" and "North Korea"/"South Korea" embed close together), names whose BERT

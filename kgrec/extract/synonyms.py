@@ -99,7 +99,6 @@ class _WordNet:
     offsets are no byte offsets here: the package's copies have CRLF line ends)."""
 
     def __init__(self, data: Path) -> None:
-        self.data = data
         self.index: dict[str, tuple[str, str]] = {}
         for pos in ("n", "a"):  # adjectives second: a word with an adjective sense is one
             with (data / f"index.{_POS_FILES[pos]}").open(encoding="utf-8") as lines:
