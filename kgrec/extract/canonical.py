@@ -234,27 +234,31 @@ class Canonicalizer:
         names_in_order = sorted(
             counts, key=lambda n: (-counts[n], not self.known_word(n.casefold()))
         )
+        meant: dict[str, str] = {}  # word order and meaning keys -> first spelling
         for name in names_in_order:
             key = fold_key(name)
             keys = [key, *_slips(key), _unstressed_key(name)] if concept else [key]
             # the same concept in other words: word order, the medium, synonyms
+            order = " ".join(sorted(_plain_words(name)))
             near = self._meaning(name) if concept else MeaningKeys((), ())
-            order = "o:" + " ".join(sorted(_plain_words(name)))
-            lookup = [*keys, *([order, *near.lookup] if concept else [])]
             if hit := next((k for k in keys if k in vocab), None):
                 result[name] = vocab[hit]
             elif concept_key(name) in concepts:
                 result[name] = concepts[concept_key(name)]
-            elif hit := next((k for k in lookup if k in spelled), None):
+            elif hit := next((k for k in keys if k in spelled), None):
                 result[name] = spelled[hit]
+            elif concept and (hit := next((k for k in (order, *near.lookup) if k in meant), None)):
+                result[name] = meant[hit]
             elif (
                 concept and " " not in name and (near_key := self._typo_of(key, [*vocab, *spelled]))
             ):
                 result[name] = vocab.get(near_key) or spelled[near_key]
             else:
-                register = [*keys, *([order, *near.register] if concept else [])]
-                for k in register:
+                for k in keys:
                     spelled.setdefault(k, name)
+                if concept:
+                    for k in (order, *near.register):
+                        meant.setdefault(k, name)
                 rest.append(name)
         if kind == "Person":
             self._link_surnames(rest, result)

@@ -72,9 +72,12 @@ def meaning_keys(words: list[str]) -> MeaningKeys:
     elif sense.pos == "a":
         lookup.append(f"sat:{sense.offset}")
     for pos, offset, word in sense.derived:
-        other = senses.sense(word)
-        back = other is not None and other.pos == pos and other.offset == offset
-        if back and other and any(d[1] == sense.offset for d in other.derived):
+        other = senses.sense(word)  # derives back, from and to first senses only
+        if (
+            other is not None
+            and (other.pos, other.offset) == (pos, offset)
+            and any(d[1] == sense.offset for d in other.derived)
+        ):
             key = f"m:{pos}{offset}" if sense.pos == "n" else own
             lookup.append(key)
             register.append(key)
