@@ -4,10 +4,13 @@ Fine-tunes the encoder (all-MiniLM-L6-v2) as a BIO token tagger of the six kinds
 labelled set but one, and scores the held-out set by the strict measure of ``kgrec
 extract-eval``, alone and joined with the rules' mentions (the rules' own mentions first,
 the tagger's where they overlap none). For an honest join, give the mentions of the rules
-as they were frozen before that set was labelled (``--rules``, from
-``kgrec.evaluation.extraction.predict_gold`` run on that commit). The gold folders are
-rebuilt first with ``bench/gold_draw.py --set S --rebuild ROOT/S``.
+as they were frozen before that set was labelled (``--rules``, written by
+``--write-rules`` from a checkout of that commit). The gold folders are rebuilt first with
+``bench/gold_draw.py --set S --rebuild ROOT/S``.
 
+    git worktree add /tmp/frozen e4e6b7d
+    PYTHONPATH=/tmp/frozen python bench/tagger_cv.py --root /tmp/g --held blind9 \\
+        --write-rules rules_e4e6b7d.json
     python bench/tagger_cv.py --root /tmp/g --held blind9 --rules rules_e4e6b7d.json
 """
 
@@ -182,9 +185,19 @@ def main() -> None:
     parser.add_argument("--held", required=True, choices=SETS)
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--rules", type=Path, help="JSON: per text, [[start, end, kind], ...]")
+    parser.add_argument("--write-rules", type=Path, help="write the rules' mentions and stop")
     args = parser.parse_args()
     ROOT = args.root
     rows = load(args.held)
+    if args.write_rules:
+        from kgrec.evaluation.extraction import load_gold_mentions, predict_gold
+        from kgrec.extract import Extractor
+
+        gold = load_gold_mentions(ROOT / args.held / "mentions.jsonl")
+        found = predict_gold(Extractor.from_config(None), gold)
+        spans = [[[m.start, m.end, m.kind] for m in mentions] for mentions in found]
+        args.write_rules.write_text(json.dumps(spans), encoding="utf-8")
+        return
     t = time.time()
     model = train([r for s in SETS if s != args.held for r in load(s)], args.epochs)
     print("trained in", round(time.time() - t), "s")
